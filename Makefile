@@ -1,0 +1,69 @@
+# Two commands do all the set-up on a fresh Debian machine with Python 3.11:
+#   make run    the app on the embedded default (SQLite, tasks in-process)
+#   make test   the whole suite (ruff, checks, pytest; PostgreSQL and Redis
+#               when reachable, browser tests in Debian's Chromium)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests need: the browser, the PDF text extractor.
+SYSTEM_PACKAGES := chromium poppler-utils
+
+.PHONY: run test setup lint format messages system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+setup: $(VENV)/.run-installed
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_cycle V
+	@echo
+	@echo "Demo logins (password for each):"
+	@$(BIN)/python manage.py load_demo_users
+
+run: setup
+	@echo
+	@echo "  The app: http://$(HOST):$(PORT)/   (log in at http://$(HOST):$(PORT)/accounts/login/)"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.test-installed system-deps lint
+	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-extract the Vietnamese catalogue after changing strings, then compile it.
+messages: $(VENV)/.test-installed
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

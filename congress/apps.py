@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CongressConfig(AppConfig):
+    name = "congress"
+    verbose_name = _("Cycles and conferences")

@@ -1,0 +1,9 @@
+"""The embedded default: one machine, SQLite, tasks in-process, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-a-secret-7a1c4e9b2f")
+
+ALLOW_DEMO_DATA = True

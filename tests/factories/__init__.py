@@ -1,0 +1,63 @@
+"""factory_boy factories for the domain; Faker's vi_VN gives real names."""
+
+import datetime
+
+import factory
+
+from congress.models import Cycle, Tier
+from units.models import Role, Unit, UnitKind, User
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"T{n}")
+    name = factory.LazyAttribute(lambda o: f"Chu kỳ thi đua {o.number}")
+    congress_name = factory.LazyAttribute(lambda o: f"Đại hội Thi đua {o.number}")
+    period_start_year = 2016
+    period_end_year = 2020
+    is_current = False
+
+
+class TierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tier
+
+    cycle = factory.SubFactory(CycleFactory)
+    level = 1
+    name = factory.LazyAttribute(lambda o: f"Cấp {o.level}")
+    organiser_kinds = factory.LazyFunction(lambda: [UnitKind.DISTRICT])
+    window_start = datetime.date(2019, 10, 1)
+    deadline = datetime.date(2020, 1, 30)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    cycle = factory.LazyAttribute(lambda o: o.parent.cycle if o.parent else CycleFactory())
+    parent = None
+    kind = UnitKind.DISTRICT
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"BHXH huyện Thử Nghiệm {n}")
+    headcount = 20
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+    role = Role.OFFICER
+    password = factory.PostGenerationMethodCall("set_password", "demo12345")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

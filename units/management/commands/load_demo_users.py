@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from congress.selectors import current_cycle
+from units.services import DEMO_PASSWORD, DEMO_USERS, create_demo_users
+
+
+class Command(BaseCommand):
+    help = "Create the demo logins (never in production); existing ones are kept."
+
+    def handle(self, *args, **options):
+        cycle = current_cycle()
+        if cycle is None:
+            raise CommandError("Load a cycle first: manage.py load_cycle V")
+        create_demo_users(cycle=cycle)
+        width = max(len(d.username) for d in DEMO_USERS)
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<{width}}  {DEMO_PASSWORD}  ({demo.description})")

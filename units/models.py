@@ -1,0 +1,173 @@
+"""The unit hierarchy of a cycle, and the users who act on it.
+
+Units form a tree stored with a materialised path (``/VSS/P79/D760/``), so a
+unit's whole subtree is one indexed ``LIKE 'prefix%'`` query on every
+database.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold, nfc
+
+
+class UnitKind(models.TextChoices):
+    VSS = "vss", _("Vietnam Social Security")
+    PROVINCE = "province", _("Province social security")
+    DISTRICT = "district", _("District social security")
+    PROVINCE_DEPARTMENT = "province_department", _("Province department")
+    HQ_BLOC = "hq_bloc", _("VSS headquarters bloc")
+    VSS_OFFICE = "vss_office", _("Advisory body of VSS")
+    VSS_SERVICE = "vss_service", _("Public service unit of VSS")
+    SECTOR = "sector", _("Sector social security")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
+        """The unit and all its descendants: one query on the path index."""
+        return self.filter(cycle_id=unit.cycle_id, path__startswith=unit.path)
+
+    def active(self) -> "UnitQuerySet":
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    cycle = models.ForeignKey(
+        "congress.Cycle",
+        on_delete=models.CASCADE,
+        related_name="units",
+        verbose_name=_("cycle"),
+        help_text=_("A hierarchy belongs to a cycle: a later reform is a new tree."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=255)
+    # Derived columns, kept by save() and by the services that bulk-create.
+    path = models.CharField(_("path"), max_length=255, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    search_name = models.CharField(max_length=255, editable=False, default="")
+    position = models.PositiveIntegerField(
+        _("protocol order"),
+        default=0,
+        help_text=_("Order among sister units in lists and documents."),
+    )
+    headcount = models.PositiveIntegerField(
+        _("headcount"), default=0, help_text=_("Staff of the unit itself.")
+    )
+    headcount_is_demo = models.BooleanField(
+        _("demo headcount"),
+        default=False,
+        help_text=_("The headcount is demonstration data, not a real figure."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "code"], name="units_unit_code_unique_in_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "path"], name="units_unit_path_unique_in_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="units_unit_root_has_depth_zero",
+            ),
+        ]
+        indexes = [
+            # LIKE 'prefix%' needs the pattern operator class under a
+            # non-C collation on PostgreSQL; other databases ignore it.
+            models.Index(
+                fields=["path"],
+                name="units_unit_path_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["cycle", "kind"], name="units_unit_cycle_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def build_path(parent: "Unit | None", code: str) -> str:
+        return f"{parent.path if parent else '/'}{code}/"
+
+    def fill_derived_fields(self) -> None:
+        """Normalise the name and compute path, depth and search key."""
+        self.name = nfc(self.name.strip())
+        self.search_name = fold(f"{self.name} {self.code}")
+        self.path = self.build_path(self.parent, self.code)
+        self.depth = self.path.count("/") - 2
+
+    def is_within(self, ancestor: "Unit") -> bool:
+        """Whether this unit is ``ancestor`` or lies in its subtree."""
+        return self.cycle_id == ancestor.cycle_id and self.path.startswith(ancestor.path)
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        parts = self.path.strip("/").split("/")
+        return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Emulation officer")
+    COUNCIL = "council", _("Council member")
+    PRINTER = "printer", _("Printing staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in: one role, held on one unit (and its subtree)."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("unit"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(unit__isnull=False),
+                name="units_user_role_needs_unit",
+            ),
+        ]
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.username

@@ -1,0 +1,15 @@
+"""Background work for units and users; tasks take ids and call a service."""
+
+from celery import shared_task
+
+from . import services
+from .models import User
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_reset_email(user_id: int, domain: str, use_https: bool) -> None:
+    """Mail a reset link; retried when the mail server cannot be reached."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    services.send_password_reset_email(user=user, domain=domain, use_https=use_https)
