@@ -1,9 +1,11 @@
 """Password reset: the mail goes through a real Celery worker over Redis."""
 
 import re
+import threading
 import time
 
 import pytest
+from celery.signals import task_prerun
 from django.core import mail
 from django.urls import reverse
 
@@ -17,6 +19,12 @@ pytestmark = pytest.mark.services
 def test_reset_mail_is_sent_by_a_worker_and_its_link_works(client, tree, celery_worker):
     user = UserFactory(role=Role.OFFICER, unit=tree.hcm, email="can-bo@bhxh.invalid")
     mail.outbox.clear()
+    ran_in = []
+
+    def record(task=None, **kwargs):
+        ran_in.append((threading.current_thread(), task.request.hostname))
+
+    task_prerun.connect(record, weak=False)
 
     response = client.post(reverse("password_reset"), {"email": "can-bo@bhxh.invalid"})
     assert response.status_code == 302
@@ -24,7 +32,12 @@ def test_reset_mail_is_sent_by_a_worker_and_its_link_works(client, tree, celery_
     deadline = time.monotonic() + 20
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
+    task_prerun.disconnect(record)
     assert len(mail.outbox) == 1, "the worker did not send the mail"
+    # Run by the worker's thread, delivered through the broker: not eagerly.
+    ((thread, hostname),) = ran_in
+    assert thread is not threading.current_thread()
+    assert hostname, "an eager run has no worker hostname"
     message = mail.outbox[0]
     assert message.to == ["can-bo@bhxh.invalid"]
     assert "mật khẩu" in message.subject.lower()

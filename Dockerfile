@@ -1,0 +1,27 @@
+# One image for the web process and the Celery workers.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=congress.settings.production
+
+# libpq and a compiler for psycopg2; Pango for WeasyPrint; fonts with full
+# Vietnamese coverage (Times-metric Liberation Serif) for the PDFs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      build-essential libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+# collectstatic only needs settings to import, not a real secret.
+RUN SECRET_KEY=collectstatic-only-placeholder-0000000000000000000000 ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --no-input -v 0
+
+RUN useradd --system --uid 1000 congress && mkdir -p /app/var/media && chown -R congress /app/var
+USER congress
+EXPOSE 8000
+CMD ["gunicorn", "congress.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]
