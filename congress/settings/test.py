@@ -57,3 +57,5 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 
 ALLOW_DEMO_DATA = True
+# Serve static files from the finders: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
