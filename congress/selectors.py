@@ -16,7 +16,7 @@ def current_cycle() -> Cycle | None:
 def cycle_for_user(user: User) -> Cycle | None:
     """The cycle a user works in: that of their unit's hierarchy, or the
     current cycle for an administrator without a unit."""
-    if user.is_authenticated and user.unit_id is not None:
+    if user.is_authenticated and user.unit is not None:
         return user.unit.cycle
     return current_cycle()
 

@@ -52,7 +52,7 @@ def unit_tree(*, user: User) -> list[TreeNode]:
     roots = []
     for unit in units:
         node = nodes[unit.pk]
-        parent = nodes.get(unit.parent_id)
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
         if parent is None:
             roots.append(node)
         else:

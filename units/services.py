@@ -32,7 +32,7 @@ SECTOR_UNITS = (("BQP", "BHXH Bộ Quốc phòng"), ("CAND", "BHXH Công an nhâ
 
 # Plausible demo headcounts (staff of the unit itself), by kind. Big cities'
 # districts are larger. Labelled as demo on every unit that gets one.
-DEMO_HEADCOUNT = {
+DEMO_HEADCOUNT: dict[str, tuple[int, int]] = {
     UnitKind.VSS: (5, 6),
     UnitKind.PROVINCE: (3, 5),
     UnitKind.DISTRICT: (12, 32),

@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from congress.selectors import current_cycle
@@ -11,7 +12,10 @@ class Command(BaseCommand):
         cycle = current_cycle()
         if cycle is None:
             raise CommandError("Load a cycle first: manage.py load_cycle V")
-        create_demo_users(cycle=cycle)
+        try:
+            create_demo_users(cycle=cycle)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         width = max(len(d.username) for d in DEMO_USERS)
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<{width}}  {DEMO_PASSWORD}  ({demo.description})")
