@@ -26,6 +26,8 @@ class TierForm(forms.ModelForm):
             "cap_counts_guests",
             "may_combine_with_year_end_review",
             "may_combine_with_staff_conference",
+            "papers_half_day",
+            "papers_full_day",
         ]
 
 

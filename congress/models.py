@@ -5,9 +5,15 @@ cycle, editable in the admin, so cycle VI or a ministry's cycle needs no
 code change.
 """
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import UnitKind
@@ -101,6 +107,16 @@ class Tier(models.Model):
     may_combine_with_staff_conference = models.BooleanField(
         _("may be combined with the staff conference"), default=False
     )
+    papers_half_day = models.PositiveSmallIntegerField(
+        _("papers for half a day"),
+        default=5,
+        help_text=_("How many papers a half-day conference has room for."),
+    )
+    papers_full_day = models.PositiveSmallIntegerField(
+        _("papers for one day"),
+        default=10,
+        help_text=_("How many papers a one-day conference has room for."),
+    )
 
     class Meta:
         verbose_name = _("tier")
@@ -188,3 +204,306 @@ class TierCapException(models.Model):
     def clean(self) -> None:
         if self.tier_id and self.unit_id and self.unit.cycle_id != self.tier.cycle_id:
             raise ValidationError({"unit": _("The unit belongs to another cycle's hierarchy.")})
+
+
+class FieldOfWork(models.TextChoices):
+    """Fields of work (lĩnh vực nghiệp vụ) of the sector, for papers and
+    delegates."""
+
+    COLLECTION = "collection", _("Contribution collection and debt recovery")
+    BOOKS_CARDS = "books_cards", _("Social insurance books and health insurance cards")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance benefits")
+    HEALTH_INSURANCE = "health_insurance", _("Health insurance assessment")
+    FINANCE = "finance", _("Planning and finance")
+    INSPECTION = "inspection", _("Inspection")
+    IT = "it", _("Information technology")
+    COMMUNICATION = "communication", _("Communication")
+    ADMINISTRATION = "administration", _("Administration and personnel")
+    SERVICE = "service", _("Administrative procedures and service")
+    OTHER = "other", _("Other")
+
+
+class Conference(models.Model):
+    """One unit's conference of one tier (Hội nghị điển hình tiên tiến, or
+    the Congress itself). Its status moves only through
+    ``congress.services.transition_conference``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        HELD = "held", _("Held")
+        CLOSED = "closed", _("Closed")
+
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="conferences", verbose_name=_("tier")
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        verbose_name=_("organising unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    venue = models.CharField(_("venue"), max_length=255)
+    length = models.CharField(_("length"), max_length=16, choices=ConferenceLength.choices)
+    combined_with = models.CharField(
+        _("combined with"), max_length=32, choices=CombinedWith.choices, blank=True
+    )
+    expected_attendance = models.PositiveIntegerField(_("expected attendance"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    actual_attendance = models.PositiveIntegerField(_("actual attendance"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Optimistic locking: every change bumps it; a form that carries an old
+    # value was edited meanwhile by someone else and is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "unit"], name="congress_conference_one_per_unit_and_tier"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["held", "closed"])
+                | Q(held_on__isnull=False, actual_attendance__isnull=False),
+                name="congress_conference_held_has_attendance",
+            ),
+        ]
+        indexes = [models.Index(fields=["tier", "status"], name="congress_conf_tier_status")]
+
+    def __str__(self) -> str:
+        return f"{self.tier.name} – {self.unit.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("congress:conference_detail", args=[self.pk])
+
+    @property
+    def is_held(self) -> bool:
+        return self.status in (self.Status.HELD, self.Status.CLOSED)
+
+
+class ConferenceTransition(models.Model):
+    """One move of a conference's status: who, when, why."""
+
+    class Action(models.TextChoices):
+        REGISTER = "register", _("Registered")
+        SUBMIT = "submit", _("Submitted to the council")
+        ACCEPT = "accept", _("Accepted")
+        RETURN = "return", _("Returned for changes")
+        REOPEN = "reopen", _("Reopened for changes")
+        HOLD = "hold", _("Recorded as held")
+        CLOSE = "close", _("Closed")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=Conference.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Conference.Status.choices)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+def upload_path(instance: "StoredFile", filename: str) -> str:
+    """Files live under a random name; the original name is kept in the row."""
+    suffix = Path(filename).suffix.lower()
+    return f"{instance.UPLOAD_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class StoredFile(models.Model):
+    """An uploaded document: validated by content, stored under a random
+    name, checksummed, served only through a view that checks permission."""
+
+    UPLOAD_FOLDER = "files"
+
+    file = models.FileField(_("file"), upload_to=upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConferenceDocument(StoredFile):
+    """A document of a conference; each upload is a new version, the latest
+    is current."""
+
+    UPLOAD_FOLDER = "conferences"
+
+    class Kind(models.TextChoices):
+        SUMMARY_REPORT = "summary_report", _("Summary report 2016–2020 and directions")
+        MINUTES = "minutes", _("Minutes / closing report")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("conference document")
+        verbose_name_plural = _("conference documents")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "kind", "version"], name="congress_document_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class OrganisationPlan(StoredFile):
+    """A tier-2 organiser's organisation plan (kế hoạch tổ chức), filed with
+    the council. Each upload is a new version, reviewed on its own."""
+
+    UPLOAD_FOLDER = "plans"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tier")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="plans", verbose_name=_("unit")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation plan")
+        verbose_name_plural = _("organisation plans")
+        ordering = ["tier", "unit", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "unit", "version"], name="congress_plan_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} v{self.version}"
+
+
+class Paper(models.Model):
+    """A paper (báo cáo tham luận) by an exemplary collective or individual."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SELECTED = "selected", _("Selected")
+        PRESENTED = "presented", _("Presented")
+
+    class PresenterKind(models.TextChoices):
+        COLLECTIVE = "collective", _("Collective")
+        INDIVIDUAL = "individual", _("Individual")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("title"), max_length=500)
+    presenter_kind = models.CharField(
+        _("presented by"), max_length=16, choices=PresenterKind.choices
+    )
+    presenter_unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("collective / unit of the presenter"),
+    )
+    presenter_name = models.CharField(
+        _("presenter's full name"),
+        max_length=150,
+        blank=True,
+        help_text=_("For a paper by an individual."),
+    )
+    field_of_work = models.CharField(_("field of work"), max_length=32, choices=FieldOfWork.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(presenter_kind="collective") | ~Q(presenter_name=""),
+                name="congress_paper_individual_has_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommunicationActivity(models.Model):
+    """Communication before and during a conference (DOMAIN.md)."""
+
+    class Kind(models.TextChoices):
+        HO_CHI_MINH_THOUGHT = (
+            "ho_chi_minh_thought",
+            _("Propaganda of Ho Chi Minh's thought on patriotic emulation"),
+        )
+        EXEMPLARS_ON_MEDIA = "exemplars_on_media", _("Publicising exemplars on the sector's media")
+        DIALOGUE = "dialogue", _("Dialogue with exemplars")
+        CULTURAL = "cultural", _("Cultural performance")
+        OTHER = "other", _("Other")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="communication_activities"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("communication activity")
+        verbose_name_plural = _("communication activities")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"

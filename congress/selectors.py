@@ -65,3 +65,72 @@ def tier_scopes(*, user: User, tiers: list[Tier]) -> list[TierScope]:
         )
         for tier in tiers
     ]
+
+
+def cap_for(*, tier: Tier, unit) -> int | None:
+    """The unit's maximum attendance at this tier: its exception if it has
+    one (350 for the HQ bloc, HCMC and Hà Nội in cycle V), else the tier's."""
+    exception = tier.cap_exceptions.filter(unit=unit).values_list("cap", flat=True).first()
+    return exception if exception is not None else tier.cap
+
+
+def is_pilot(*, cycle: Cycle, unit) -> bool:
+    return cycle.pilot_units.filter(pk=unit.pk).exists()
+
+
+def pilot_conference_dates(*, tier: Tier) -> list:
+    """Dates of the pilot units' registered conferences of this tier."""
+    from .models import Conference
+
+    return list(
+        Conference.objects.filter(tier=tier, unit__in=tier.cycle.pilot_units.all()).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def organiser_tiers(*, unit) -> list[Tier]:
+    """The tiers of its cycle whose conferences this unit organises (a
+    cycle has three tiers: filtered here, as JSON containment is not
+    portable to SQLite)."""
+    tiers = Tier.objects.filter(cycle_id=unit.cycle_id).order_by("level")
+    return [tier for tier in tiers if unit.kind in tier.organiser_kinds]
+
+
+def visible_conferences(user: User) -> QuerySet:
+    """Conferences of the units the user may see, with tier and unit."""
+    from units.permissions import visible_units
+
+    from .models import Conference
+
+    return Conference.objects.filter(unit__in=visible_units(user)).select_related(
+        "tier", "unit", "unit__parent"
+    )
+
+
+def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
+    """For each tier, the units the user may act on that organise it and
+    have not registered their conference yet: one query per tier."""
+    from units.models import Unit
+    from units.permissions import Action, allowed_actions, scope_root
+
+    if Action.CHANGE not in allowed_actions(user):
+        return []
+    units = Unit.objects.filter(cycle=cycle, is_active=True)
+    root = scope_root(user)
+    if root is not None:
+        units = units.subtree_of(root)
+    pending = []
+    for tier in tiers_of(cycle):
+        candidates = (
+            units.filter(kind__in=tier.organiser_kinds)
+            .exclude(conferences__tier=tier)
+            .select_related("parent")
+            .order_by("path")
+        )
+        pending.append((tier, list(candidates)))
+    return pending
+
+
+def conference_history(conference) -> QuerySet:
+    return conference.transitions.select_related("actor").order_by("at", "pk")

@@ -1,3 +1,5 @@
+"""The project's URLs; the conference pages are namespaced ``congress:``."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -5,13 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import QueuedPasswordResetForm
 
-from .views import HomeView
+from . import views
 
 admin.site.site_header = _("Emulation Congress administration")
 admin.site.site_title = _("Emulation Congress")
 
+conference_patterns = [
+    path("", views.ConferenceListView.as_view(), name="conference_list"),
+    path("register/", views.ConferenceRegisterView.as_view(), name="conference_register"),
+    path("<int:pk>/", views.ConferenceDetailView.as_view(), name="conference_detail"),
+    path("<int:pk>/edit/", views.ConferenceEditView.as_view(), name="conference_edit"),
+]
+
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("conferences/", include((conference_patterns, "congress"))),
     path("units/", include("units.urls")),
     path(
         "accounts/password_reset/",

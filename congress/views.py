@@ -1,9 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from units.permissions import allowed_actions, is_nationwide
+from units.models import Unit
+from units.permissions import Action, allowed_actions, has_permission, is_nationwide
 
+from . import selectors, services
+from .forms import ConferenceForm, TransitionForm
+from .models import Conference, Tier
 from .selectors import cycle_for_user, tier_scopes, tiers_of
 
 
@@ -30,3 +40,223 @@ class HomeView(LoginRequiredMixin, TemplateView):
             actions=sorted(allowed_actions(user)),
         )
         return context
+
+
+class ConferenceListView(LoginRequiredMixin, ListView):
+    """The conferences the user may see, filterable by tier and status."""
+
+    template_name = "congress/conference_list.html"
+    context_object_name = "conferences"
+    paginate_by = 50
+
+    def get_queryset(self):
+        conferences = selectors.visible_conferences(self.request.user)
+        tier = self.request.GET.get("tier", "")
+        status = self.request.GET.get("status", "")
+        if tier.isdigit():
+            conferences = conferences.filter(tier__level=int(tier))
+        if status in Conference.Status.values:
+            conferences = conferences.filter(status=status)
+        return conferences.order_by("date", "start_time", "unit__path")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=Conference.Status.choices,
+            tiers=Tier.Level.choices,
+            may_register=Action.CHANGE in allowed_actions(self.request.user),
+            **kwargs,
+        )
+
+
+def _organiser_choices(pending) -> list:
+    return [
+        (
+            tier.name,
+            [(f"{unit.pk}:{tier.pk}", f"{unit.name} ({unit.parent or ''})") for unit in units],
+        )
+        for tier, units in pending
+        if units
+    ]
+
+
+class ConferenceRegisterView(LoginRequiredMixin, FormView):
+    """Register a conference for one of the units the officer acts on."""
+
+    template_name = "congress/conference_form.html"
+    form_class = ConferenceForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and Action.CHANGE not in allowed_actions(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def pending(self):
+        cycle = cycle_for_user(self.request.user)
+        return selectors.pending_organisers(user=self.request.user, cycle=cycle)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organisers": _organiser_choices(self.pending),
+            "submit_label": _("Register"),
+        }
+
+    def get_initial(self):
+        unit, tier = self.request.GET.get("unit", ""), self.request.GET.get("tier", "")
+        return {"organiser": f"{unit}:{tier}"} if unit and tier else {}
+
+    def form_valid(self, form):
+        unit_pk, tier_pk = (int(part) for part in form.cleaned_data["organiser"].split(":"))
+        unit = get_object_or_404(Unit, pk=unit_pk)
+        tier = get_object_or_404(Tier.objects.select_related("cycle"), pk=tier_pk)
+        try:
+            conference = services.register_conference(
+                actor=self.request.user, tier=tier, unit=unit, details=form.details()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The conference is registered as a draft."))
+        return redirect(conference)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Register a conference"),
+            nothing_pending=not any(units for _tier, units in self.pending),
+            **kwargs,
+        )
+
+
+class ConferenceScopedMixin(LoginRequiredMixin):
+    """Loads the conference from the URL; one outside the user's units is a
+    404, so its existence is not told."""
+
+    def get_conference(self) -> Conference:
+        return get_object_or_404(
+            selectors.visible_conferences(self.request.user).select_related("tier__cycle"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class ConferenceDetailView(ConferenceScopedMixin, DetailView):
+    """A conference with its history and the moves the user may make.
+
+    POST moves it (``action``: submit, accept, return, reopen, hold,
+    close); a refused move re-renders the page with the reason on the form
+    and what was typed kept.
+    """
+
+    template_name = "congress/conference_detail.html"
+    context_object_name = "conference"
+
+    def get_object(self, queryset=None):
+        return self.get_conference()
+
+    def post(self, request, *args, **kwargs):
+        self.object = conference = self.get_object()
+        name = request.POST.get("action", "")
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.transition_conference(
+                    actor=request.user,
+                    conference=conference,
+                    name=name,
+                    reason=form.cleaned_data["reason"],
+                    held_on=form.cleaned_data["held_on"],
+                    actual_attendance=form.cleaned_data["actual_attendance"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.ConcurrentEditError:
+                messages.error(
+                    request,
+                    _(
+                        "Someone else changed this conference meanwhile; nothing was done. "
+                        "Check it again."
+                    ),
+                )
+                return redirect(conference)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, TRANSITION_MESSAGES.get(name, _("Done.")))
+                return redirect(conference)
+        context = self.get_context_data(transition_form=form, failed_transition=name)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs):
+        conference = self.object
+        user = self.request.user
+        return super().get_context_data(
+            history=selectors.conference_history(conference),
+            transitions=services.available_transitions(user=user, conference=conference),
+            transition_form=kwargs.pop("transition_form", None)
+            or TransitionForm(initial={"version": conference.version}),
+            failed_transition=kwargs.pop("failed_transition", ""),
+            may_change=has_permission(user, Action.CHANGE, conference.unit),
+            is_pilot=selectors.is_pilot(cycle=conference.tier.cycle, unit=conference.unit),
+            cap=selectors.cap_for(tier=conference.tier, unit=conference.unit),
+            **kwargs,
+        )
+
+
+class ConferenceEditView(ConferenceScopedMixin, FormView):
+    """Change a draft; refused if someone else changed it meanwhile."""
+
+    template_name = "congress/conference_form.html"
+    form_class = ConferenceForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.conference = self.get_conference()
+        if not has_permission(request.user, Action.CHANGE, self.conference.unit):
+            raise PermissionDenied
+        if self.conference.status != Conference.Status.DRAFT:
+            messages.warning(
+                request, _("Only a draft can be changed; reopen the conference first.")
+            )
+            return redirect(self.conference)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return ConferenceForm.initial_for(self.conference)
+
+    def form_valid(self, form):
+        try:
+            services.update_conference(
+                actor=self.request.user,
+                conference=self.conference,
+                details=form.details(),
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except services.ConcurrentEditError:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this conference while you were editing it. "
+                    "Your changes were not saved: reload the page to see theirs."
+                ),
+            )
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The changes are saved."))
+        return redirect(self.conference)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Change the conference"), conference=self.conference, **kwargs
+        )
+
+
+TRANSITION_MESSAGES = {
+    "submit": gettext_lazy("The conference is submitted to the council."),
+    "accept": gettext_lazy("The conference is accepted."),
+    "return": gettext_lazy("The conference is returned to its unit with your reason."),
+    "reopen": gettext_lazy("The conference is back to draft; submit it again when ready."),
+    "hold": gettext_lazy("The conference is recorded as held."),
+    "close": gettext_lazy("The conference is closed."),
+}

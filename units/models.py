@@ -56,6 +56,9 @@ class Unit(models.Model):
     # Derived columns, kept by save() and by the services that bulk-create.
     path = models.CharField(_("path"), max_length=255, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    # Code of the depth-1 ancestor (the province, the HQ bloc…), or the
+    # unit's own code at depth 0 and 1: what the progress board groups by.
+    branch_code = models.CharField(_("branch"), max_length=32, editable=False, default="")
     search_name = models.CharField(max_length=255, editable=False, default="")
     position = models.PositiveIntegerField(
         _("protocol order"),
@@ -99,6 +102,7 @@ class Unit(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["cycle", "kind"], name="units_unit_cycle_kind"),
+            models.Index(fields=["cycle", "branch_code"], name="units_unit_cycle_branch"),
         ]
 
     def __str__(self) -> str:
@@ -118,6 +122,8 @@ class Unit(models.Model):
         self.search_name = fold(f"{self.name} {self.code}")
         self.path = self.build_path(self.parent, self.code)
         self.depth = self.path.count("/") - 2
+        segments = self.path.strip("/").split("/")
+        self.branch_code = segments[min(1, len(segments) - 1)]
 
     def is_within(self, ancestor: "Unit") -> bool:
         """Whether this unit is ``ancestor`` or lies in its subtree."""
