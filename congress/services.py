@@ -4,6 +4,7 @@ leaves a ``ConferenceTransition`` row."""
 
 import datetime
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from units.services import LoadResult, load_vss_hierarchy
 
 from . import rules, selectors
 from .data.cycles import CycleSpec
+
 from .models import (
     Conference,
     ConferenceDocument,
@@ -25,6 +27,9 @@ from .models import (
     Tier,
     TierCapException,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @transaction.atomic
@@ -179,7 +184,7 @@ class Transition:
     source: str
     target: str
     permission: Action
-    label: str  # the button that makes the move
+    label: "StrOrPromise"  # the button that makes the move
     needs_reason: bool = False
     backwards: bool = False
 
