@@ -18,7 +18,6 @@ from units.services import LoadResult, load_vss_hierarchy
 
 from . import rules, selectors
 from .data.cycles import CycleSpec
-
 from .models import (
     Conference,
     ConferenceDocument,
