@@ -7,20 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import QueuedPasswordResetForm
 
-from . import views
+from .views import conferences
 
 admin.site.site_header = _("Emulation Congress administration")
 admin.site.site_title = _("Emulation Congress")
 
 conference_patterns = [
-    path("", views.ConferenceListView.as_view(), name="conference_list"),
-    path("register/", views.ConferenceRegisterView.as_view(), name="conference_register"),
-    path("<int:pk>/", views.ConferenceDetailView.as_view(), name="conference_detail"),
-    path("<int:pk>/edit/", views.ConferenceEditView.as_view(), name="conference_edit"),
+    path("", conferences.ConferenceListView.as_view(), name="conference_list"),
+    path("register/", conferences.ConferenceRegisterView.as_view(), name="conference_register"),
+    path("<int:pk>/", conferences.ConferenceDetailView.as_view(), name="conference_detail"),
+    path("<int:pk>/edit/", conferences.ConferenceEditView.as_view(), name="conference_edit"),
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", conferences.HomeView.as_view(), name="home"),
     path("conferences/", include((conference_patterns, "congress"))),
     path("units/", include("units.urls")),
     path(

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from congress.models import Cycle, Tier
+from congress.models import Conference, Cycle, Tier
 from units.models import Role, Unit, UnitKind, User
 
 
@@ -61,3 +61,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    """A registered conference; pass ``tier`` and ``unit`` of one cycle."""
+
+    class Meta:
+        model = Conference
+
+    tier = factory.SubFactory(TierFactory)
+    unit = factory.SubFactory(UnitFactory)
+    status = Conference.Status.DRAFT
+    date = factory.LazyAttribute(lambda o: o.tier.window_start + datetime.timedelta(days=30))
+    start_time = datetime.time(8, 0)
+    venue = "Hội trường"
+    length = "half_day"
+    expected_attendance = 30
+    created_by = factory.SubFactory(UserFactory, role=Role.ADMIN, unit=None)

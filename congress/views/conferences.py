@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from congress import selectors, services
+from congress.forms import ConferenceForm, TransitionForm
+from congress.models import Conference, Tier
+from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from units.models import Unit
 from units.permissions import Action, allowed_actions, has_permission, is_nationwide
-
-from . import selectors, services
-from .forms import ConferenceForm, TransitionForm
-from .models import Conference, Tier
-from .selectors import cycle_for_user, tier_scopes, tiers_of
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
