@@ -33,6 +33,8 @@ setup: $(VENV)/.run-installed
 	@echo
 	@echo "Demo logins (password for each):"
 	@$(BIN)/python manage.py load_demo_users
+	@# A quarter of the national demo conferences, so the board is not empty.
+	$(BIN)/python manage.py load_demo_conferences --share 0.25
 
 run: setup
 	@echo

@@ -67,12 +67,14 @@ class ConferenceListView(LoginRequiredMixin, ListView):
         )
 
 
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.parent})" if unit.parent else unit.name
+
+
 def _organiser_choices(pending) -> list:
+    """Choices "unit:tier" for the units still to register, grouped by tier."""
     return [
-        (
-            tier.name,
-            [(f"{unit.pk}:{tier.pk}", f"{unit.name} ({unit.parent or ''})") for unit in units],
-        )
+        (tier.name, [(f"{unit.pk}:{tier.pk}", _unit_label(unit)) for unit in units])
         for tier, units in pending
         if units
     ]

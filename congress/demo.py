@@ -1,0 +1,259 @@
+"""Demonstration data at national scale: every organiser's conference of
+cycle V in every state, held attendance close to the unit's headcount,
+papers and history. Seeded, so the same seed gives the same data on every
+machine; used by ``make run`` (a share of it), the scale tests and the
+benchmarks. Never loaded in production (``ALLOW_DEMO_DATA``).
+"""
+
+import datetime
+import hashlib
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from units.models import Role, Unit, User
+
+from .models import (
+    Conference,
+    ConferenceDocument,
+    ConferenceLength,
+    ConferenceTransition,
+    Cycle,
+    FieldOfWork,
+    Paper,
+    Tier,
+)
+
+S = Conference.Status
+A = ConferenceTransition.Action
+# The moves that lead to each status, in order.
+PATH_TO = {
+    S.DRAFT: [A.REGISTER],
+    S.SUBMITTED: [A.REGISTER, A.SUBMIT],
+    S.ACCEPTED: [A.REGISTER, A.SUBMIT, A.ACCEPT],
+    S.HELD: [A.REGISTER, A.SUBMIT, A.ACCEPT, A.HOLD],
+    S.CLOSED: [A.REGISTER, A.SUBMIT, A.ACCEPT, A.HOLD, A.CLOSE],
+}
+STATUS_AFTER = {
+    A.REGISTER: S.DRAFT,
+    A.SUBMIT: S.SUBMITTED,
+    A.ACCEPT: S.ACCEPTED,
+    A.HOLD: S.HELD,
+    A.CLOSE: S.CLOSED,
+}
+# Share of conferences in each state (the rest of the units: not registered).
+STATUS_WEIGHTS = [
+    (None, 6),
+    (S.DRAFT, 8),
+    (S.SUBMITTED, 10),
+    (S.ACCEPTED, 12),
+    (S.HELD, 30),
+    (S.CLOSED, 34),
+]
+PAPER_TITLES = [
+    "Đổi mới phương thức tuyên truyền, phát triển người tham gia BHXH tự nguyện",
+    "Ứng dụng công nghệ thông tin trong giải quyết chế độ BHXH",
+    "Kinh nghiệm giảm nợ đóng BHXH, BHYT tại doanh nghiệp",
+    "Mô hình “Điểm thu BHXH, BHYT kiểu mẫu” ở cơ sở",
+    "Nâng cao chất lượng giám định chi phí khám, chữa bệnh BHYT",
+    "Cải cách thủ tục hành chính, giao dịch điện tử với đơn vị sử dụng lao động",
+    "Phát triển người tham gia BHYT hộ gia đình",
+    "Gương “Người tốt - Việc tốt” trong thực thi nhiệm vụ",
+    "Giải pháp quản lý sổ BHXH, thẻ BHYT trên môi trường số",
+    "Phối hợp liên ngành trong thanh tra, kiểm tra đóng BHXH",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Thị", "Văn", "Minh", "Ngọc", "Thanh", "Hữu", "Thu", "Quốc", "Hoài", "Đức"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh",
+         "Mai", "Nam", "Nga", "Phương", "Quân", "Thảo", "Trang", "Tuấn", "Yến"]  # fmt: skip
+VENUES = ["Hội trường {unit}", "Trụ sở {unit}", "Hội trường UBND", "Trung tâm Hội nghị tỉnh"]
+DEMO_MINUTES_NAME = "demo/bien-ban-hoi-nghi-mau.pdf"
+# A one-page PDF with one line of text; enough to stand for the minutes.
+DEMO_MINUTES_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 72 760 Td (Bien ban mau) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    conferences: int
+    papers: int
+    skipped: int
+
+
+def _actor_for(unit: Unit, officers: dict[str, User], fallback: User) -> User:
+    return officers.get(unit.branch_code, fallback)
+
+
+def _rng(seed: int, tier: Tier, unit: Unit, *extra: str) -> random.Random:
+    return random.Random(":".join([str(seed), str(tier.level), unit.code, *extra]))  # noqa: S311
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def _conference_date(rng: random.Random, tier: Tier, *, pilot: bool) -> datetime.date:
+    """Pilots in the first third of the window, everyone else after it."""
+    span = (tier.deadline - tier.window_start).days
+    third = span // 3
+    offset = rng.randint(0, third) if pilot else rng.randint(third + 1, span)
+    return tier.window_start + datetime.timedelta(days=offset)
+
+
+def _attendance(rng: random.Random, tier: Tier, unit: Unit, subtree_staff: int) -> int:
+    if tier.cap is None:  # grassroots: all staff of the unit
+        return max(1, rng.randint(int(unit.headcount * 0.85), unit.headcount))
+    return rng.randint(int(tier.cap * 0.7), tier.cap) if subtree_staff else 1
+
+
+def _minutes_file() -> tuple[str, str]:
+    if not default_storage.exists(DEMO_MINUTES_NAME):
+        default_storage.save(DEMO_MINUTES_NAME, ContentFile(DEMO_MINUTES_PDF))
+    return DEMO_MINUTES_NAME, hashlib.sha256(DEMO_MINUTES_PDF).hexdigest()
+
+
+@transaction.atomic
+def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> DemoResult:
+    """Give ``share`` of the cycle's organisers a conference in a random
+    state (the same units and states for the same seed). Units that already
+    have their conference are left alone, so running it again adds nothing.
+    """
+    if not getattr(settings, "ALLOW_DEMO_DATA", False):
+        raise ImproperlyConfigured("Demo data is not allowed with these settings.")
+    fallback = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if fallback is None:
+        raise ImproperlyConfigured("Create the demo users (or a superuser) first.")
+    officers = {
+        user.unit.branch_code: user
+        for user in User.objects.filter(role=Role.OFFICER, unit__cycle=cycle).select_related("unit")
+    }
+    pilots = set(cycle.pilot_units.values_list("pk", flat=True))
+    units = list(Unit.objects.filter(cycle=cycle, is_active=True).order_by("path"))
+    staff_by_branch: dict[str, int] = {}
+    for unit in units:
+        staff_by_branch[unit.branch_code] = (
+            staff_by_branch.get(unit.branch_code, 0) + unit.headcount
+        )
+    taken = set(Conference.objects.filter(tier__cycle=cycle).values_list("tier_id", "unit_id"))
+    minutes_name, minutes_sha = _minutes_file()
+    statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
+
+    new: list[tuple[Conference, Unit]] = []
+    skipped = 0
+    for tier in cycle.tiers.order_by("level"):
+        for unit in units:
+            if unit.kind not in tier.organiser_kinds:
+                continue
+            # One generator per unit and tier: a unit always gets the same
+            # conference whatever else exists, and a share is a subset of
+            # the full data.
+            rng = _rng(seed, tier, unit)
+            chosen = rng.random() < share
+            status = rng.choices(statuses, weights)[0]
+            day = _conference_date(rng, tier, pilot=unit.pk in pilots)
+            if not chosen or status is None:
+                continue
+            if (tier.pk, unit.pk) in taken:
+                skipped += 1
+                continue
+            held = status in (S.HELD, S.CLOSED)
+            length = (
+                ConferenceLength.FULL_DAY
+                if tier.allows_full_day and rng.random() < 0.4
+                else ConferenceLength.HALF_DAY
+            )
+            staff = unit.headcount if tier.cap is None else staff_by_branch[unit.branch_code]
+            conference = Conference(
+                tier=tier,
+                unit=unit,
+                status=status,
+                date=day,
+                start_time=datetime.time(rng.choice([7, 8, 13, 14]), rng.choice([0, 30])),
+                venue=rng.choice(VENUES).format(unit=unit.name),
+                length=length,
+                combined_with=rng.choice(["", "", *tier.combinable_with]),
+                expected_attendance=_attendance(rng, tier, unit, staff),
+                held_on=day if held else None,
+                actual_attendance=_attendance(rng, tier, unit, staff) if held else None,
+                version=len(PATH_TO[status]),
+                created_by=_actor_for(unit, officers, fallback),
+            )
+            new.append((conference, unit))
+    Conference.objects.bulk_create([c for c, _unit in new], batch_size=500)
+
+    subtrees: dict[str, list[Unit]] = {}
+    for unit in units:
+        for prefix in [*unit.ancestor_paths, unit.path]:
+            subtrees.setdefault(prefix, []).append(unit)
+    transitions, papers, documents = [], [], []
+    for conference, unit in new:
+        rng = _rng(seed, conference.tier, unit, "papers")
+        actor = conference.created_by
+        previous = ""
+        for action in PATH_TO[conference.status]:
+            target = STATUS_AFTER[action]
+            transitions.append(
+                ConferenceTransition(
+                    conference=conference,
+                    from_status=previous,
+                    to_status=target,
+                    action=action,
+                    actor=fallback if action == A.ACCEPT else actor,
+                )
+            )
+            previous = target
+        if conference.status == S.CLOSED:
+            documents.append(
+                ConferenceDocument(
+                    conference=conference,
+                    kind=ConferenceDocument.Kind.MINUTES,
+                    version=1,
+                    file=minutes_name,
+                    original_name="bien-ban-hoi-nghi.pdf",
+                    content_type="application/pdf",
+                    size=len(DEMO_MINUTES_PDF),
+                    sha256=minutes_sha,
+                    uploaded_by=actor,
+                )
+            )
+        if conference.status in (S.ACCEPTED, S.HELD, S.CLOSED):
+            subtree = subtrees[unit.path]
+            room = (
+                conference.tier.papers_full_day
+                if conference.length == ConferenceLength.FULL_DAY
+                else conference.tier.papers_half_day
+            )
+            for position in range(rng.randint(2, room)):
+                individual = rng.random() < 0.5
+                papers.append(
+                    Paper(
+                        conference=conference,
+                        title=rng.choice(PAPER_TITLES),
+                        presenter_kind=Paper.PresenterKind.INDIVIDUAL
+                        if individual
+                        else Paper.PresenterKind.COLLECTIVE,
+                        presenter_unit=rng.choice(subtree),
+                        presenter_name=_person(rng) if individual else "",
+                        field_of_work=rng.choice(FieldOfWork.values),
+                        status=Paper.Status.PRESENTED
+                        if conference.is_held
+                        else Paper.Status.SELECTED,
+                        position=position,
+                    )
+                )
+    ConferenceTransition.objects.bulk_create(transitions, batch_size=1000)
+    ConferenceDocument.objects.bulk_create(documents, batch_size=500)
+    Paper.objects.bulk_create(papers, batch_size=1000)
+    return DemoResult(conferences=len(new), papers=len(papers), skipped=skipped)
