@@ -70,5 +70,22 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             may_change=has_permission(user, Action.CHANGE, unit),
             is_pilot=unit.pilot_in_cycles.filter(pk=unit.cycle_id).exists(),
             cap_exceptions=unit.cap_exceptions.select_related("tier"),
+            **self.conference_context(unit),
         )
         return context
+
+    def conference_context(self, unit):
+        """The unit's conferences, and the tiers it may still register."""
+        from congress.selectors import organiser_tiers
+
+        conferences = list(unit.conferences.select_related("tier").order_by("tier__level"))
+        registered = {conference.tier_id for conference in conferences}
+        may_register = has_permission(self.request.user, Action.CHANGE, unit) and unit.is_active
+        return {
+            "conferences": conferences,
+            "registrable_tiers": [
+                tier for tier in organiser_tiers(unit=unit) if tier.pk not in registered
+            ]
+            if may_register
+            else [],
+        }

@@ -154,3 +154,16 @@ def test_unit_tree_queries_do_not_grow_with_units(client, tree, users):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("units:unit_tree"))
     assert len(few) == len(many)
+
+
+def test_unit_detail_offers_registration_to_its_officer_only(client, tree, users):
+    from tests.factories import TierFactory
+
+    tier = TierFactory(cycle=tree.cycle, level=1, organiser_kinds=["district"])
+    url = reverse("units:unit_detail", args=[tree.hcm_district.pk])
+    client.force_login(users["officer_hcm"])
+    response = client.get(url)
+    assert response.context["registrable_tiers"] == [tier]
+    assert f"?unit={tree.hcm_district.pk}&amp;tier={tier.pk}" in response.text
+    client.force_login(users["council"])
+    assert client.get(url).context["registrable_tiers"] == []
