@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from units.models import Role, Unit, User
 
@@ -104,12 +105,41 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
-def _conference_date(rng: random.Random, tier: Tier, *, pilot: bool) -> datetime.date:
-    """Pilots in the first third of the window, everyone else after it."""
-    span = (tier.deadline - tier.window_start).days
+def _season_start(tier: Tier, previous: Tier | None) -> datetime.date:
+    """A tier's conferences follow the tier below (they elect its
+    delegates): from two weeks before that tier's deadline, within the
+    window."""
+    if previous is None:
+        return tier.window_start
+    start = previous.deadline - datetime.timedelta(days=14)
+    return min(max(start, tier.window_start), tier.deadline)
+
+
+def _conference_date(
+    rng: random.Random, start: datetime.date, end: datetime.date, *, pilot: bool
+) -> datetime.date:
+    """Pilots in the first third of the season, everyone else after it."""
+    span = (end - start).days
     third = span // 3
     offset = rng.randint(0, third) if pilot else rng.randint(third + 1, span)
-    return tier.window_start + datetime.timedelta(days=offset)
+    return start + datetime.timedelta(days=offset)
+
+
+def _moment(day: datetime.date, days_before: int, hour: int) -> datetime.datetime:
+    moment = datetime.datetime.combine(
+        day - datetime.timedelta(days=days_before), datetime.time(hour)
+    )
+    return timezone.make_aware(moment)
+
+
+# When each move happens, relative to the conference day: (days before, hour).
+MOMENTS = {
+    A.REGISTER: (45, 9),
+    A.SUBMIT: (40, 10),
+    A.ACCEPT: (30, 15),
+    A.HOLD: (0, 17),
+    A.CLOSE: (-3, 10),
+}
 
 
 def _attendance(rng: random.Random, tier: Tier, unit: Unit, subtree_staff: int) -> int:
@@ -152,7 +182,9 @@ def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> De
 
     new: list[tuple[Conference, Unit]] = []
     skipped = 0
+    previous = None
     for tier in cycle.tiers.order_by("level"):
+        season_start, previous = _season_start(tier, previous), tier
         for unit in units:
             if unit.kind not in tier.organiser_kinds:
                 continue
@@ -162,7 +194,7 @@ def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> De
             rng = _rng(seed, tier, unit)
             chosen = rng.random() < share
             status = rng.choices(statuses, weights)[0]
-            day = _conference_date(rng, tier, pilot=unit.pk in pilots)
+            day = _conference_date(rng, season_start, tier.deadline, pilot=unit.pk in pilots)
             if not chosen or status is None:
                 continue
             if (tier.pk, unit.pk) in taken:
@@ -201,19 +233,20 @@ def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> De
     for conference, unit in new:
         rng = _rng(seed, conference.tier, unit, "papers")
         actor = conference.created_by
-        previous = ""
+        source = ""
         for action in PATH_TO[conference.status]:
             target = STATUS_AFTER[action]
             transitions.append(
                 ConferenceTransition(
                     conference=conference,
-                    from_status=previous,
+                    from_status=source,
                     to_status=target,
                     action=action,
                     actor=fallback if action == A.ACCEPT else actor,
+                    at=_moment(conference.date, *MOMENTS[action]),
                 )
             )
-            previous = target
+            source = target
         if conference.status == S.CLOSED:
             documents.append(
                 ConferenceDocument(

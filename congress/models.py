@@ -314,7 +314,7 @@ class ConferenceTransition(models.Model):
     to_status = models.CharField(max_length=16, choices=Conference.Status.choices)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:

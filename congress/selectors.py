@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from units.models import User
+from units.models import Unit, User
 
-from .models import Cycle, Tier, TierCapException
+from .models import Cycle, OrganisationPlan, Tier, TierCapException
 
 
 def current_cycle() -> Cycle | None:
@@ -134,3 +134,124 @@ def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
 
 def conference_history(conference) -> QuerySet:
     return conference.transitions.select_related("actor").order_by("at", "pk")
+
+
+# -- Organisation plans, conference documents, papers, communication --------
+
+
+def plan_tier(*, cycle_id: int) -> Tier | None:
+    """The tier whose organisers file an organisation plan: the upper
+    grassroots tier (provinces and the HQ bloc in cycle V)."""
+    return Tier.objects.filter(cycle_id=cycle_id, level=Tier.Level.UPPER_GRASSROOTS).first()
+
+
+def plan_tier_for(unit) -> Tier | None:
+    """The plan tier if ``unit`` is one of its organisers, else ``None``."""
+    tier = plan_tier(cycle_id=unit.cycle_id)
+    return tier if tier is not None and unit.kind in tier.organiser_kinds else None
+
+
+NOT_FILED = "none"  # the plan board's filter for organisers with no plan yet
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    unit: Unit
+    plan: OrganisationPlan | None  # the latest version
+
+    @property
+    def status(self) -> str:
+        return self.plan.status if self.plan else NOT_FILED
+
+
+@dataclass(frozen=True)
+class PlanBoard:
+    tier: Tier | None
+    rows: list[PlanRow]
+    counts: dict[str, int]  # status (or NOT_FILED) → organisers, before filtering
+
+
+def plan_board(*, user: User, status: str = "") -> PlanBoard:
+    """Every plan-filing organiser the user may see with its latest plan,
+    "not filed" included; ``status`` filters the rows (the counts stay
+    those of all). Two queries, whatever the number of organisers."""
+    from units.permissions import visible_units
+
+    cycle = cycle_for_user(user)
+    tier = plan_tier(cycle_id=cycle.pk) if cycle else None
+    if tier is None:
+        return PlanBoard(tier=None, rows=[], counts={})
+    latest = OrganisationPlan.objects.filter(tier=tier, unit=OuterRef("pk")).order_by("-version")
+    units = list(
+        visible_units(user)
+        .filter(kind__in=tier.organiser_kinds, is_active=True)
+        .annotate(latest_plan_id=Subquery(latest.values("pk")[:1]))
+        .order_by("position", "path")
+    )
+    plans = OrganisationPlan.objects.select_related("uploaded_by", "reviewed_by").in_bulk(
+        [unit.latest_plan_id for unit in units if unit.latest_plan_id]
+    )
+    rows = [PlanRow(unit=unit, plan=plans.get(unit.latest_plan_id)) for unit in units]
+    counts = {key: 0 for key in [*OrganisationPlan.Status.values, NOT_FILED]}
+    for row in rows:
+        counts[row.status] += 1
+    if status in counts:
+        rows = [row for row in rows if row.status == status]
+    return PlanBoard(tier=tier, rows=rows, counts=counts)
+
+
+def unit_plans(*, unit) -> QuerySet:
+    """Every version of a unit's organisation plan, newest first."""
+    return (
+        OrganisationPlan.objects.filter(unit=unit)
+        .select_related("uploaded_by", "reviewed_by")
+        .order_by("-version")
+    )
+
+
+def conference_documents(conference) -> dict[str, list]:
+    """A conference's documents by kind, newest version first (one query);
+    every kind is present, possibly with no version."""
+    from .models import ConferenceDocument
+
+    by_kind: dict[str, list] = {kind: [] for kind in ConferenceDocument.Kind.values}
+    for document in conference.documents.select_related("uploaded_by").order_by("kind", "-version"):
+        by_kind[document.kind].append(document)
+    return by_kind
+
+
+def conference_papers(conference) -> QuerySet:
+    """A conference's papers in programme order, with their presenter's unit."""
+    return conference.papers.select_related("presenter_unit", "presenter_unit__parent").order_by(
+        "position", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class PaperRoom:
+    """How many papers are in the programme against the room the
+    conference's length gives (DOMAIN.md: "how many depends on the length")."""
+
+    chosen: int
+    room: int
+
+    @property
+    def over(self) -> int:
+        return max(0, self.chosen - self.room)
+
+
+def paper_room(*, conference, papers) -> PaperRoom:
+    """Selected and presented papers count; ``papers`` is the list shown."""
+    from .models import ConferenceLength, Paper
+
+    tier = conference.tier
+    full_day = conference.length == ConferenceLength.FULL_DAY
+    room = tier.papers_full_day if full_day else tier.papers_half_day
+    chosen = sum(
+        1 for paper in papers if paper.status in (Paper.Status.SELECTED, Paper.Status.PRESENTED)
+    )
+    return PaperRoom(chosen=chosen, room=room)
+
+
+def communication_activities(conference) -> QuerySet:
+    return conference.communication_activities.order_by("date", "pk")

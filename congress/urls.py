@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import QueuedPasswordResetForm
 
-from .views import conferences
+from .views import board, conferences, documents, papers
 
 admin.site.site_header = _("Emulation Congress administration")
 admin.site.site_title = _("Emulation Congress")
@@ -17,11 +17,73 @@ conference_patterns = [
     path("register/", conferences.ConferenceRegisterView.as_view(), name="conference_register"),
     path("<int:pk>/", conferences.ConferenceDetailView.as_view(), name="conference_detail"),
     path("<int:pk>/edit/", conferences.ConferenceEditView.as_view(), name="conference_edit"),
+    path(
+        "<int:pk>/documents/upload/",
+        documents.ConferenceDocumentUploadView.as_view(),
+        name="conference_document_upload",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        documents.ConferenceDocumentDownloadView.as_view(),
+        name="conference_document_download",
+    ),
+    path("<int:pk>/papers/add/", papers.PaperCreateView.as_view(), name="paper_add"),
+    path("<int:pk>/papers/<int:paper_pk>/edit/", papers.PaperEditView.as_view(), name="paper_edit"),
+    path(
+        "<int:pk>/papers/<int:paper_pk>/delete/",
+        papers.PaperDeleteView.as_view(),
+        name="paper_delete",
+    ),
+    path(
+        "<int:pk>/papers/<int:paper_pk>/status/",
+        papers.PaperStatusView.as_view(),
+        name="paper_status",
+    ),
+    path("<int:pk>/papers/<int:paper_pk>/move/", papers.PaperMoveView.as_view(), name="paper_move"),
+    path(
+        "<int:pk>/communication/add/",
+        papers.CommunicationCreateView.as_view(),
+        name="communication_add",
+    ),
+    path(
+        "<int:pk>/communication/<int:activity_pk>/edit/",
+        papers.CommunicationEditView.as_view(),
+        name="communication_edit",
+    ),
+    path(
+        "<int:pk>/communication/<int:activity_pk>/delete/",
+        papers.CommunicationDeleteView.as_view(),
+        name="communication_delete",
+    ),
+]
+
+# Organisation plans of the tier-2 organisers: ``plans:``. Files are served
+# only by the download views, which check permission; nothing serves
+# MEDIA_ROOT.
+plan_patterns = [
+    path("", documents.PlanListView.as_view(), name="plan_list"),
+    path("<int:unit_pk>/", documents.PlanUnitView.as_view(), name="plan_unit"),
+    path("<int:unit_pk>/upload/", documents.PlanUploadView.as_view(), name="plan_upload"),
+    path("<int:unit_pk>/<int:pk>/review/", documents.PlanReviewView.as_view(), name="plan_review"),
+    path(
+        "<int:unit_pk>/<int:pk>/download/",
+        documents.PlanDownloadView.as_view(),
+        name="plan_download",
+    ),
+]
+
+# The progress board, its export and the calendar: ``progress:``.
+progress_patterns = [
+    path("", board.BoardView.as_view(), name="board"),
+    path("export.xlsx", board.BoardExportView.as_view(), name="board_export"),
+    path("calendar/", board.CalendarView.as_view(), name="calendar"),
 ]
 
 urlpatterns = [
     path("", conferences.HomeView.as_view(), name="home"),
     path("conferences/", include((conference_patterns, "congress"))),
+    path("plans/", include((plan_patterns, "plans"))),
+    path("progress/", include((progress_patterns, "progress"))),
     path("units/", include("units.urls")),
     path(
         "accounts/password_reset/",

@@ -115,9 +115,14 @@ def celery_worker():
 
     from congress.celery import app
 
+    def drop_connections():
+        # Pools made for the previous broker would publish there.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=settings.TEST_BROKER_URL, task_always_eager=False)
-    app._pool = None  # drop any connection pool made for the previous broker
+    drop_connections()
     try:
         with app.connection_for_write() as connection:
             connection.default_channel.client.flushdb()
@@ -125,7 +130,7 @@ def celery_worker():
             yield worker
     finally:
         app.conf.update(saved)
-        app._pool = None
+        drop_connections()
 
 
 # -- Browser ---------------------------------------------------------------

@@ -42,7 +42,7 @@ if _database_url:
 # The broker used by tests that start a real Celery worker; every other test
 # runs tasks in-process.
 TEST_BROKER_URL = _service_url("CELERY_BROKER_URL", REDIS_URL, "127.0.0.1", 6379)
-CELERY_BROKER_URL = ""
+CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 
 SECRET_KEY = "tests-only-not-a-secret"  # noqa: S105

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from congress import selectors, services
+from congress import progress, selectors, services
 from congress.forms import ConferenceForm, TransitionForm
 from congress.models import Conference, Tier
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
-from units.models import Unit
+from units.models import Role, Unit
 from units.permissions import Action, allowed_actions, has_permission, is_nationwide
 
 
@@ -37,6 +37,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
             scopes=tier_scopes(user=user, tiers=tiers),
             nationwide=is_nationwide(user),
             actions=sorted(allowed_actions(user)),
+            # An officer's units that are late or nearly so: the reminder mail's list.
+            deadline_alerts=progress.deadline_alerts(user=user, tiers=tiers, today=today)
+            if user.role == Role.OFFICER
+            else [],
+            alert_days=progress.REMINDER_DUE_DAYS,
+            today=today,
         )
         return context
 
@@ -187,8 +193,13 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         return self.render_to_response(context, status=400)
 
     def get_context_data(self, **kwargs):
+        from congress.views.documents import conference_sections
+
         conference = self.object
         user = self.request.user
+        # The documents, papers and communication fragments; a failed form
+        # passed in kwargs replaces its blank one.
+        kwargs = {**conference_sections(user=user, conference=conference), **kwargs}
         return super().get_context_data(
             history=selectors.conference_history(conference),
             transitions=services.available_transitions(user=user, conference=conference),

@@ -1,0 +1,74 @@
+"""Deadline reminders: each morning an emulation officer is mailed the units
+of their subtree that are late with their conference (see
+``congress.tasks.send_deadline_reminders``).
+
+A write with a side effect, so a service; it lives in its own module
+rather than ``congress/services.py`` to keep that module about conference
+state. No row records that a mail went out (adding a model was out of
+scope), so running the task twice on one day mails twice.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from units.models import Role, User
+
+from .progress import REMINDER_DUE_DAYS, Lateness, deadline_alerts, tiers_of_cycle
+from .selectors import cycle_for_user
+
+
+def _subject(*, today: datetime.date, overdue: int, due_soon: int) -> str:
+    parts = []
+    if overdue:
+        parts.append(
+            ngettext("%(count)s unit overdue", "%(count)s units overdue", overdue)
+            % {"count": overdue}
+        )
+    if due_soon:
+        parts.append(
+            ngettext("%(count)s unit due soon", "%(count)s units due soon", due_soon)
+            % {"count": due_soon}
+        )
+    return _("[Emulation Congress] Conferences as of %(date)s: %(summary)s") % {
+        "date": date_format(today, "SHORT_DATE_FORMAT"),
+        "summary": ", ".join(parts),
+    }
+
+
+def send_deadline_reminder(
+    *, officer: User, today: datetime.date, within_days: int = REMINDER_DUE_DAYS
+) -> bool:
+    """Mail ``officer`` (an active emulation officer with an address) the
+    units of their scope that have not held their conference although
+    its tier's deadline has passed (overdue) or comes within
+    ``within_days`` days (due soon): one plain-text mail in Vietnamese.
+    Nothing is sent when nothing is late. Returns whether a mail went out.
+    """
+    if officer.role != Role.OFFICER or not officer.is_active or not officer.email:
+        return False
+    tiers = tiers_of_cycle(cycle_for_user(officer))
+    alerts = deadline_alerts(user=officer, tiers=tiers, today=today, within_days=within_days)
+    if not alerts:
+        return False
+    overdue = [a for a in alerts if a.lateness == Lateness.OVERDUE]
+    due_soon = [a for a in alerts if a.lateness == Lateness.DUE_SOON]
+    context = {
+        "officer": officer,
+        "today": today,
+        "within_days": within_days,
+        "overdue": overdue,
+        "due_soon": due_soon,
+    }
+    # A worker has no request: the interface's language, whatever is active.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _subject(today=today, overdue=len(overdue), due_soon=len(due_soon))
+        body = render_to_string("congress/board_reminder_email.txt", context)
+    EmailMessage(subject, body, None, [officer.email]).send()
+    return True

@@ -1,0 +1,40 @@
+"""Background work of the congress app; tasks take ids and simple values."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from units.models import Role, User
+
+from . import reminders
+
+
+@shared_task
+def send_deadline_reminders(today: str | None = None) -> int:
+    """Daily (Celery beat, 07:00 Asia/Ho_Chi_Minh): one reminder task per
+    active officer with an address, all for the same day. Each officer's
+    mail is its own task, so a mail server failing for one is retried for
+    that one only. Returns how many officers were queued."""
+    day = today or timezone.localdate().isoformat()
+    officer_ids = list(
+        User.objects.filter(role=Role.OFFICER, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for officer_id in officer_ids:
+        send_officer_deadline_reminder.delay(officer_id, day)
+    return len(officer_ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_officer_deadline_reminder(officer_id: int, today: str) -> bool:
+    """Mail one officer their late units as of ``today`` (ISO date); no
+    mail when nothing is late. Not idempotent: a re-run mails again."""
+    officer = User.objects.select_related("unit__cycle").filter(pk=officer_id).first()
+    if officer is None:
+        return False
+    return reminders.send_deadline_reminder(
+        officer=officer, today=datetime.date.fromisoformat(today)
+    )

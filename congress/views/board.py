@@ -1,0 +1,127 @@
+"""Following the cycle: the progress board (and its Excel export) and the
+calendar of conferences. Every figure comes from ``congress.progress``,
+scoped by the permission policy; these views only parse the filters."""
+
+import datetime
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from congress import progress
+from congress.exports import ProgressBoardExport
+from congress.selectors import cycle_for_user
+from units.permissions import is_nationwide, scope_root
+
+
+class ProgressFiltersMixin(LoginRequiredMixin):
+    """Reads the filters every progress page shares from the query string:
+    ``tier`` (a level), ``status`` and ``province`` (a branch code). Values
+    that mean nothing are ignored; a province outside the user's scope is
+    left to the selectors, which show nothing of it."""
+
+    def filters(self) -> tuple[int | None, str, str]:
+        """(tier level, status, province code)."""
+        query = self.request.GET
+        tier, status = query.get("tier", ""), query.get("status", "")
+        return (
+            int(tier) if tier.isdigit() and len(tier) < 3 else None,
+            status if status in progress.BoardStatus.values else "",
+            query.get("province", "").strip()[:32],
+        )
+
+    def cycle(self):
+        return cycle_for_user(self.request.user)
+
+
+class BoardView(ProgressFiltersMixin, TemplateView):
+    """The progress board: per tier and per province, how many units must
+    hold a conference and how far they got; a province's row opens its
+    units. With a single row (an officer's own province) the units are
+    shown at once."""
+
+    template_name = "congress/board.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        tiers = progress.tiers_of_cycle(self.cycle())
+        level, status, branch = self.filters()
+        shown = progress.of_level(tiers, level)
+        board = progress.progress_board(user=user, tiers=shown, status=status, branch=branch)
+        drilled = board.branch or (board.rows[0].branch if len(board.rows) == 1 else None)
+        units = (
+            progress.branch_units(
+                user=user, tiers=shown, branch=drilled.code, status=status, today=board.today
+            )
+            if drilled
+            else []
+        )
+        return super().get_context_data(
+            board=board,
+            drilled=drilled,
+            units=units,
+            tiers=tiers,
+            level=level,
+            statuses=progress.BoardStatus.choices,
+            status_label=progress.BoardStatus(board.status).label if board.status else "",
+            nationwide=is_nationwide(user),
+            scope=scope_root(user),
+            **kwargs,
+        )
+
+
+class BoardExportView(ProgressFiltersMixin, View):
+    """The board's table (its province rows, with the same filters) as an
+    Excel workbook, built in the request: at most some 65 rows."""
+
+    def get(self, request, *args, **kwargs):
+        level, status, branch = self.filters()
+        board = progress.progress_board(
+            user=request.user,
+            tiers=progress.of_level(progress.tiers_of_cycle(self.cycle()), level),
+            status=status,
+            branch=branch,
+        )
+        root = scope_root(request.user)
+        scope = _("%(unit)s and the units under it") % {"unit": root} if root else ""
+        filename, mimetype, content = ProgressBoardExport().render(board=board, scope_name=scope)
+        response = HttpResponse(content, content_type=mimetype)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def _month(value: str) -> datetime.date | None:
+    """``2020-01`` → 1 January 2020; anything else → None."""
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+class CalendarView(ProgressFiltersMixin, TemplateView):
+    """The conferences the user may see, one month at a time, as a grid and
+    as an agenda; pilot units marked. Opens on the month of the earliest
+    conference (see ``progress.default_calendar_month``), not today's."""
+
+    template_name = "congress/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        cycle = self.cycle()
+        tiers = progress.tiers_of_cycle(cycle)
+        level, _status, branch = self.filters()
+        month = _month(self.request.GET.get("month", "")) or progress.default_calendar_month(
+            user=user, tiers=tiers, level=level, branch=branch
+        )
+        return super().get_context_data(
+            calendar=progress.conference_calendar(
+                user=user, cycle=cycle, tiers=tiers, month=month, level=level, branch=branch
+            ),
+            tiers=tiers,
+            level=level,
+            branch=branch,
+            branches=progress.branches(user=user, tiers=tiers),
+            **kwargs,
+        )

@@ -1,0 +1,284 @@
+"""Stored documents: the organisation plans of tier-2 organisers and the
+documents of a conference.
+
+Uploads are checked by their content (``congress.uploads``) and stored
+under a random name; a file is served only through ``serve_stored_file``
+to a user who may view its unit, never from ``MEDIA_URL``.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from congress import selectors, services
+from congress.forms import ConferenceDocumentForm, PlanReviewForm, PlanUploadForm
+from congress.models import Conference, ConferenceDocument, OrganisationPlan, StoredFile
+from congress.views.conferences import ConferenceDetailView
+from units.permissions import Action, has_permission, visible_units
+
+logger = logging.getLogger(__name__)
+
+
+def serve_stored_file(document: StoredFile) -> FileResponse:
+    """The file as a download under its original name and the content type
+    found when it was checked; the caller has checked permission."""
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        logger.error("Stored file %s of %r is missing.", document.file.name, document)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- Conference documents ----------------------------------------------------
+
+
+def document_section(*, user, conference: Conference) -> dict:
+    """Context of ``_conference_documents.html``."""
+    versions = selectors.conference_documents(conference)
+    may_upload = (
+        has_permission(user, Action.CHANGE, conference.unit)
+        and conference.status != Conference.Status.CLOSED
+    )
+    minutes_next = conference.status == Conference.Status.HELD
+    return {
+        "document_groups": [
+            (kind, label, versions[kind]) for kind, label in ConferenceDocument.Kind.choices
+        ],
+        "has_minutes": bool(versions[ConferenceDocument.Kind.MINUTES]),
+        "may_upload_documents": may_upload,
+        "document_form": ConferenceDocumentForm(
+            initial={
+                "kind": ConferenceDocument.Kind.MINUTES
+                if minutes_next
+                else ConferenceDocument.Kind.SUMMARY_REPORT
+            }
+        )
+        if may_upload
+        else None,
+    }
+
+
+def conference_sections(*, user, conference: Conference) -> dict:
+    """Context of the conference page's documents, papers and communication
+    fragments (``ConferenceDetailView`` merges it)."""
+    from .papers import programme_section
+
+    return {
+        **document_section(user=user, conference=conference),
+        **programme_section(user=user, conference=conference),
+    }
+
+
+class ConferenceDocumentUploadView(ConferenceDetailView):
+    """Upload a new version of a conference's summary report or minutes.
+
+    A refused file re-renders the conference page with the message on the
+    field and the chosen kind kept.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = conference = self.get_object()
+        if not has_permission(request.user, Action.CHANGE, conference.unit):
+            raise PermissionDenied
+        form = ConferenceDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = services.upload_conference_document(
+                    actor=request.user,
+                    conference=conference,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(name)s” is uploaded (version %(version)s).")
+                    % {"name": document.original_name, "version": document.version},
+                )
+                return redirect(f"{conference.get_absolute_url()}#documents")
+        return self.render_to_response(self.get_context_data(document_form=form), status=400)
+
+
+class ConferenceDocumentDownloadView(LoginRequiredMixin, View):
+    """A conference document, to those who may view the conference's unit
+    (404 to anyone else: its existence is not told)."""
+
+    def get(self, request, pk, document_pk):
+        document = get_object_or_404(
+            ConferenceDocument.objects.select_related("conference__unit"),
+            pk=document_pk,
+            conference_id=pk,
+        )
+        if not has_permission(request.user, Action.VIEW, document.conference.unit):
+            raise Http404
+        return serve_stored_file(document)
+
+
+# -- Organisation plans ------------------------------------------------------
+
+
+class PlanListView(LoginRequiredMixin, TemplateView):
+    """Every tier-2 organiser the user may see with its latest plan's
+    status, "not filed" included; filterable by status."""
+
+    template_name = "congress/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", "")
+        board = selectors.plan_board(user=self.request.user, status=status)
+        labels = dict(OrganisationPlan.Status.choices)
+        return super().get_context_data(
+            board=board,
+            status=status if status in board.counts else "",
+            statuses=[
+                (key, labels.get(key, _("Not filed")), count) for key, count in board.counts.items()
+            ],
+            total=sum(board.counts.values()),
+            **kwargs,
+        )
+
+
+class PlanUnitView(LoginRequiredMixin, TemplateView):
+    """One organiser's plan: every version with its review, the upload form
+    for whoever may change the unit, accept/return for the council.
+
+    A unit outside the user's scope, or one that files no plan, is a 404.
+    """
+
+    template_name = "congress/plan_unit.html"
+
+    def load_unit(self):
+        self.unit = get_object_or_404(
+            visible_units(self.request.user).select_related("parent"), pk=self.kwargs["unit_pk"]
+        )
+        self.tier = selectors.plan_tier_for(self.unit)
+        if self.tier is None:
+            raise Http404
+        return self.unit
+
+    def get(self, request, *args, **kwargs):
+        self.load_unit()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        plans = list(selectors.unit_plans(unit=self.unit))
+        latest = plans[0] if plans else None
+        may_upload = has_permission(user, Action.CHANGE, self.unit)
+        may_review = (
+            has_permission(user, Action.REVIEW, self.unit)
+            and latest is not None
+            and latest.status == OrganisationPlan.Status.SUBMITTED
+        )
+        kwargs.setdefault("upload_form", PlanUploadForm() if may_upload else None)
+        kwargs.setdefault("review_form", PlanReviewForm() if may_review else None)
+        return super().get_context_data(
+            unit=self.unit,
+            tier=self.tier,
+            plans=plans,
+            latest=latest,
+            may_upload=may_upload,
+            may_review=may_review,
+            failed_decision=kwargs.pop("failed_decision", ""),
+            **kwargs,
+        )
+
+    def url(self, anchor: str = "") -> str:
+        return reverse("plans:plan_unit", args=[self.unit.pk]) + anchor
+
+
+class PlanUploadView(PlanUnitView):
+    """Upload a new version of the unit's plan (those who may change it)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        unit = self.load_unit()
+        if not has_permission(request.user, Action.CHANGE, unit):
+            raise PermissionDenied
+        form = PlanUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                plan = services.upload_organisation_plan(
+                    actor=request.user, unit=unit, upload=form.cleaned_data["file"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Version %(version)s of the organisation plan is filed; "
+                        "it now waits for the council's review."
+                    )
+                    % {"version": plan.version},
+                )
+                return redirect(self.url())
+        return self.render_to_response(self.get_context_data(upload_form=form), status=400)
+
+
+class PlanReviewView(PlanUnitView):
+    """The council accepts the latest plan or returns it with a reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        unit = self.load_unit()
+        plan = get_object_or_404(OrganisationPlan, pk=self.kwargs["pk"], unit=unit)
+        if not has_permission(request.user, Action.REVIEW, unit):
+            raise PermissionDenied
+        form = PlanReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_organisation_plan(
+                    actor=request.user,
+                    plan=plan,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The plan is accepted.")
+                    if form.cleaned_data["decision"] == services.PlanDecision.ACCEPT
+                    else _("The plan is returned to %(unit)s with your reason.")
+                    % {"unit": unit.name},
+                )
+                return redirect(self.url())
+        context = self.get_context_data(
+            review_form=form, failed_decision=request.POST.get("decision", "")
+        )
+        return self.render_to_response(context, status=400)
+
+
+class PlanDownloadView(LoginRequiredMixin, View):
+    """One version of a plan, to those who may view its unit (404 else)."""
+
+    def get(self, request, unit_pk, pk):
+        plan = get_object_or_404(OrganisationPlan.objects.select_related("unit"), pk=pk)
+        if plan.unit_id != unit_pk or not has_permission(request.user, Action.VIEW, plan.unit):
+            raise Http404
+        return serve_stored_file(plan)
