@@ -1,6 +1,6 @@
 """In a real browser: officer-hcm registers a district's grassroots
 conference and submits it, council accepts it, the officer records it as
-held with its attendance."""
+held with its attendance, and the progress board shows it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -67,3 +67,10 @@ def test_register_submit_accept_hold(page, live_server, demo):
 
     conference = Conference.objects.get(unit__name="BHXH huyện Củ Chi")
     assert (conference.status, conference.actual_attendance) == ("held", 39)
+
+    page.get_by_role("link", name="Tiến độ").click()
+    grassroots = page.get_by_test_id("tier-summaries")
+    expect(grassroots).to_contain_text("1/33")  # held out of HCMC's 33 grassroots organisers
+    units = page.get_by_test_id("board-units")
+    row = units.get_by_role("row").filter(has_text="BHXH huyện Củ Chi")
+    expect(row).to_contain_text("Đã tổ chức")
