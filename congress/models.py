@@ -42,6 +42,12 @@ class Cycle(models.Model):
         default=False,
         help_text=_("The cycle shown to administrators; only one at a time."),
     )
+    women_target_percent = models.PositiveSmallIntegerField(
+        _("target share of women delegates (%)"), default=30
+    )
+    minority_target_percent = models.PositiveSmallIntegerField(
+        _("target share of ethnic-minority delegates (%)"), default=5
+    )
     pilot_units = models.ManyToManyField(
         "units.Unit",
         blank=True,

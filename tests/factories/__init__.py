@@ -5,6 +5,7 @@ import datetime
 import factory
 
 from congress.models import Conference, Cycle, Tier
+from delegates.models import Category, Delegate, Gender, Person, Rank
 from units.models import Role, Unit, UnitKind, User
 
 
@@ -78,3 +79,32 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
     length = "half_day"
     expected_attendance = 30
     created_by = factory.SubFactory(UserFactory, role=Role.ADMIN, unit=None)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A member of staff; Faker's vi_VN gives real Vietnamese names."""
+
+    class Meta:
+        model = Person
+
+    unit = factory.SubFactory(UnitFactory)
+    full_name = factory.Faker("name", locale="vi_VN")
+    gender = factory.Iterator([Gender.FEMALE, Gender.MALE])
+    birth_year = factory.Sequence(lambda n: 1965 + n % 35)
+    ethnicity = "Kinh"
+    position = "Chuyên viên"
+    rank = Rank.STAFF
+    field_of_work = "collection"
+
+
+class DelegateFactory(factory.django.DjangoModelFactory):
+    """A delegate added directly (no cap check): for building fixtures."""
+
+    class Meta:
+        model = Delegate
+
+    conference = factory.SubFactory(ConferenceFactory)
+    category = Category.OFFICIAL
+    person = factory.SubFactory(PersonFactory, unit=factory.SelfAttribute("..conference.unit"))
+    unit = factory.LazyAttribute(lambda o: o.person.unit if o.person else None)
+    added_by = factory.SubFactory(UserFactory, role=Role.ADMIN, unit=None)
