@@ -35,6 +35,8 @@ setup: $(VENV)/.run-installed
 	@$(BIN)/python manage.py load_demo_users
 	@# A quarter of the national demo conferences, so the board is not empty.
 	$(BIN)/python manage.py load_demo_conferences --share 0.25
+	@# Staff registers of the two pilot provinces, for delegates and elections.
+	$(BIN)/python manage.py load_demo_people --branch P79 --branch P01
 
 run: setup
 	@echo
