@@ -5,6 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from delegates.urls_allocations import allocation_patterns
+from delegates.urls_delegates import delegate_patterns
+from delegates.urls_elections import election_patterns
+from delegates.urls_people import people_patterns
 from units.forms import QueuedPasswordResetForm
 
 from .views import board, conferences, documents, papers
@@ -82,6 +86,10 @@ progress_patterns = [
 urlpatterns = [
     path("", conferences.HomeView.as_view(), name="home"),
     path("conferences/", include((conference_patterns, "congress"))),
+    path("conferences/<int:pk>/delegates/", include((delegate_patterns, "delegates"))),
+    path("conferences/<int:pk>/election/", include((election_patterns, "elections"))),
+    path("people/", include((people_patterns, "people"))),
+    path("allocations/", include((allocation_patterns, "allocations"))),
     path("plans/", include((plan_patterns, "plans"))),
     path("progress/", include((progress_patterns, "progress"))),
     path("units/", include("units.urls")),

@@ -6,6 +6,7 @@ from attending one conference twice."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congress.models import Conference
 from units.models import Unit, User
@@ -113,3 +114,44 @@ def remove_delegate(*, actor: User, delegate: Delegate) -> None:
     if conference.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
     delegate.delete()
+
+
+@transaction.atomic
+def add_official_delegates(
+    *, actor: User, conference: Conference, people: list[Person]
+) -> list[Delegate]:
+    """Add the officer's confirmed selection of suggested official
+    delegates, all or nothing: if the selection does not fit in the seats
+    left under the cap, nothing is added and the error says how many seats
+    are left; any other refusal (a person added meanwhile by someone else)
+    undoes the whole selection too."""
+    _check_may(actor, Action.CHANGE, conference.unit)
+    if not people:
+        raise ValidationError(_("Choose at least one person."))
+    # Locked before counting, as add_delegate does: the seats left cannot
+    # change between this count and the additions.
+    locked = (
+        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+    )
+    cap = selectors.delegate_cap(locked)
+    if cap is not None:
+        left = max(0, cap - selectors.counted_delegates(locked).count())
+        if len(people) > left:
+            raise ValidationError(
+                ngettext(
+                    "Nothing was added: %(left)s seat is left and %(chosen)s people are chosen.",
+                    "Nothing was added: %(left)s seats are left and %(chosen)s people are chosen.",
+                    left,
+                )
+                % {"left": left, "chosen": len(people)}
+            )
+    return [
+        add_delegate(
+            actor=actor,
+            conference=locked,
+            category=Category.OFFICIAL,
+            person=person,
+            check_permission=False,
+        )
+        for person in people
+    ]

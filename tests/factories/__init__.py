@@ -7,6 +7,7 @@ import factory
 from congress.models import Conference, Cycle, Tier
 from delegates.models import Category, Delegate, Gender, Person, Rank
 from units.models import Role, Unit, UnitKind, User
+from units.text import fold
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -89,6 +90,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     full_name = factory.Faker("name", locale="vi_VN")
+    # What delegates.people.save_person keeps: the folded name the search uses.
+    search_name = factory.LazyAttribute(lambda o: fold(o.full_name))
     gender = factory.Iterator([Gender.FEMALE, Gender.MALE])
     birth_year = factory.Sequence(lambda n: 1965 + n % 35)
     ethnicity = "Kinh"

@@ -1,0 +1,738 @@
+"""Quota allocation (phân bổ đại biểu): computed, adjusted, submitted,
+reviewed (DOMAIN.md, "Quotas").
+
+The elected seats of a tier-2 conference or of the Congress (its cap −
+official delegates − guests where the cap counts them) are shared among
+the units below in proportion to the attendance of their held conference,
+by ``delegates.apportionment.allocate`` (exact arithmetic, every unit at
+least one seat). Each computation is a new ``Allocation`` version; the
+officer may move seats between units with a written reason (the total
+stays), submits it, and the council approves it or returns it with a
+reason. An approved allocation is frozen and binds the elections; changing
+it takes a new version, whose approval returns the old one ("superseded").
+
+The life of a version: DRAFT → SUBMITTED → APPROVED, or SUBMITTED →
+RETURNED → (adjusted) SUBMITTED …; an APPROVED version becomes RETURNED
+only when a newer version is approved. Only the newest version is worked
+on, one at a time: a new version cannot be computed while one awaits the
+council's review.
+
+Writes are keyword-only with ``actor``, one transaction each, the
+conference row locked (so versions and the "one approved" rule are
+serialised); every change bumps ``lock_version`` and a change made on a
+stale page raises ``StaleAllocationError``. The reads the page needs are at
+the end of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from congress.models import Conference, Tier
+from units.models import Unit, User
+from units.permissions import Action, has_permission
+from units.text import nfc
+
+from . import apportionment, selectors
+from .models import Allocation, AllocationLine, Category
+
+EDITABLE = (Allocation.Status.DRAFT, Allocation.Status.RETURNED)
+
+
+class TieRule(StrEnum):
+    """The tie rules offered, with the label the council sees."""
+
+    LARGER_ATTENDANCE_THEN_ORDER = apportionment.TieBreak.LARGER_ATTENDANCE_THEN_ORDER.value
+    ORDER = apportionment.TieBreak.ORDER.value
+    LOT = apportionment.TieBreak.LOT.value
+
+    @property
+    def label(self) -> str:
+        return str(TIE_RULE_LABELS[self])
+
+
+TIE_RULE_LABELS = {
+    TieRule.LARGER_ATTENDANCE_THEN_ORDER: gettext_lazy(
+        "Larger attendance first, then protocol order"
+    ),
+    TieRule.ORDER: gettext_lazy("Protocol order (the order of the list)"),
+    TieRule.LOT: gettext_lazy("Drawing lots with a seed fixed beforehand"),
+}
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+class StaleAllocationError(Exception):
+    """The allocation changed since the page was loaded; the change is refused."""
+
+
+# -- The seats to share -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeatBudget:
+    """How the elected seats of a conference are found: cap − official −
+    guests (where the cap counts them)."""
+
+    cap: int | None
+    official: int
+    guests: int
+    guests_counted: bool
+
+    @property
+    def elected(self) -> int | None:
+        if self.cap is None:
+            return None
+        return self.cap - self.official - (self.guests if self.guests_counted else 0)
+
+
+def seat_budget(conference: Conference) -> SeatBudget:
+    """The figures ``elected_seats`` subtracts (two queries). Elected
+    delegates already added are not subtracted: they fill these seats."""
+    seats = selectors.seats(conference)
+    counts = {entry.category: entry.count for entry in seats.categories}
+    return SeatBudget(
+        cap=seats.cap,
+        official=counts.get(Category.OFFICIAL, 0),
+        guests=counts.get(Category.GUEST, 0),
+        guests_counted=seats.cap_counts_guests,
+    )
+
+
+def elected_seats(conference: Conference, *, units: int | None = None) -> int:
+    """The elected seats of ``conference``: its cap (the unit's exception
+    included) − official delegates − guests where the tier counts them
+    (the Congress: "500, guests not counted"). Refused (``ValidationError``)
+    when there is no cap, when nothing is left, or when fewer seats are left
+    than ``units`` (every unit below elects at least one delegate)."""
+    budget = seat_budget(conference)
+    elected = budget.elected
+    if elected is None or budget.cap is None:
+        raise ValidationError(
+            _("This conference has no maximum attendance: there are no seats to allocate.")
+        )
+    if elected <= 0:
+        raise ValidationError(
+            _(
+                "No seat is left for elected delegates: the maximum is %(cap)s and the "
+                "official delegates and counted guests already take %(taken)s."
+            )
+            % {"cap": budget.cap, "taken": budget.cap - elected}
+        )
+    if units is not None and elected < units:
+        raise ValidationError(
+            _(
+                "Only %(seats)s seats are left for elected delegates, fewer than the "
+                "%(units)s units below: each of them must elect at least one delegate."
+            )
+            % {"seats": elected, "units": units}
+        )
+    return elected
+
+
+# -- Writes -------------------------------------------------------------------
+
+
+def _check_may(actor: User, action: Action, unit: Unit) -> None:
+    if not has_permission(actor, action, unit):
+        raise PermissionDenied
+
+
+def _lock_conference(conference: Conference) -> Conference:
+    return (
+        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+    )
+
+
+def _locked(allocation: Allocation) -> Allocation:
+    """Lock the conference (orders this change after any other on its
+    allocations), then the allocation itself."""
+    _lock_conference(allocation.conference)
+    return (
+        Allocation.objects.select_for_update()
+        .select_related("conference__tier", "conference__unit")
+        .get(pk=allocation.pk)
+    )
+
+
+def _check_version(allocation: Allocation, expected_lock_version: int | None) -> None:
+    if expected_lock_version is not None and allocation.lock_version != expected_lock_version:
+        raise StaleAllocationError
+
+
+def _newest_version(conference: Conference) -> int:
+    return (
+        Allocation.objects.filter(conference=conference).aggregate(newest=Max("version"))["newest"]
+        or 0
+    )
+
+
+def _check_workable(allocation: Allocation) -> None:
+    """Only the newest version, a draft or returned one, is changed or
+    submitted; an approved one is frozen."""
+    if allocation.status == Allocation.Status.APPROVED:
+        raise ValidationError(
+            _(
+                "Version %(version)s is approved: it is frozen. To change it, compute a "
+                "new version and submit it to the council."
+            )
+            % {"version": allocation.version}
+        )
+    if allocation.status == Allocation.Status.SUBMITTED:
+        raise ValidationError(
+            _(
+                "Version %(version)s awaits the council's review: it cannot change until "
+                "the council approves or returns it."
+            )
+            % {"version": allocation.version}
+        )
+    newest = _newest_version(allocation.conference)
+    if allocation.version != newest:
+        raise ValidationError(
+            _("Version %(version)s has been replaced by version %(newest)s: work on that one.")
+            % {"version": allocation.version, "newest": newest}
+        )
+
+
+def _fraction(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+_BOUND_ERRORS = {
+    "infeasible_upper": gettext_lazy(
+        "%(total)s seats cannot be shared with at most %(upper)s per unit: "
+        "the maximums add up to only %(maximum)s."
+    ),
+    "no_attendance": gettext_lazy("No unit below has any attendance."),
+    "missing_seed": gettext_lazy("Drawing lots needs a seed: a whole number fixed beforehand."),
+}
+
+
+def _translated(error: apportionment.ApportionmentError, upper: int | None) -> ValidationError:
+    message = _BOUND_ERRORS.get(error.code)
+    field = {"infeasible_upper": "upper", "missing_seed": "seed"}.get(error.code)
+    if message is None:
+        text = _("The allocation cannot be computed: %(reason)s") % {"reason": error}
+    else:
+        text = str(message) % {**error.params, "upper": upper}
+    return ValidationError({field: text} if field else text)
+
+
+def _units_to_share(conference: Conference) -> list[selectors.UnitBelow]:
+    below = selectors.units_below(conference)
+    if not below:
+        raise ValidationError(_("There is no unit below this conference to allocate seats to."))
+    not_held = [entry.unit.name for entry in below if not entry.is_held]
+    if not_held:
+        raise ValidationError(
+            ngettext(
+                "The allocation is computed from the attendance of the conferences below; "
+                "this unit has not held its conference yet: %(units)s.",
+                "The allocation is computed from the attendance of the conferences below; "
+                "these %(count)s units have not held their conference yet: %(units)s.",
+                len(not_held),
+            )
+            % {"count": len(not_held), "units": ", ".join(not_held)}
+        )
+    return below
+
+
+@transaction.atomic
+def compute_allocation(
+    *,
+    actor: User,
+    conference: Conference,
+    method: str = Allocation.Method.WEBSTER,
+    tie_break: str = TieRule.LARGER_ATTENDANCE_THEN_ORDER,
+    seed: int | None = None,
+    upper: int | None = None,
+) -> Allocation:
+    """Share the elected seats of a tier-2 conference or of the Congress
+    among the units below, as a new DRAFT version.
+
+    Each unit's share is proportional to the attendance of its held
+    conference; every unit gets at least one seat and at most ``upper``
+    (optional, the same for all). Webster (the default) or Hamilton
+    (labelled alternative), in exact fractions; a tie that decides a seat is
+    recorded with the rule that resolved it (``tie_break``; ``seed`` for a
+    lot). Every unit below must have held its conference. Earlier versions
+    are kept; none may be awaiting the council's review.
+    """
+    _check_may(actor, Action.CHANGE, conference.unit)
+    conference = _lock_conference(conference)
+    if conference.tier.level not in (Tier.Level.UPPER_GRASSROOTS, Tier.Level.CONGRESS):
+        raise ValidationError(_("Only a tier-2 conference or the Congress has elected seats."))
+    if method not in Allocation.Method.values:
+        raise ValidationError({"method": _("Choose a method.")})
+    if tie_break not in {rule.value for rule in TieRule}:
+        raise ValidationError({"tie_break": _("Choose a tie rule.")})
+    if tie_break == TieRule.LOT and seed is None:
+        raise ValidationError({"seed": str(_BOUND_ERRORS["missing_seed"])})
+    if upper is not None and upper < 1:
+        raise ValidationError({"upper": _("The maximum per unit must be at least 1.")})
+    pending = Allocation.objects.filter(
+        conference=conference, status=Allocation.Status.SUBMITTED
+    ).first()
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "Version %(version)s awaits the council's review: a new version can be "
+                "computed once the council approves or returns it."
+            )
+            % {"version": pending.version}
+        )
+    below = _units_to_share(conference)
+    total = elected_seats(conference, units=len(below))
+    populations = {entry.unit.pk: entry.attendance or 0 for entry in below}
+    try:
+        result = apportionment.allocate(
+            populations,
+            total,
+            method=apportionment.Method(method),
+            lower=1,
+            upper=upper,
+            tie_break=apportionment.TieBreak(tie_break),
+            seed=seed,
+        )
+    except apportionment.ApportionmentError as error:
+        raise _translated(error, upper) from error
+
+    allocation = Allocation.objects.create(
+        conference=conference,
+        version=_newest_version(conference) + 1,
+        status=Allocation.Status.DRAFT,
+        method=method,
+        tie_break=tie_break,
+        seed=result.seed,
+        total_seats=total,
+        computation=_computation(result, upper=upper, budget=seat_budget(conference)),
+        created_by=actor,
+    )
+    AllocationLine.objects.bulk_create(
+        [
+            AllocationLine(
+                allocation=allocation,
+                unit_id=line.key,
+                position=line.position,
+                attendance=line.population,
+                quota_numerator=line.quota.numerator,
+                quota_denominator=line.quota.denominator,
+                computed_seats=line.seats,
+                seats=line.seats,
+            )
+            for line in result.units
+        ]
+    )
+    return allocation
+
+
+def _computation(
+    result: apportionment.Allocation[int], *, upper: int | None, budget: SeatBudget
+) -> dict[str, Any]:
+    """The computation as stored and shown to the council: every number as
+    an exact "p/q" string, units by id."""
+    low, high = result.divisor_range or (None, None)
+    tie = result.tie
+    return {
+        "method": result.method.value,
+        "method_label": result.method.label,
+        "total": result.total,
+        "lower": 1,
+        "upper": upper,
+        "budget": {
+            "cap": budget.cap,
+            "official": budget.official,
+            "guests": budget.guests,
+            "guests_counted": budget.guests_counted,
+        },
+        "divisor": _fraction(result.divisor),
+        "divisor_range": [_fraction(low), _fraction(high)] if result.divisor_range else None,
+        "units": [
+            {
+                "unit": line.key,
+                "quotient": _fraction(line.quotient),
+                "bound": line.bound.value if line.bound else None,
+            }
+            for line in result.units
+        ],
+        "steps": [
+            {
+                "number": step.number,
+                "unit": step.key,
+                "priority": _fraction(step.priority),
+                "seats": step.seats,
+                "by_tie_break": step.by_tie_break,
+            }
+            for step in result.steps
+        ],
+        "tie": None
+        if tie is None
+        else {
+            "priority": _fraction(tie.priority),
+            "seats": tie.seats,
+            "units": list(tie.units),
+            "winners": list(tie.winners),
+            "rule": tie.rule.value,
+            "seed": tie.seed,
+            "tickets": list(tie.tickets),
+        },
+    }
+
+
+@transaction.atomic
+def adjust_seats(
+    *,
+    actor: User,
+    allocation: Allocation,
+    seats: Mapping[int, int],
+    reasons: Mapping[int, str],
+    expected_lock_version: int,
+) -> Allocation:
+    """Move seats between units of a DRAFT or RETURNED allocation (the
+    newest version). ``seats`` and ``reasons`` are keyed by unit id; a unit
+    left out keeps its seats and reason. The total stays the elected seats;
+    every unit keeps at least one seat; a unit whose seats differ from the
+    computed ones needs a written reason (back at the computed number, its
+    reason is cleared). Errors are keyed ``seats_<unit id>`` /
+    ``reason_<unit id>``. A page loaded before another change raises
+    ``StaleAllocationError`` and nothing is saved."""
+    _check_may(actor, Action.CHANGE, allocation.conference.unit)
+    allocation = _locked(allocation)
+    _check_version(allocation, expected_lock_version)
+    _check_workable(allocation)
+    lines = {line.unit_id: line for line in allocation.lines.all()}
+    unknown = (set(seats) | set(reasons)) - set(lines)
+    if unknown:
+        raise ValidationError(_("The units do not match this allocation: reload the page."))
+    errors: dict[str, str] = {}
+    for unit_id, line in lines.items():
+        wanted = seats.get(unit_id, line.seats)
+        if wanted < 1:
+            errors[f"seats_{unit_id}"] = _("Every unit elects at least one delegate.")
+        reason = nfc(reasons.get(unit_id, line.adjustment_reason).strip())
+        if wanted >= 1 and wanted != line.computed_seats and not reason:
+            errors[f"reason_{unit_id}"] = _(
+                "Give the reason for changing the computed %(computed)s seats."
+            ) % {"computed": line.computed_seats}
+        line.seats = wanted
+        line.adjustment_reason = reason if wanted != line.computed_seats else ""
+    new_total = sum(line.seats for line in lines.values())
+    if new_total != allocation.total_seats:
+        errors["__all__"] = _(
+            "The seats must still add up to %(total)s; they add up to %(new_total)s. "
+            "Take from one unit what you give to another."
+        ) % {"total": allocation.total_seats, "new_total": new_total}
+    if errors:
+        raise ValidationError(errors)
+    AllocationLine.objects.bulk_update(lines.values(), ["seats", "adjustment_reason"])
+    allocation.lock_version += 1
+    allocation.save(update_fields=["lock_version"])
+    return allocation
+
+
+@transaction.atomic
+def submit_allocation(
+    *, actor: User, allocation: Allocation, expected_lock_version: int | None = None
+) -> Allocation:
+    """Submit the newest DRAFT or RETURNED version to the council."""
+    _check_may(actor, Action.CHANGE, allocation.conference.unit)
+    allocation = _locked(allocation)
+    _check_version(allocation, expected_lock_version)
+    _check_workable(allocation)
+    allocation.status = Allocation.Status.SUBMITTED
+    allocation.submitted_at = timezone.now()
+    allocation.lock_version += 1
+    allocation.save(update_fields=["status", "submitted_at", "lock_version"])
+    return allocation
+
+
+@transaction.atomic
+def review_allocation(
+    *,
+    actor: User,
+    allocation: Allocation,
+    decision: str,
+    reason: str = "",
+    expected_lock_version: int | None = None,
+) -> Allocation:
+    """The council approves a submitted allocation or returns it with a
+    reason (REVIEW right on the conference's unit).
+
+    Approved, the version is frozen and binds the elections. A conference
+    has one approved allocation (a database constraint): approving a newer
+    version sets the previously approved one back to RETURNED, reviewed by
+    the same actor, with the reason "superseded by version N", in the same
+    transaction. (No status of its own: the model has four.)
+    """
+    _check_may(actor, Action.REVIEW, allocation.conference.unit)
+    if decision not in {choice.value for choice in Decision}:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    allocation = _locked(allocation)
+    _check_version(allocation, expected_lock_version)
+    if allocation.status != Allocation.Status.SUBMITTED:
+        raise ValidationError(
+            _("Version %(version)s is not awaiting review: it is “%(status)s”.")
+            % {"version": allocation.version, "status": allocation.get_status_display()}
+        )
+    reason = nfc(reason.strip())
+    if decision == Decision.RETURN and not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the allocation.")})
+    now = timezone.now()
+    if decision == Decision.APPROVE:
+        previous = (
+            Allocation.objects.select_for_update()
+            .filter(conference_id=allocation.conference_id, status=Allocation.Status.APPROVED)
+            .first()
+        )
+        if previous is not None:
+            # First, so that the "one approved per conference" constraint holds.
+            previous.status = Allocation.Status.RETURNED
+            previous.reviewed_by = actor
+            previous.reviewed_at = now
+            previous.review_reason = _("Superseded by version %(version)s.") % {
+                "version": allocation.version
+            }
+            previous.lock_version += 1
+            previous.save(
+                update_fields=[
+                    "status",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_reason",
+                    "lock_version",
+                ]
+            )
+    allocation.status = (
+        Allocation.Status.APPROVED if decision == Decision.APPROVE else Allocation.Status.RETURNED
+    )
+    allocation.reviewed_by = actor
+    allocation.reviewed_at = now
+    allocation.review_reason = reason
+    allocation.lock_version += 1
+    allocation.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "lock_version"]
+    )
+    return allocation
+
+
+# -- Reads for the pages -------------------------------------------------------
+
+
+def conference_allocations(conference: Conference) -> list[Allocation]:
+    """Every version of the conference's allocation, newest first, with who
+    made and reviewed it: one query."""
+    return list(
+        Allocation.objects.filter(conference=conference)
+        .select_related("created_by", "reviewed_by")
+        .order_by("-version")
+    )
+
+
+def is_workable(allocation: Allocation, *, newest: int) -> bool:
+    """Whether the version may still be adjusted and submitted."""
+    return allocation.status in EDITABLE and allocation.version == newest
+
+
+@dataclass(frozen=True)
+class Row:
+    """One unit's line on the allocation page."""
+
+    line: AllocationLine
+    quota: Fraction
+    bound: str | None
+
+    @property
+    def quota_text(self) -> str:
+        return fraction_text(self.quota)
+
+    @property
+    def quota_decimal(self) -> Decimal:
+        return to_decimal(self.quota)
+
+    @property
+    def adjusted(self) -> bool:
+        return self.line.seats != self.line.computed_seats
+
+
+@dataclass(frozen=True)
+class StepRow:
+    number: int
+    unit: Unit | None
+    priority: Fraction
+    seats: int
+    by_tie_break: bool
+
+    @property
+    def priority_text(self) -> str:
+        return fraction_text(self.priority)
+
+    @property
+    def priority_decimal(self) -> Decimal:
+        return to_decimal(self.priority)
+
+
+@dataclass(frozen=True)
+class TieView:
+    priority: Fraction
+    seats: int
+    units: list[tuple[Unit | None, bool, str]]  # (unit, won a seat, lot ticket)
+    rule_label: str
+    seed: int | None
+
+    @property
+    def priority_text(self) -> str:
+        return fraction_text(self.priority)
+
+
+@dataclass(frozen=True)
+class AllocationView:
+    """An allocation as its page shows it: no query beyond its lines."""
+
+    allocation: Allocation
+    rows: list[Row]
+    steps: list[StepRow]
+    tie: TieView | None
+    divisor: Fraction | None
+    divisor_low: Fraction | None
+    divisor_high: Fraction | None
+    budget: dict[str, Any]
+
+    @property
+    def seats_total(self) -> int:
+        return sum(row.line.seats for row in self.rows)
+
+    @property
+    def attendance_total(self) -> int:
+        return sum(row.line.attendance for row in self.rows)
+
+    @property
+    def tie_rule_label(self) -> str:
+        return tie_rule_label(self.allocation.tie_break)
+
+    @property
+    def divisor_text(self) -> str:
+        return fraction_text(self.divisor) if self.divisor is not None else ""
+
+    @property
+    def divisor_low_text(self) -> str:
+        return fraction_text(self.divisor_low) if self.divisor_low is not None else ""
+
+    @property
+    def divisor_high_text(self) -> str:
+        return fraction_text(self.divisor_high) if self.divisor_high is not None else ""
+
+    @property
+    def upper(self) -> int | None:
+        return self.allocation.computation.get("upper")
+
+
+def tie_rule_label(value: str) -> str:
+    try:
+        return TieRule(value).label
+    except ValueError:
+        return value
+
+
+def parse_fraction(text: str | None) -> Fraction | None:
+    return None if text is None else Fraction(text)
+
+
+def fraction_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def to_decimal(value: Fraction, places: int = 2) -> Decimal:
+    """For reading only: the exact value rounded half up to ``places``."""
+    exponent = Decimal(1).scaleb(-places)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        exponent, rounding=ROUND_HALF_UP
+    )
+
+
+def allocation_lines(allocation: Allocation) -> QuerySet[AllocationLine]:
+    return allocation.lines.select_related("unit").order_by("position")
+
+
+def allocation_view(allocation: Allocation) -> AllocationView:
+    """The lines, steps and tie of one version, with units by name: one
+    query (the lines and their units)."""
+    lines = list(allocation_lines(allocation))
+    units = {line.unit_id: line.unit for line in lines}
+    computation = allocation.computation or {}
+    bounds = {entry["unit"]: entry.get("bound") for entry in computation.get("units", [])}
+    rows = [
+        Row(
+            line=line,
+            quota=Fraction(line.quota_numerator, line.quota_denominator),
+            bound=bounds.get(line.unit_id),
+        )
+        for line in lines
+    ]
+    steps = [
+        StepRow(
+            number=step["number"],
+            unit=units.get(step["unit"]),
+            priority=Fraction(step["priority"]),
+            seats=step["seats"],
+            by_tie_break=step["by_tie_break"],
+        )
+        for step in computation.get("steps", [])
+    ]
+    tie = None
+    stored = computation.get("tie")
+    if stored:
+        tickets = stored.get("tickets") or []
+        tie = TieView(
+            priority=Fraction(stored["priority"]),
+            seats=stored["seats"],
+            units=[
+                (units.get(pk), pk in stored["winners"], tickets[i] if i < len(tickets) else "")
+                for i, pk in enumerate(stored["units"])
+            ],
+            rule_label=tie_rule_label(stored["rule"]),
+            seed=stored.get("seed"),
+        )
+    low, high = computation.get("divisor_range") or (None, None)
+    return AllocationView(
+        allocation=allocation,
+        rows=rows,
+        steps=steps,
+        tie=tie,
+        divisor=parse_fraction(computation.get("divisor")),
+        divisor_low=parse_fraction(low),
+        divisor_high=parse_fraction(high),
+        budget=computation.get("budget", {}),
+    )
+
+
+def allocations_for_review(user: User, *, status: str = "") -> QuerySet[Allocation]:
+    """The allocations of the conferences the user may see, the ones
+    awaiting review first, then by conference and newest version; with
+    their conference, unit and reviewer (one query)."""
+    from congress.selectors import visible_conferences
+
+    allocations = Allocation.objects.filter(
+        conference__in=visible_conferences(user).values("pk")
+    ).select_related("conference__tier", "conference__unit", "created_by", "reviewed_by")
+    if status in Allocation.Status.values:
+        allocations = allocations.filter(status=status)
+    return allocations.order_by(
+        F("submitted_at").desc(nulls_last=True), "conference__unit__path", "-version"
+    )

@@ -1,0 +1,21 @@
+"""The delegates of a conference: ``delegates:``, included from
+congress/urls.py under ``conferences/<pk>/delegates/`` (``pk`` is the
+conference)."""
+
+from django.urls import path
+
+from .views import delegates
+
+delegate_patterns = [
+    path("", delegates.DelegateListView.as_view(), name="delegate_list"),
+    path("export.xlsx", delegates.DelegateExportView.as_view(), name="delegate_export"),
+    path("add/guest/", delegates.GuestAddView.as_view(), name="guest_add"),
+    path("add/official/", delegates.OfficialAddView.as_view(), name="official_add"),
+    path("suggestions/", delegates.SuggestionsView.as_view(), name="official_suggestions"),
+    path(
+        "<int:delegate_pk>/remove/",
+        delegates.DelegateRemoveView.as_view(),
+        name="delegate_remove",
+    ),
+    path("composition/", delegates.CompositionView.as_view(), name="composition"),
+]

@@ -1,0 +1,24 @@
+"""The election pages of a conference, included from congress/urls.py under
+``conferences/<int:pk>/election/`` (``pk``: the electing conference) with
+the namespace ``elections:``."""
+
+from django.urls import path
+
+from .views import elections
+
+election_patterns = [
+    path("", elections.ElectionDetailView.as_view(), name="election_detail"),
+    path("open/", elections.ElectionOpenView.as_view(), name="election_open"),
+    path(
+        "candidates/add/",
+        elections.CandidateChangeView.as_view(adding=True),
+        name="candidate_add",
+    ),
+    path(
+        "candidates/remove/",
+        elections.CandidateChangeView.as_view(adding=False),
+        name="candidate_remove",
+    ),
+    path("votes/", elections.VotesRecordView.as_view(), name="votes_record"),
+    path("confirm/", elections.ElectionConfirmView.as_view(), name="election_confirm"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the delegates app, one module per area."""

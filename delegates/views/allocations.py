@@ -1,0 +1,380 @@
+"""Quota allocation pages: the allocation of a tier-2 conference or of the
+Congress (units below, exact shares, seats, steps, tie, versions) with its
+forms, and the council's list of allocations.
+
+Whoever may see the conference sees its allocation (404 outside the user's
+units; a tier-1 conference has none: 404). Computing, adjusting and
+submitting need CHANGE on the conference's unit, reviewing needs REVIEW
+(403 otherwise). The rules are the services' (delegates.allocations).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
+
+from congress.models import Conference, Tier
+from congress.views.conferences import ConferenceScopedMixin
+from delegates import allocations
+from delegates.forms import (
+    AllocationAdjustForm,
+    AllocationComputeForm,
+    AllocationLockForm,
+    AllocationReviewForm,
+)
+from delegates.models import Allocation
+from delegates.selectors import units_below
+from units.permissions import Action, allowed_actions, has_permission
+
+STALE_MESSAGE = gettext_lazy(
+    "Someone else changed this allocation meanwhile; nothing was saved. Reload the page "
+    "to see their change."
+)
+STALE_ADJUST_MESSAGE = gettext_lazy(
+    "Someone else changed this allocation meanwhile; nothing was saved. The table shows "
+    "the seats as they are now; your entries are kept in the form: check them and save again."
+)
+
+
+class AllocationMixin(ConferenceScopedMixin):
+    """The conference of the URL: visible to the user (404 otherwise) and
+    of tier 2 or the Congress (a tier-1 conference has no elected seats:
+    404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.conference = self.get_conference()
+        if self.conference.tier.level not in (Tier.Level.UPPER_GRASSROOTS, Tier.Level.CONGRESS):
+            raise Http404
+        self.may_change = has_permission(request.user, Action.CHANGE, self.conference.unit)
+        self.may_review = has_permission(request.user, Action.REVIEW, self.conference.unit)
+        return super().dispatch(request, *args, **kwargs)
+
+    def page_url(self, version: int | None = None) -> str:
+        url = reverse("allocations:allocation_detail", args=[self.conference.pk])
+        return f"{url}?{urlencode({'version': version})}" if version else url
+
+    def version(self) -> Allocation:
+        return get_object_or_404(
+            Allocation.objects.select_related("conference__tier", "conference__unit"),
+            conference=self.conference,
+            version=self.kwargs["version"],
+        )
+
+
+def allocation_context(
+    *,
+    conference: Conference,
+    may_change: bool,
+    may_review: bool,
+    version: int | None = None,
+    compute_form=None,
+    adjust_form=None,
+    review_form=None,
+    failed_decision: str = "",
+    loaded: dict[int, int] | None = None,
+) -> dict:
+    """Everything the allocation page shows; about ten queries whatever the
+    number of units below."""
+    versions = allocations.conference_allocations(conference)
+    newest = versions[0] if versions else None
+    shown = next((a for a in versions if a.version == version), newest)
+    view = allocations.allocation_view(shown) if shown is not None else None
+    pending = next((a for a in versions if a.status == Allocation.Status.SUBMITTED), None)
+    workable = shown is not None and allocations.is_workable(shown, newest=newest.version)
+    may_adjust = may_change and workable
+    may_review_shown = (
+        may_review and shown is not None and shown.status == Allocation.Status.SUBMITTED
+    )
+    may_compute = may_change and pending is None
+    if compute_form is None and may_compute:
+        compute_form = AllocationComputeForm(
+            initial={
+                "method": shown.method if shown else Allocation.Method.WEBSTER,
+                "tie_break": shown.tie_break
+                if shown
+                else allocations.TieRule.LARGER_ATTENDANCE_THEN_ORDER,
+                "upper": view.upper if view else None,
+            }
+        )
+    if adjust_form is None and may_adjust and view is not None:
+        adjust_form = AllocationAdjustForm(
+            initial={"lock_version": shown.lock_version},
+            lines=[row.line for row in view.rows],
+        )
+    if review_form is None and may_review_shown:
+        review_form = AllocationReviewForm(initial={"lock_version": shown.lock_version})
+    below = units_below(conference)
+    rows = view.rows if view else []
+    return {
+        "conference": conference,
+        "versions": versions,
+        "newest": newest,
+        "shown": shown,
+        "view": view,
+        "approved": next((a for a in versions if a.status == Allocation.Status.APPROVED), None),
+        "pending": pending,
+        "workable": workable,
+        "budget": allocations.seat_budget(conference),
+        "below": below,
+        "not_held": [entry for entry in below if not entry.is_held],
+        "may_change": may_change,
+        "may_compute": may_compute,
+        "may_adjust": may_adjust,
+        "may_submit": may_adjust,
+        "may_review": may_review_shown,
+        "compute_form": compute_form,
+        "adjust_form": adjust_form,
+        "review_form": review_form,
+        "failed_decision": failed_decision,
+        # Rows of the table with their inputs when the allocation is editable.
+        "rows": [
+            {
+                "row": row,
+                "seats_field": adjust_form[f"seats_{row.line.unit_id}"] if adjust_form else None,
+                "reason_field": adjust_form[f"reason_{row.line.unit_id}"] if adjust_form else None,
+                # The seats the user's page started from: a line they did
+                # not touch takes another user's change on a stale save.
+                "loaded": (loaded or {}).get(row.line.unit_id, row.line.seats),
+            }
+            for row in rows
+        ],
+        "statuses": Allocation.Status,
+    }
+
+
+class AllocationDetailView(AllocationMixin, TemplateView):
+    template_name = "delegates/allocation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        version = self.request.GET.get("version", "")
+        return super().get_context_data(
+            **allocation_context(
+                conference=self.conference,
+                may_change=self.may_change,
+                may_review=self.may_review,
+                version=int(version) if version.isdigit() else None,
+            ),
+            **kwargs,
+        )
+
+
+class AllocationActionView(AllocationMixin, TemplateView):
+    """A POST that changes the allocation; a refused one re-renders the
+    page (400) with the user's input and the message on its field."""
+
+    http_method_names = ["post"]
+    template_name = "delegates/allocation_detail.html"
+    action = Action.CHANGE
+
+    def post(self, request, *args, **kwargs):
+        allowed = self.may_review if self.action == Action.REVIEW else self.may_change
+        if not allowed:
+            raise PermissionDenied
+        return self.act()
+
+    def act(self):
+        raise NotImplementedError
+
+    def render_page(self, *, version: int | None = None, status: int = 400, **forms):
+        context = allocation_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            may_review=self.may_review,
+            version=version,
+            **forms,
+        )
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+
+class AllocationComputeView(AllocationActionView):
+    def act(self):
+        form = AllocationComputeForm(self.request.POST)
+        if form.is_valid():
+            try:
+                allocation = allocations.compute_allocation(
+                    actor=self.request.user,
+                    conference=self.conference,
+                    method=form.cleaned_data["method"],
+                    tie_break=form.cleaned_data["tie_break"],
+                    seed=form.cleaned_data["seed"],
+                    upper=form.cleaned_data["upper"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    self.request,
+                    _(
+                        "Version %(version)s is computed: %(seats)s seats. Check it, adjust "
+                        "it if needed, then submit it to the council."
+                    )
+                    % {"version": allocation.version, "seats": allocation.total_seats},
+                )
+                return redirect(self.page_url())
+        return self.render_page(compute_form=form)
+
+
+class AllocationAdjustView(AllocationActionView):
+    def act(self):
+        allocation = self.version()
+        lines = list(allocations.allocation_lines(allocation))
+        form = AllocationAdjustForm(self.request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                allocations.adjust_seats(
+                    actor=self.request.user,
+                    allocation=allocation,
+                    seats=form.seats(),
+                    reasons=form.reasons(),
+                    expected_lock_version=form.cleaned_data["lock_version"],
+                )
+            except allocations.StaleAllocationError:
+                return self.stale(allocation)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(self.request, _("The seats are saved."))
+                return redirect(self.page_url(allocation.version))
+        return self.render_page(
+            version=allocation.version, adjust_form=form, loaded=self.loaded(lines)
+        )
+
+    def loaded(self, lines) -> dict[int, int]:
+        """The seats the user's page started from (hidden ``was_<unit>``)."""
+        result = {}
+        for line in lines:
+            was = self.request.POST.get(f"was_{line.unit_id}", "")
+            result[line.unit_id] = int(was) if was.isdigit() else line.seats
+        return result
+
+    def stale(self, allocation: Allocation):
+        """Merge with the other user's change and keep what this user
+        typed: a line they left as loaded takes the saved value, a line
+        they changed keeps their input with the saved value shown beside
+        it. Nothing is saved until they save again."""
+        allocation.refresh_from_db(fields=["lock_version", "status"])
+        messages.error(self.request, STALE_ADJUST_MESSAGE)
+        lines = list(allocations.allocation_lines(allocation))  # as saved now
+        data = self.request.POST.copy()
+        data["lock_version"] = str(allocation.lock_version)
+        for line in lines:
+            typed, was = data.get(f"seats_{line.unit_id}"), data.get(f"was_{line.unit_id}")
+            if typed is not None and typed == was:
+                data[f"seats_{line.unit_id}"] = str(line.seats)
+                data[f"reason_{line.unit_id}"] = line.adjustment_reason
+        form = AllocationAdjustForm(data, lines=lines)
+        form.is_valid()
+        return self.render_page(
+            version=allocation.version,
+            status=409,
+            adjust_form=form,
+            loaded={line.unit_id: line.seats for line in lines},
+        )
+
+
+class AllocationSubmitView(AllocationActionView):
+    def act(self):
+        allocation = self.version()
+        form = AllocationLockForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, STALE_MESSAGE)
+            return redirect(self.page_url(allocation.version))
+        try:
+            allocations.submit_allocation(
+                actor=self.request.user,
+                allocation=allocation,
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except allocations.StaleAllocationError:
+            messages.error(self.request, STALE_MESSAGE)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("Version %(version)s is submitted to the council for review.")
+                % {"version": allocation.version},
+            )
+        return redirect(self.page_url(allocation.version))
+
+
+class AllocationReviewView(AllocationActionView):
+    action = Action.REVIEW
+
+    def act(self):
+        allocation = self.version()
+        form = AllocationReviewForm(self.request.POST)
+        decision = self.request.POST.get("decision", "")
+        if form.is_valid():
+            try:
+                allocations.review_allocation(
+                    actor=self.request.user,
+                    allocation=allocation,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
+                )
+            except allocations.StaleAllocationError:
+                messages.error(self.request, STALE_MESSAGE)
+                return redirect(self.page_url(allocation.version))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    self.request,
+                    _("Version %(version)s is approved: it now binds the elections.")
+                    % {"version": allocation.version}
+                    if decision == allocations.Decision.APPROVE
+                    else _("Version %(version)s is returned to %(unit)s with your reason.")
+                    % {"version": allocation.version, "unit": self.conference.unit.name},
+                )
+                return redirect(self.page_url(allocation.version))
+        return self.render_page(
+            version=allocation.version, review_form=form, failed_decision=decision
+        )
+
+
+class AllocationListView(LoginRequiredMixin, ListView):
+    """The allocations of the conferences the user may see: those awaiting
+    the council's review by default, or all, or those of one status."""
+
+    template_name = "delegates/allocation_list.html"
+    context_object_name = "allocations"
+    paginate_by = 50
+    ALL = "all"
+
+    def status(self) -> str:
+        status = self.request.GET.get("status", Allocation.Status.SUBMITTED)
+        return status if status in (*Allocation.Status.values, self.ALL) else self.ALL
+
+    def get_queryset(self):
+        status = self.status()
+        return allocations.allocations_for_review(
+            self.request.user, status="" if status == self.ALL else status
+        )
+
+    def get_context_data(self, **kwargs):
+        counts = dict(
+            allocations.allocations_for_review(self.request.user)
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("pk"))
+        )
+        return super().get_context_data(
+            status=self.status(),
+            statuses=[
+                (value, label, counts.get(value, 0)) for value, label in Allocation.Status.choices
+            ],
+            total=sum(counts.values()),
+            may_review=Action.REVIEW in allowed_actions(self.request.user),
+            **kwargs,
+        )

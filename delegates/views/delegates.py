@@ -1,0 +1,354 @@
+"""The delegates of a conference: their list (on screen and in Excel),
+adding guests and official delegates (searched in the register, or
+confirmed among the app's suggestions), removing one, and the composition.
+
+Everyone who sees the conference sees its list and composition; whoever
+may change the conference's unit adds and removes. Elected delegates come
+from the elections (another page) and are only shown here.
+"""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from congress.models import Conference
+from congress.views.conferences import ConferenceScopedMixin
+from congress.views.papers import ConferenceChangeMixin
+from units.models import Unit
+from units.permissions import Action, has_permission
+from units.text import nfc
+
+from .. import selectors, services
+from ..composition import bar_chart, composition, shortfalls_of
+from ..exports import DelegateListExport
+from ..forms import GuestDelegateForm, OfficialDelegateForm, SuggestionSelectionForm
+from ..models import Category, Gender
+
+SEARCH_LIMIT = 30  # people shown by the register search
+
+
+def list_url(conference: Conference) -> str:
+    return reverse("delegates:delegate_list", args=[conference.pk])
+
+
+def may_change_delegates(user, conference: Conference) -> bool:
+    return (
+        has_permission(user, Action.CHANGE, conference.unit)
+        and conference.status != Conference.Status.CLOSED
+    )
+
+
+def put_errors_on_form(form, error: ValidationError) -> None:
+    """A service's error on the form: on the field it names when the form
+    has it, above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DelegateListMixin(ConferenceScopedMixin):
+    """Reads the list's order and filters from the query string; a value
+    that means nothing is ignored, a unit outside the conference's units
+    too."""
+
+    def list_params(self, conference: Conference) -> tuple[str, selectors.DelegateFilters]:
+        query = self.request.GET
+        category = query.get("category", "")
+        gender = query.get("gender", "")
+        unit_id = query.get("unit", "")
+        unit = None
+        if unit_id.isdigit() and len(unit_id) < 12:
+            unit = (
+                Unit.objects.subtree_of(conference.unit)
+                .only("pk", "path", "cycle_id", "name")
+                .filter(pk=int(unit_id))
+                .first()
+            )
+        filters = selectors.DelegateFilters(
+            category=category if category in Category.values else "",
+            unit=unit,
+            gender=gender if gender in Gender.values else "",
+            query=nfc(query.get("q", "").strip())[:100],
+        )
+        return query.get("order", ""), filters
+
+
+class DelegateListView(DelegateListMixin, TemplateView):
+    """The delegates of a conference, grouped by category then unit in
+    protocol order (or by name within each category with ``?order=name``),
+    filterable, with the counts against the cap."""
+
+    template_name = "delegates/delegate_list.html"
+
+    def get_context_data(self, **kwargs):
+        conference = self.get_conference()
+        order, filters = self.list_params(conference)
+        listing = selectors.delegate_list(conference, order=order, filters=filters)
+        query = self.request.GET.copy()
+        query.pop("order", None)
+        return super().get_context_data(
+            conference=conference,
+            listing=listing,
+            groups=listing.grouped(),
+            filters=filters,
+            categories=Category.choices,
+            genders=Gender.choices,
+            shortfalls=shortfalls_of(listing.delegates, conference.tier.cycle),
+            may_change=may_change_delegates(self.request.user, conference),
+            filter_query=query.urlencode(),
+            export_query=self.request.GET.urlencode(),
+            **kwargs,
+        )
+
+
+class DelegateExportView(DelegateListMixin, View):
+    """The list as shown (same filters, same order) as an Excel workbook."""
+
+    def get(self, request, *args, **kwargs):
+        conference = self.get_conference()
+        order, filters = self.list_params(conference)
+        listing = selectors.delegate_list(conference, order=order, filters=filters)
+        filename, mimetype, content = DelegateListExport().render(
+            conference=conference,
+            delegates=listing.shown,
+            filters_line=filters_line(listing, filters),
+        )
+        response = HttpResponse(content, content_type=mimetype)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def filters_line(listing: selectors.DelegateList, filters: selectors.DelegateFilters) -> str:
+    parts = [
+        _("Order: by name within each category")
+        if listing.order == selectors.DelegateOrder.NAME
+        else _("Order: protocol order")
+    ]
+    if filters.category:
+        parts.append(_("Category: %(value)s") % {"value": Category(filters.category).label})
+    if filters.unit is not None:
+        parts.append(_("Unit: %(value)s") % {"value": filters.unit.name})
+    if filters.gender:
+        parts.append(_("Gender: %(value)s") % {"value": Gender(filters.gender).label})
+    if filters.query:
+        parts.append(_("Search: “%(value)s”") % {"value": filters.query})
+    parts.append(
+        _("%(shown)s of %(total)s delegates")
+        % {"shown": len(listing.shown), "total": len(listing.delegates)}
+    )
+    return "; ".join(parts)
+
+
+class DelegateChangeMixin(ConferenceChangeMixin):
+    """A change to the delegates: 404 outside the user's scope, 403 without
+    the right to change the conference's unit; a closed conference sends
+    back to the list with a message."""
+
+    def conference_url(self) -> str:
+        return list_url(self.conference)
+
+
+class DelegateFormView(DelegateChangeMixin, FormView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            conference=self.conference,
+            seats=selectors.seats(self.conference),
+            cancel_url=list_url(self.conference),
+            **kwargs,
+        )
+
+
+class GuestAddView(DelegateFormView):
+    """Add a guest, who may be outside the register."""
+
+    template_name = "delegates/guest_form.html"
+    form_class = GuestDelegateForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            delegate = services.add_delegate(
+                actor=self.request.user,
+                conference=self.conference,
+                category=Category.GUEST,
+                guest_name=data["guest_name"],
+                guest_title=data["guest_title"],
+                guest_organisation=data["guest_organisation"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s is added as a guest.") % {"name": delegate})
+        if "add_another" in self.request.POST:
+            return redirect(reverse("delegates:guest_add", args=[self.conference.pk]))
+        return redirect(list_url(self.conference))
+
+
+class OfficialAddView(DelegateFormView):
+    """Add an official delegate found by name in the register of the
+    conference unit's subtree (``?q=``)."""
+
+    template_name = "delegates/official_form.html"
+    form_class = OfficialDelegateForm
+
+    @cached_property
+    def query(self) -> str:
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        return nfc(source.get("q", "").strip())[:100]
+
+    @cached_property
+    def people(self) -> list:
+        return selectors.register_search(self.conference, self.query, limit=SEARCH_LIMIT)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "people": self.people}
+
+    def form_valid(self, form):
+        person = next(p for p in self.people if p.pk == form.cleaned_data["person"])
+        try:
+            services.add_delegate(
+                actor=self.request.user,
+                conference=self.conference,
+                category=Category.OFFICIAL,
+                person=person,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(name)s is added as an official delegate.") % {"name": person}
+        )
+        return redirect(list_url(self.conference))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query, people=self.people, search_limit=SEARCH_LIMIT, **kwargs
+        )
+
+
+class SuggestionsView(DelegateChangeMixin, FormView):
+    """The people the app proposes as official delegates, with their
+    reasons; the officer ticks a selection, added all or nothing."""
+
+    template_name = "delegates/suggestions.html"
+    form_class = SuggestionSelectionForm
+
+    @cached_property
+    def suggestions(self) -> list[selectors.Suggestion]:
+        return selectors.suggest_official_delegates(self.conference)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "suggestions": self.suggestions}
+
+    def form_valid(self, form):
+        chosen = set(form.cleaned_data["people"])
+        people = [s.person for s in self.suggestions if s.person.pk in chosen]
+        try:
+            added = services.add_official_delegates(
+                actor=self.request.user, conference=self.conference, people=people
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(count)s official delegates are added.") % {"count": len(added)},
+        )
+        return redirect(list_url(self.conference))
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        ticked = set()
+        if form is not None and form.is_bound:
+            ticked = {value for value in form.data.getlist("people") if value.isdigit()}
+        # ``?reason=`` shows only the people with that reason; the form
+        # still accepts every suggestion.
+        reason = self.request.GET.get("reason", "")
+        reason = reason if reason in selectors.SuggestionReason.values else ""
+        counts = Counter(r.kind for s in self.suggestions for r in s.reasons)
+        shown = [
+            s for s in self.suggestions if not reason or any(r.kind == reason for r in s.reasons)
+        ]
+        return super().get_context_data(
+            conference=self.conference,
+            suggestions=shown,
+            suggestion_count=len(self.suggestions),
+            reason=reason,
+            reasons=[
+                (kind, label, counts[kind])
+                for kind, label in selectors.SuggestionReason.choices
+                if counts[kind]
+            ],
+            years=list(selectors.title_years(self.conference.tier.cycle)),
+            ticked={int(value) for value in ticked},
+            seats=selectors.seats(self.conference),
+            cancel_url=list_url(self.conference),
+            **kwargs,
+        )
+
+
+class DelegateRemoveView(DelegateChangeMixin, TemplateView):
+    """Asks before removing a delegate; POST removes."""
+
+    template_name = "delegates/delegate_confirm_remove.html"
+
+    def get_delegate(self):
+        return get_object_or_404(
+            self.conference.delegates.select_related("person"), pk=self.kwargs["delegate_pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            conference=self.conference,
+            delegate=self.get_delegate(),
+            cancel_url=list_url(self.conference),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        delegate = self.get_delegate()
+        try:
+            services.remove_delegate(actor=request.user, delegate=delegate)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s is removed from the list.") % {"name": delegate})
+        return redirect(list_url(self.conference))
+
+
+class CompositionView(ConferenceScopedMixin, TemplateView):
+    """The composition of the delegates against the cycle's targets, with a
+    bar chart per dimension; the Congress's is its tier-3 conference's."""
+
+    template_name = "delegates/composition.html"
+
+    def get_context_data(self, **kwargs):
+        conference = self.get_conference()
+        figures = composition(conference)
+        return super().get_context_data(
+            conference=conference,
+            composition=figures,
+            dimensions=[
+                {"dimension": dimension, "chart": bar_chart(dimension)}
+                for dimension in figures.dimensions
+            ],
+            cycle=conference.tier.cycle,
+            **kwargs,
+        )

@@ -1,0 +1,301 @@
+"""The election page of a held tier-1 or tier-2 conference: the conference
+above and the quota, the candidates, the votes, the live count and the
+confirmation. Whoever may see the conference sees the page; whoever may
+change its unit records the election (403 otherwise; a conference outside
+the user's units is a 404)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from congress.models import Conference, Tier
+from congress.views.conferences import ConferenceScopedMixin
+from delegates import elections
+from delegates.forms import ElectionPersonForm, ElectionVotesForm
+from delegates.models import Election, Person
+from delegates.selectors import approved_quota
+from units.permissions import Action, has_permission
+
+STALE_MESSAGE = gettext_lazy(
+    "Someone else changed this election meanwhile; nothing was saved. Check it and try again."
+)
+
+
+class ElectionMixin(ConferenceScopedMixin):
+    """The electing conference of the URL: visible to the user (404
+    otherwise) and of tier 1 or 2 (the Congress elects no one: 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.conference = self.get_conference()
+        if self.conference.tier.level not in (Tier.Level.GRASSROOTS, Tier.Level.UPPER_GRASSROOTS):
+            raise Http404
+        self.may_change = has_permission(request.user, Action.CHANGE, self.conference.unit)
+        return super().dispatch(request, *args, **kwargs)
+
+    def page_url(self) -> str:
+        return reverse("elections:election_detail", args=[self.conference.pk])
+
+    def election(self) -> Election | None:
+        return (
+            Election.objects.filter(conference=self.conference)
+            .select_related("target__tier", "target__unit", "confirmed_by")
+            .first()
+        )
+
+
+def election_context(
+    *, conference: Conference, may_change: bool, query: str = "", votes_form=None
+) -> dict:
+    """Everything the page shows; the number of queries does not depend on
+    the number of candidates."""
+    election = (
+        Election.objects.filter(conference=conference)
+        .select_related("target__tier", "target__unit", "confirmed_by")
+        .first()
+    )
+    target, target_problem = None, ""
+    if election is not None:
+        target = election.target
+    else:
+        try:
+            target = elections.target_conference(conference)
+        except ValidationError as error:
+            target_problem = " ".join(error.messages)
+    quota = approved_quota(target=target, unit=conference.unit) if target else None
+    quota_problem = (
+        elections.missing_quota_reason(target, conference.unit)
+        if target is not None and quota is None
+        else ""
+    )
+    context = {
+        "conference": conference,
+        "election": election,
+        "target": target,
+        "target_problem": target_problem,
+        "quota": quota,
+        "quota_problem": quota_problem,
+        "may_change": may_change,
+        "may_open": may_change and election is None and target is not None and conference.is_held,
+        "query": query,
+    }
+    if election is None:
+        return context
+    candidates = elections.election_candidates(election)
+    editable = may_change and election.status == Election.Status.DRAFT
+    if votes_form is None and editable:
+        votes_form = ElectionVotesForm(
+            initial=ElectionVotesForm.initial_for(election, candidates), candidates=candidates
+        )
+    count = None
+    if election.valid_ballots > 0 and candidates:
+        count = elections.count_of(election, candidates, quota)
+    by_person = {c.person_id: c for c in candidates}
+    fields = {
+        c.person_id: votes_form[f"votes_{c.person_id}"]
+        for c in candidates
+        if votes_form is not None and f"votes_{c.person_id}" in votes_form.fields
+    }
+    lines = {line.key: line for line in count.lines} if count else {}
+    # The votes form keeps the register order; the count ranks by votes.
+    rows = [
+        {"candidate": c, "line": lines.get(c.person_id), "field": fields.get(c.person_id)}
+        for c in candidates
+    ]
+    ranked = [
+        {"candidate": by_person[line.key], "line": line} for line in (count.lines if count else ())
+    ]
+    winners = list(count.elected) if count else []
+    above = elections.delegates_of_target(election, winners) if winners else {}
+    context.update(
+        candidates=candidates,
+        editable=editable,
+        votes_form=votes_form,
+        count=count,
+        rows=rows,
+        ranked=ranked,
+        threshold=elections.threshold_of(election),
+        # Elected people and how they stand in the conference above: added
+        # by this election, or already a delegate there (flagged).
+        winners=[
+            {
+                "candidate": by_person[pk],
+                "delegate": above.get(pk),
+                "flagged": pk in above and above[pk].elected_at_id != conference.pk,
+            }
+            for pk in winners
+        ],
+        may_confirm=editable and count is not None and count.is_decided and bool(count.elected),
+        search_results=elections.register_search(election, query) if editable and query else [],
+    )
+    return context
+
+
+class ElectionDetailView(ElectionMixin, TemplateView):
+    template_name = "delegates/election_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **election_context(
+                conference=self.conference,
+                may_change=self.may_change,
+                query=self.request.GET.get("q", "").strip()[:100],
+            ),
+            **kwargs,
+        )
+
+
+class ElectionActionView(ElectionMixin, View):
+    """A POST that changes the election: needs CHANGE on the unit."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_change:
+            raise PermissionDenied
+        return self.act()
+
+    def act(self):
+        raise NotImplementedError
+
+    def existing_election(self) -> Election:
+        election = self.election()
+        if election is None:
+            raise Http404
+        return election
+
+    def refused(self, error: ValidationError):
+        messages.error(self.request, " ".join(error.messages))
+        return redirect(self.page_url())
+
+
+class ElectionOpenView(ElectionActionView):
+    def act(self):
+        try:
+            elections.open_election(actor=self.request.user, conference=self.conference)
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(self.request, _("The election is open: add the candidates."))
+        return redirect(self.page_url())
+
+
+class CandidateChangeView(ElectionActionView):
+    """Add (``adding``) or remove one candidate."""
+
+    adding = True
+
+    def act(self):
+        election = self.existing_election()
+        form = ElectionPersonForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("Choose a person from the register."))
+            return redirect(self.page_url())
+        people = (
+            elections.candidates_register(election)
+            if self.adding
+            else Person.objects.filter(candidacies__election=election)
+        )
+        person = get_object_or_404(people, pk=form.cleaned_data["person"])
+        current = [c.person for c in election.candidates.select_related("person")]
+        persons = [*current, person] if self.adding else [p for p in current if p.pk != person.pk]
+        try:
+            elections.set_candidates(actor=self.request.user, election=election, persons=persons)
+        except ValidationError as error:
+            return self.refused(error)
+        message = (
+            _("%(name)s is added to the candidates.")
+            if self.adding
+            else _("%(name)s is removed from the candidates.")
+        )
+        messages.success(self.request, message % {"name": person.full_name})
+        query = self.request.POST.get("q", "").strip()[:100]
+        url = self.page_url()
+        if self.adding and query:
+            return redirect(f"{url}?{urlencode({'q': query})}#candidates")
+        return redirect(f"{url}#candidates")
+
+
+class VotesRecordView(ElectionActionView):
+    """Save the valid ballots, threshold and votes; refused input comes
+    back with the messages on the fields and what was typed kept."""
+
+    def act(self):
+        election = self.existing_election()
+        candidates = elections.election_candidates(election)
+        form = ElectionVotesForm(self.request.POST, candidates=candidates)
+        if form.is_valid():
+            try:
+                elections.record_votes(
+                    actor=self.request.user,
+                    election=election,
+                    valid_ballots=form.cleaned_data["valid_ballots"],
+                    votes=form.votes(),
+                    threshold=form.cleaned_data["threshold"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
+                )
+            except elections.StaleElectionError:
+                # Keep what was typed, against the election as it is now:
+                # saving again is a deliberate choice over the other change.
+                election.refresh_from_db()
+                data = self.request.POST.copy()
+                data["lock_version"] = str(election.lock_version)
+                form = ElectionVotesForm(data, candidates=elections.election_candidates(election))
+                form.is_valid()
+                form.add_error(None, STALE_MESSAGE)
+            except ValidationError as error:
+                self.put_back(form, error)
+            else:
+                messages.success(self.request, _("The votes are saved; the count is updated."))
+                return redirect(f"{self.page_url()}#count")
+        context = election_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            votes_form=form,
+        )
+        return TemplateResponse(self.request, ElectionDetailView.template_name, context, status=400)
+
+    @staticmethod
+    def put_back(form, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+
+class ElectionConfirmView(ElectionActionView):
+    def act(self):
+        election = self.existing_election()
+        # The page's lock version: a result confirmed must be the one shown.
+        seen = self.request.POST.get("lock_version", "")
+        expected = int(seen) if seen.isdigit() else -1
+        try:
+            result = elections.confirm_election(
+                actor=self.request.user, election=election, expected_lock_version=expected
+            )
+        except elections.StaleElectionError:
+            messages.error(self.request, STALE_MESSAGE)
+            return redirect(self.page_url())
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(
+            self.request,
+            _("The election is confirmed: %(added)s delegates added to %(target)s.")
+            % {"added": len(result.added), "target": election.target},
+        )
+        if result.already_delegates:
+            messages.warning(
+                self.request,
+                _("Already delegates of the conference above, not added again: %(names)s.")
+                % {"names": ", ".join(p.full_name for p in result.already_delegates)},
+            )
+        return redirect(self.page_url())
