@@ -27,14 +27,14 @@ def test_officer_hcm_sees_only_hcmc(page, live_server, demo):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đại hội Thi đua yêu nước")
     expect(page.get_by_test_id("scope")).to_contain_text("BHXH TP. Hồ Chí Minh")
 
-    page.get_by_role("link", name="Cây đơn vị", exact=True).click()
+    page.get_by_role("link", name="Đơn vị", exact=True).click()
     tree = page.get_by_test_id("unit-tree")
     expect(tree).to_contain_text("BHXH TP. Hồ Chí Minh")
     expect(tree.get_by_role("link", name="BHXH Quận 1", exact=True)).to_be_visible()
     expect(tree).not_to_contain_text("Hà Nội")
     expect(tree).not_to_contain_text("Bảo hiểm xã hội Việt Nam")
 
-    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    page.get_by_role("link", name="Tìm trong danh sách").click()
     page.get_by_label("Tìm kiếm").fill("ha noi")
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_test_id("result-count")).to_contain_text("0")
