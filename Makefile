@@ -33,8 +33,9 @@ setup: $(VENV)/.run-installed
 	@echo
 	@echo "Demo logins (password for each):"
 	@$(BIN)/python manage.py load_demo_users
-	@# A quarter of the national demo conferences, so the board is not empty.
-	$(BIN)/python manage.py load_demo_conferences --share 0.25
+	@# A quarter of the national demo conferences, so the board is not empty;
+	@# Hà Nội's all held, so that its seats can be allocated and elected.
+	$(BIN)/python manage.py load_demo_conferences --share 0.25 --ready P01
 	@# Staff registers of the two pilot provinces, for delegates and elections.
 	$(BIN)/python manage.py load_demo_people --branch P79 --branch P01
 

@@ -155,10 +155,20 @@ def _minutes_file() -> tuple[str, str]:
 
 
 @transaction.atomic
-def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> DemoResult:
+def fill_demo_cycle(
+    *,
+    cycle: Cycle,
+    seed: int = 2020,
+    share: float = 1.0,
+    ready_branches: tuple[str, ...] = (),
+) -> DemoResult:
     """Give ``share`` of the cycle's organisers a conference in a random
     state (the same units and states for the same seed). Units that already
     have their conference are left alone, so running it again adds nothing.
+
+    In the ``ready_branches`` (province codes), every grassroots conference
+    is held and the province's own conference accepted: the point where
+    the province shares its elected seats and its units elect.
     """
     if not getattr(settings, "ALLOW_DEMO_DATA", False):
         raise ImproperlyConfigured("Demo data is not allowed with these settings.")
@@ -194,6 +204,9 @@ def fill_demo_cycle(*, cycle: Cycle, seed: int = 2020, share: float = 1.0) -> De
             rng = _rng(seed, tier, unit)
             chosen = rng.random() < share
             status = rng.choices(statuses, weights)[0]
+            if unit.branch_code in ready_branches and tier.level <= 2:
+                chosen = True
+                status = S.HELD if tier.level == 1 else S.ACCEPTED
             day = _conference_date(rng, season_start, tier.deadline, pilot=unit.pk in pilots)
             if not chosen or status is None:
                 continue

@@ -86,3 +86,13 @@ def test_refused_without_allow_demo_data(demo_cycle, settings):
         fill_demo_cycle(cycle=demo_cycle)
     assert not Conference.objects.exists()
     assert Unit.objects.exists()
+
+
+def test_a_ready_province_has_every_grassroots_conference_held(demo_cycle):
+    fill_demo_cycle(cycle=demo_cycle, seed=2, share=0.1, ready_branches=("P01",))
+    hanoi = Conference.objects.filter(unit__branch_code="P01")
+    organisers = Unit.objects.filter(
+        cycle=demo_cycle, branch_code="P01", kind__in=["district", "province_department"]
+    )
+    assert hanoi.filter(tier__level=1, status="held").count() == organisers.count()
+    assert hanoi.get(tier__level=2).status == "accepted"

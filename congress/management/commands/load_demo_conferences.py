@@ -19,15 +19,25 @@ class Command(BaseCommand):
             default=1.0,
             help="Fraction of the organising units to fill (0–1); 1 is national scale.",
         )
+        parser.add_argument(
+            "--ready",
+            action="append",
+            default=[],
+            metavar="PROVINCE_CODE",
+            help="A province whose grassroots conferences are all held and whose own "
+            "conference is accepted: ready to allocate its seats (repeatable).",
+        )
 
-    def handle(self, *args, seed, share, **options):
+    def handle(self, *args, seed, share, ready, **options):
         if not 0 <= share <= 1:
             raise CommandError("--share must lie between 0 and 1")
         cycle = current_cycle()
         if cycle is None:
             raise CommandError("Load a cycle first: manage.py load_cycle V")
         try:
-            result = fill_demo_cycle(cycle=cycle, seed=seed, share=share)
+            result = fill_demo_cycle(
+                cycle=cycle, seed=seed, share=share, ready_branches=tuple(ready)
+            )
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
