@@ -16,42 +16,17 @@ delegates. The database is dropped afterwards.
 
 import argparse
 import datetime
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings.test")
+from support import analyse, measure, throwaway_database  # first: sets Django up
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+# isort: split
+from django.test import Client
+from django.urls import reverse
 
 DATABASE = "bench_delegate_list"
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh"]
 GIVEN = ["An", "Ánh", "Bình", "Cường", "Dũng", "Đạt", "Hà", "Hương", "Ơn", "Phúc", "Yến"]
-
-
-def prepare() -> str:
-    from congress.data.cycles import CYCLE_V
-    from congress.services import load_cycle
-    from units.services import create_demo_users
-
-    original = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = DATABASE
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    cycle, _ = load_cycle(spec=CYCLE_V)
-    create_demo_users(cycle=cycle)
-    return original
 
 
 def conference(level: int, unit_code: str):
@@ -126,43 +101,21 @@ def fill(target, count: int, start: int = 0) -> None:
     )
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
-    """(p50 ms, p95 ms, queries of one request)."""
-    response = client.get(url)  # warm
-    assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    count = len(queries)  # now: the next request empties the log it reads
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    cuts = statistics.quantiles(timings, n=100, method="inclusive")
-    return statistics.median(timings), cuts[94], count
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--delegates", type=int, default=500)
     args = parser.parse_args()
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        sys.exit("PostgreSQL needed: set DATABASE_URL=postgres://user@host:5432/name")
-
     from units.models import User
 
-    setup_test_environment()
-    original = prepare()
-    try:
+    with throwaway_database(DATABASE):
         officer, council = Client(), Client()
         officer.force_login(User.objects.get(username="officer-hcm"))
         council.force_login(User.objects.get(username="council"))
         hcm, congress = conference(2, "P79"), conference(3, "VSS")
         fill(hcm, 5)
         fill(congress, 5, start=1000)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyse()
 
         def cases():
             return [
@@ -176,24 +129,21 @@ def main() -> None:
             ]
 
         few = {
-            label: measure(client, reverse(name, args=[target.pk]) + query, 3)[2]
+            label: measure(client, reverse(name, args=[target.pk]) + query, 3).queries
             for label, client, target, name, query in cases()
         }
         fill(hcm, args.delegates - 5, start=5)
         fill(congress, args.delegates - 5, start=2000)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyse()
         print(f"\n{args.runs} requests each, server time in ms, Django test client")
         print(f"{args.delegates} delegates per conference (queries with 5 in the last column)\n")
         print(f"{'page':34} {'p50':>8} {'p95':>8} {'queries':>8} {'with 5':>7}")
         login = measure(Client(), reverse("login"), args.runs)
-        print(f"{'login page (floor)':34} {login[0]:8.1f} {login[1]:8.1f} {login[2]:8d}")
+        print(f"{'login page (floor)':34} {login.p50:8.1f} {login.p95:8.1f} {login.queries:8d}")
         for label, client, target, name, query in cases():
             url = reverse(name, args=[target.pk]) + query
-            p50, p95, queries = measure(client, url, args.runs)
-            print(f"{label:34} {p50:8.1f} {p95:8.1f} {queries:8d} {few[label]:7d}")
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
+            t = measure(client, url, args.runs)
+            print(f"{label:34} {t.p50:8.1f} {t.p95:8.1f} {t.queries:8d} {few[label]:7d}")
 
 
 if __name__ == "__main__":

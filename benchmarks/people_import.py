@@ -22,24 +22,15 @@ tracing slows Python down. The database is dropped afterwards, unless
 
 import argparse
 import datetime
-import os
 import random
-import sys
 import time
 import tracemalloc
 from io import BytesIO
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings.test")
+from support import analyse, throwaway_database  # first: sets Django up
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+# isort: split
+from django.db import transaction
 
 DATABASE = "bench_people"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
@@ -47,21 +38,6 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Thu", 
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam"]
 GIVEN += ["Nga", "Nhung", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"]
 POSITIONS = ["Chuyên viên", "Kế toán viên", "Phó Trưởng phòng", "Trưởng phòng", "Cán sự", ""]
-
-
-def prepare(keep: bool) -> str:
-    from congress.data.cycles import CYCLE_V
-    from congress.services import load_cycle
-    from units.services import create_demo_users
-
-    original = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = DATABASE
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
-    cycle, _ = load_cycle(spec=CYCLE_V)
-    create_demo_users(cycle=cycle)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return original
 
 
 def generate(rows: int, seed: int, unit_codes: list[str]) -> bytes:
@@ -154,15 +130,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        sys.exit("PostgreSQL needed: set DATABASE_URL=postgres://user@host:5432/name")
-
     from units.models import Unit, User
     from units.permissions import visible_units
 
-    setup_test_environment()
-    original = prepare(args.keep)
-    try:
+    with throwaway_database(DATABASE, keep=args.keep):
+        analyse()
         officer = User.objects.select_related("unit").get(username="officer-hcm")
         codes = list(visible_units(officer).filter(is_active=True).values_list("code", flat=True))
         content = generate(args.rows, args.seed, codes)
@@ -192,9 +164,6 @@ def main() -> None:
             f"\n{cells} cells read; {result.created} people and {result.titles} titles "
             f"saved (then rolled back); {Unit.objects.count()} units in the database"
         )
-    finally:
-        if not args.keep:
-            connection.creation.destroy_test_db(original, verbosity=0)
 
 
 if __name__ == "__main__":
