@@ -194,6 +194,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         from congress.views.documents import conference_sections
+        from delegates.composition import composition
 
         conference = self.object
         user = self.request.user
@@ -209,6 +210,9 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             may_change=has_permission(user, Action.CHANGE, conference.unit),
             is_pilot=selectors.is_pilot(cycle=conference.tier.cycle, unit=conference.unit),
             cap=selectors.cap_for(tier=conference.tier, unit=conference.unit),
+            # The cycle's composition targets (women, minorities) not met by
+            # the delegates so far: shown beside the next step.
+            target_shortfalls=composition(conference).shortfalls,
             **kwargs,
         )
 

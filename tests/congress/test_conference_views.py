@@ -227,3 +227,22 @@ def test_conference_list_queries_do_not_grow(
     for _ in range(40):
         ConferenceFactory(tier=tiers[1], unit=UnitFactory(parent=tree.hanoi))
     assert count() == few
+
+
+def test_conference_page_warns_when_a_composition_target_is_missed(client, users, tree, tiers):
+    from delegates.models import Gender
+    from tests.factories import DelegateFactory, PersonFactory
+
+    tree.cycle.minority_target_percent = 0  # only the women's target here
+    tree.cycle.save()
+    upper = ConferenceFactory(tier=tiers[2], unit=tree.hcm)
+    for gender in [Gender.MALE] * 8 + [Gender.FEMALE] * 2:  # 20 % women, target 30 %
+        DelegateFactory(conference=upper, person=PersonFactory(unit=tree.hcm, gender=gender))
+    client.force_login(users["officer_hcm"])
+    response = client.get(upper.get_absolute_url())
+    warnings = response.context["target_shortfalls"]
+    assert [(w.count, w.base, w.target_percent) for w in warnings] == [(2, 10, 30)]
+    assert 'data-testid="target-warning"' in response.text
+    DelegateFactory(conference=upper, person=PersonFactory(unit=tree.hcm, gender=Gender.FEMALE))
+    DelegateFactory(conference=upper, person=PersonFactory(unit=tree.hcm, gender=Gender.FEMALE))
+    assert client.get(upper.get_absolute_url()).context["target_shortfalls"] == []
