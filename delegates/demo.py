@@ -109,3 +109,41 @@ def fill_demo_people(
         batch_size=1000,
     )
     return DemoPeople(people=len(people), titles=len(titles), units=len(units))
+
+
+# Reasons that make a demo official delegate: those an officer would confirm
+# first (leaders, heads of the units below, council, sector/national soldiers).
+DEMO_OFFICIAL_REASONS = {"leader", "unit_head", "council", "national_soldier", "sector_soldier"}
+
+
+@transaction.atomic
+def fill_demo_official_delegates(*, conference, actor) -> int:
+    """Confirm, as an officer would, the suggested official delegates of
+    ``conference`` with a leading reason, within its cap. A conference that
+    has delegates already is left alone. Returns how many were added."""
+    from .models import Category, Delegate
+    from .selectors import delegate_cap, suggest_official_delegates
+
+    if not getattr(settings, "ALLOW_DEMO_DATA", False):
+        raise ImproperlyConfigured("Demo data is not allowed with these settings.")
+    if conference.delegates.exists():
+        return 0
+    chosen = [
+        suggestion.person
+        for suggestion in suggest_official_delegates(conference)
+        if {str(reason.kind) for reason in suggestion.reasons} & DEMO_OFFICIAL_REASONS
+    ]
+    cap = delegate_cap(conference)
+    # Leave at least one elected seat per unit below (about a third of the cap).
+    limit = len(chosen) if cap is None else min(len(chosen), (cap * 2) // 3)
+    Delegate.objects.bulk_create(
+        Delegate(
+            conference=conference,
+            category=Category.OFFICIAL,
+            person=person,
+            unit=person.unit,
+            added_by=actor,
+        )
+        for person in chosen[:limit]
+    )
+    return limit

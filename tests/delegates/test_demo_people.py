@@ -18,3 +18,25 @@ def test_each_unit_gets_its_headcount_once(national_cycle):
     Person.objects.all().delete()
     fill_demo_people(cycle=national_cycle, branch_codes=["P79"])
     assert sorted(Person.objects.values_list("unit__code", "full_name", "birth_year")) == names
+
+
+def test_ready_province_gets_its_official_delegates_within_the_cap(
+    national_cycle, settings, tmp_path
+):
+    from congress.demo import fill_demo_cycle
+    from congress.models import Conference
+    from delegates.demo import fill_demo_official_delegates
+    from delegates.models import Category
+    from units.services import create_demo_users
+
+    settings.MEDIA_ROOT = tmp_path
+    create_demo_users(cycle=national_cycle)
+    fill_demo_cycle(cycle=national_cycle, share=0.0, ready_branches=("P01",))
+    fill_demo_people(cycle=national_cycle, branch_codes=["P01"])
+    hanoi = Conference.objects.get(unit__code="P01", tier__level=2)
+    admin = hanoi.created_by
+    added = fill_demo_official_delegates(conference=hanoi, actor=admin)
+    assert 0 < added <= 350 * 2 // 3
+    assert hanoi.delegates.filter(category=Category.OFFICIAL).count() == added
+    assert hanoi.delegates.filter(person__unit__code="P01", person__rank=Rank.HEAD).exists()
+    assert fill_demo_official_delegates(conference=hanoi, actor=admin) == 0

@@ -1,8 +1,10 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from congress.models import Conference
 from congress.selectors import current_cycle
-from delegates.demo import fill_demo_people
+from delegates.demo import fill_demo_official_delegates, fill_demo_people
+from units.models import User
 
 
 class Command(BaseCommand):
@@ -31,3 +33,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo people: {result.people} in {result.units} units, with {result.titles} titles."
         )
+        # The accepted tier-2 conferences of those branches get their official
+        # delegates, as their officers would confirm them from the suggestions.
+        officer = User.objects.filter(is_superuser=True).order_by("pk").first()
+        accepted = Conference.objects.filter(
+            tier__cycle=cycle, tier__level=2, status=Conference.Status.ACCEPTED
+        ).select_related("tier__cycle", "unit")
+        if branches is not None:
+            accepted = accepted.filter(unit__code__in=branches)
+        for conference in accepted:
+            added = fill_demo_official_delegates(conference=conference, actor=officer)
+            if added:
+                self.stdout.write(f"  {conference.unit}: {added} official delegates")
