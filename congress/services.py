@@ -6,7 +6,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, TextChoices
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.models import Unit, User
-from units.permissions import Action, has_permission
+from units.permissions import Action, has_permission, require_permission
 from units.services import LoadResult, load_vss_hierarchy
 from units.text import nfc
 
@@ -102,11 +102,6 @@ class ConferenceDetails:
     note: str = ""
 
 
-def _check_may(user: User, action: Action, unit: Unit) -> None:
-    if not has_permission(user, action, unit):
-        raise PermissionDenied
-
-
 def _schedule_errors(*, tier: Tier, unit: Unit, details: ConferenceDetails) -> dict[str, str]:
     pilot = selectors.is_pilot(cycle=tier.cycle, unit=unit)
     return rules.schedule_errors(
@@ -131,7 +126,7 @@ def register_conference(
     this tier, and the tier's rules hold (``congress.rules``). One
     conference per unit and tier: the database constraint backs the check.
     """
-    _check_may(actor, Action.CHANGE, unit)
+    require_permission(actor, Action.CHANGE, unit)
     if unit.cycle_id != tier.cycle_id or unit.kind not in tier.organiser_kinds:
         raise ValidationError(_("This unit does not organise a conference of this tier."))
     if Conference.objects.filter(tier=tier, unit=unit).exists():
@@ -171,7 +166,7 @@ def update_conference(
 ) -> Conference:
     """Change a draft's details; a conference edited meanwhile by someone
     else (its version moved on) is refused with ``ConcurrentEditError``."""
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, expected_version)
     if conference.status != Conference.Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed; reopen the conference first."))
@@ -258,7 +253,7 @@ def transition_conference(
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(_("Unknown action."))
-    _check_may(actor, transition.permission, conference.unit)
+    require_permission(actor, transition.permission, conference.unit)
     conference = _lock(conference, expected_version)
     if conference.status != transition.source:
         raise ValidationError(
@@ -344,7 +339,7 @@ def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) 
     under a lock on the unit's row. A new version supersedes the previous
     one, returned or not, and waits for the council's review.
     """
-    _check_may(actor, Action.CHANGE, unit)
+    require_permission(actor, Action.CHANGE, unit)
     tier = selectors.plan_tier_for(unit)
     if tier is None:
         raise ValidationError(_("This unit does not file an organisation plan."))
@@ -374,7 +369,7 @@ def review_organisation_plan(
     Only the latest version is reviewed, once: a returned plan is
     superseded by the unit's next upload, which is reviewed in its turn.
     """
-    _check_may(actor, Action.REVIEW, plan.unit)
+    require_permission(actor, Action.REVIEW, plan.unit)
     if decision not in PlanDecision.values:
         raise ValidationError(_("Unknown decision."))
     # The unit's lock orders this review after any upload in progress.
@@ -422,7 +417,7 @@ def upload_conference_document(
     the conference is closed. Versions count up per kind under a lock on
     the conference's row.
     """
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     if kind not in ConferenceDocument.Kind.values:
         raise ValidationError({"kind": _("Choose which document this is.")})
     conference = _lock(conference, None)
@@ -495,7 +490,7 @@ def _paper_fields(conference: Conference, details: PaperDetails) -> dict:
 @transaction.atomic
 def add_paper(*, actor: User, conference: Conference, details: PaperDetails) -> Paper:
     """Propose a paper for a conference; it goes last in the programme."""
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, None)
     _check_not_closed(conference)
     fields = _paper_fields(conference, details)
@@ -506,7 +501,7 @@ def add_paper(*, actor: User, conference: Conference, details: PaperDetails) -> 
 @transaction.atomic
 def update_paper(*, actor: User, paper: Paper, details: PaperDetails) -> Paper:
     """Change a paper's title, presenter or field; its status and place stay."""
-    _check_may(actor, Action.CHANGE, paper.conference.unit)
+    require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
     _check_not_closed(conference)
     for field, value in _paper_fields(conference, details).items():
@@ -519,7 +514,7 @@ def update_paper(*, actor: User, paper: Paper, details: PaperDetails) -> Paper:
 def delete_paper(*, actor: User, paper: Paper) -> None:
     """Remove a paper that was not presented (a presented one is part of
     the conference's record)."""
-    _check_may(actor, Action.CHANGE, paper.conference.unit)
+    require_permission(actor, Action.CHANGE, paper.conference.unit)
     _check_not_closed(_lock(paper.conference, None))
     if paper.status == Paper.Status.PRESENTED:
         raise ValidationError(_("A paper already presented cannot be removed."))
@@ -554,7 +549,7 @@ def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
     """Move a paper along ``PAPER_MOVES``: proposed → selected → presented,
     selected → proposed to unselect. "Presented" (and undoing it) only
     once the conference is recorded as held."""
-    _check_may(actor, Action.CHANGE, paper.conference.unit)
+    require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
     _check_not_closed(conference)
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
@@ -576,7 +571,7 @@ def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
 def move_paper(*, actor: User, paper: Paper, offset: int) -> None:
     """Move a paper up (``offset`` −1) or down (+1) in the programme; the
     positions are renumbered 1…n."""
-    _check_may(actor, Action.CHANGE, paper.conference.unit)
+    require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
     _check_not_closed(conference)
     papers = list(conference.papers.select_for_update().order_by("position", "pk"))
@@ -619,7 +614,7 @@ def add_communication_activity(
     *, actor: User, conference: Conference, details: CommunicationDetails
 ) -> CommunicationActivity:
     """Record a communication activity before or during a conference."""
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     _check_not_closed(_lock(conference, None))
     return CommunicationActivity.objects.create(
         conference=conference, **_communication_fields(details)
@@ -630,7 +625,7 @@ def add_communication_activity(
 def update_communication_activity(
     *, actor: User, activity: CommunicationActivity, details: CommunicationDetails
 ) -> CommunicationActivity:
-    _check_may(actor, Action.CHANGE, activity.conference.unit)
+    require_permission(actor, Action.CHANGE, activity.conference.unit)
     _check_not_closed(_lock(activity.conference, None))
     for field, value in _communication_fields(details).items():
         setattr(activity, field, value)
@@ -640,6 +635,6 @@ def update_communication_activity(
 
 @transaction.atomic
 def delete_communication_activity(*, actor: User, activity: CommunicationActivity) -> None:
-    _check_may(actor, Action.CHANGE, activity.conference.unit)
+    require_permission(actor, Action.CHANGE, activity.conference.unit)
     _check_not_closed(_lock(activity.conference, None))
     activity.delete()

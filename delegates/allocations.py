@@ -33,7 +33,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference, Tier
 from units.models import Unit, User
-from units.permissions import Action, has_permission
+from units.permissions import Action, require_permission
 from units.text import nfc
 
 from . import apportionment, selectors
@@ -146,11 +146,6 @@ def elected_seats(conference: Conference, *, units: int | None = None) -> int:
 
 
 # -- Writes -------------------------------------------------------------------
-
-
-def _check_may(actor: User, action: Action, unit: Unit) -> None:
-    if not has_permission(actor, action, unit):
-        raise PermissionDenied
 
 
 def _lock_conference(conference: Conference) -> Conference:
@@ -273,7 +268,7 @@ def compute_allocation(
     lot). Every unit below must have held its conference. Earlier versions
     are kept; none may be awaiting the council's review.
     """
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock_conference(conference)
     if conference.tier.level not in (Tier.Level.UPPER_GRASSROOTS, Tier.Level.CONGRESS):
         raise ValidationError(_("Only a tier-2 conference or the Congress has elected seats."))
@@ -411,7 +406,7 @@ def adjust_seats(
     reason is cleared). Errors are keyed ``seats_<unit id>`` /
     ``reason_<unit id>``. A page loaded before another change raises
     ``StaleAllocationError`` and nothing is saved."""
-    _check_may(actor, Action.CHANGE, allocation.conference.unit)
+    require_permission(actor, Action.CHANGE, allocation.conference.unit)
     allocation = _locked(allocation)
     _check_version(allocation, expected_lock_version)
     _check_workable(allocation)
@@ -450,7 +445,7 @@ def submit_allocation(
     *, actor: User, allocation: Allocation, expected_lock_version: int | None = None
 ) -> Allocation:
     """Submit the newest DRAFT or RETURNED version to the council."""
-    _check_may(actor, Action.CHANGE, allocation.conference.unit)
+    require_permission(actor, Action.CHANGE, allocation.conference.unit)
     allocation = _locked(allocation)
     _check_version(allocation, expected_lock_version)
     _check_workable(allocation)
@@ -479,7 +474,7 @@ def review_allocation(
     the same actor, with the reason "superseded by version N", in the same
     transaction. (No status of its own: the model has four.)
     """
-    _check_may(actor, Action.REVIEW, allocation.conference.unit)
+    require_permission(actor, Action.REVIEW, allocation.conference.unit)
     if decision not in {choice.value for choice in Decision}:
         raise ValidationError({"decision": _("Unknown decision.")})
     allocation = _locked(allocation)

@@ -16,15 +16,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Tier
 from units.models import Unit, User
-from units.permissions import Action, has_permission
+from units.permissions import Action, require_permission
 from units.text import fold
 
 from . import selectors
@@ -101,11 +101,6 @@ def target_conference(conference: Conference) -> Conference:
 # -- Writes -------------------------------------------------------------------
 
 
-def _check_may_change(actor: User, conference: Conference) -> None:
-    if not has_permission(actor, Action.CHANGE, conference.unit):
-        raise PermissionDenied
-
-
 def _locked(election: Election) -> Election:
     return (
         Election.objects.select_for_update()
@@ -128,7 +123,7 @@ def _check_version(election: Election, expected_lock_version: int | None) -> Non
 def open_election(*, actor: User, conference: Conference) -> Election:
     """Start recording the election of a held conference (held or closed)
     to the conference above; opening it again returns the same election."""
-    _check_may_change(actor, conference)
+    require_permission(actor, Action.CHANGE, conference.unit)
     conference = (
         Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
     )
@@ -163,7 +158,7 @@ def set_candidates(
     ones start at 0, the others are removed. Candidates come from the
     register of the electing unit's subtree. Bumps the lock version, so a
     votes form loaded before the change is refused."""
-    _check_may_change(actor, election.conference)
+    require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
@@ -217,7 +212,7 @@ def record_votes(
     checks them: at least one valid ballot, no negative number, no one with
     more votes than valid ballots. A page loaded before another change is
     refused with ``StaleElectionError``."""
-    _check_may_change(actor, election.conference)
+    require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
@@ -276,7 +271,7 @@ def confirm_election(
     (elected elsewhere too, or official there) is flagged, not duplicated.
     A confirmed election is frozen.
     """
-    _check_may_change(actor, election.conference)
+    require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
@@ -399,20 +394,10 @@ def register_search(election: Election, query: str, *, limit: int = 20) -> list[
     """People of the register who may stand and are not candidates yet,
     matching every word of ``query`` with or without diacritics, by unit,
     rank and name; at most ``limit``. Two queries."""
-    words = fold(query).split()
-    if not words:
+    if not fold(query).split():
         return []
     people = candidates_register(election).exclude(candidacies__election=election)
-    every_word = Q()
-    for word in words:
-        every_word &= Q(search_name__contains=word)
-    # Rows whose folded ``search_name`` is not filled are folded here.
-    unfolded = [
-        pk
-        for pk, full_name in people.filter(search_name="").values_list("pk", "full_name")
-        if all(word in fold(full_name) for word in words)
-    ]
-    found = people.filter(every_word | Q(pk__in=unfolded)).select_related("unit")
+    found = selectors.matching_name(people, query).select_related("unit")
     return sorted(
         found.order_by("unit__path", "rank", "full_name")[:limit],
         key=lambda p: (p.unit.path, p.rank, name_sort_key(p.full_name)),

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from congress.models import Cycle, FieldOfWork
 from congress.selectors import cycle_for_user
 from units.models import Unit, User
-from units.permissions import Action, allowed_actions, has_permission, visible_units
+from units.permissions import (
+    Action,
+    allowed_actions,
+    has_permission,
+    require_permission,
+    visible_units,
+)
 from units.text import fold
 
 from .encodings import LegacyEncodingError, normalise_text
@@ -40,11 +46,6 @@ from .people_import import (
 )
 
 BATCH_SIZE = 1000
-
-
-def _check_may(user: User, action: Action, unit: Unit) -> None:
-    if not has_permission(user, action, unit):
-        raise PermissionDenied
 
 
 def years_of(cycle: Cycle | None) -> range:
@@ -145,9 +146,9 @@ def save_person(*, actor: User, person: Person | None = None, details: PersonDet
     unit); the unit must be active for a new person. The name is stored
     NFC, legacy text converted; the same person twice in a unit is refused.
     """
-    _check_may(actor, Action.CHANGE, details.unit)
+    require_permission(actor, Action.CHANGE, details.unit)
     if person is not None:
-        _check_may(actor, Action.CHANGE, person.unit)
+        require_permission(actor, Action.CHANGE, person.unit)
     if person is None and not details.unit.is_active:
         raise ValidationError({"unit": _("This unit is no longer active.")})
     full_name = _clean_text(details.full_name, "full_name")
@@ -203,7 +204,7 @@ def set_titles(*, actor: User, person: Person, titles: Iterable[tuple[int, str]]
     Years must be within the cycle's title years (cycle V: 2015–2019); a
     title is held once a year (several titles in one year are allowed).
     """
-    _check_may(actor, Action.CHANGE, person.unit)
+    require_permission(actor, Action.CHANGE, person.unit)
     years = years_of(person.unit.cycle)
     wanted = set()
     for year, title in titles:
@@ -232,7 +233,7 @@ def set_titles(*, actor: User, person: Person, titles: Iterable[tuple[int, str]]
 def set_person_active(*, actor: User, person: Person, active: bool) -> Person:
     """Deactivate (left the unit, retired) or reactivate a person. The
     record stays, with the conferences they attended."""
-    _check_may(actor, Action.CHANGE, person.unit)
+    require_permission(actor, Action.CHANGE, person.unit)
     person.is_active = active
     person.save(update_fields=["is_active", "updated_at"])
     return person
@@ -242,7 +243,7 @@ def set_person_active(*, actor: User, person: Person, active: bool) -> Person:
 def delete_person(*, actor: User, person: Person) -> None:
     """Delete a record entered by mistake. A delegate or candidate of any
     conference is never deleted (deactivate them instead)."""
-    _check_may(actor, Action.CHANGE, person.unit)
+    require_permission(actor, Action.CHANGE, person.unit)
     if person.delegations.exists() or person.candidacies.exists():
         raise ValidationError(
             _("%(name)s is a delegate or candidate of a conference: deactivate instead.")
@@ -283,7 +284,7 @@ def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes
     if Action.CHANGE not in allowed_actions(actor):
         raise PermissionDenied
     if unit_scope is not None:
-        _check_may(actor, Action.CHANGE, unit_scope)
+        require_permission(actor, Action.CHANGE, unit_scope)
     cycle = unit_scope.cycle if unit_scope is not None else cycle_for_user(actor)
     parsed = read_workbook(file, years=years_of(cycle), today=timezone.localdate())
     result = ImportResult(converted_cells=parsed.converted_cells, rows=len(parsed.rows))

@@ -338,32 +338,28 @@ def _delegate_people(conference: Conference) -> QuerySet:
     return Delegate.objects.filter(conference=conference, person__isnull=False).values("person_id")
 
 
+def matching_name(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """``people`` whose name holds every word of ``query``, ignoring case
+    and diacritics (``Person.search_name``, kept folded by every write)."""
+    for word in fold(query).split():
+        people = people.filter(search_name__contains=word)
+    return people
+
+
 def register_search(conference: Conference, query: str, *, limit: int = 30) -> list[Person]:
     """Active people of the conference unit's subtree whose name matches
     every word of ``query`` (with or without diacritics) and who are not
     delegates of it yet, by unit, rank and name; at most ``limit``. Two
     queries."""
-    words = fold(query).split()
-    if not words:
+    if not fold(query).split():
         return []
     people = Person.objects.filter(
         unit__cycle_id=conference.unit.cycle_id,
         unit__path__startswith=conference.unit.path,
         is_active=True,
     ).exclude(pk__in=_delegate_people(conference))
-    # ``search_name`` is the folded name where the register fills it; rows
-    # without it are folded here (names only: a few thousand short tuples).
-    every_word = Q()
-    for word in words:
-        every_word &= Q(search_name__contains=word)
-    unfolded = [
-        pk
-        for pk, full_name in people.filter(search_name="").values_list("pk", "full_name")
-        if all(word in fold(full_name) for word in words)
-    ]
-    matches = every_word | Q(pk__in=unfolded)
     return list(
-        people.filter(matches)
+        matching_name(people, query)
         .select_related("unit")
         .order_by("unit__path", "rank", "full_name")[:limit]
     )
@@ -586,9 +582,7 @@ def people_list(
     """
     from django.db.models import Exists, OuterRef
 
-    people = visible_people(user).select_related("unit__parent")
-    for word in fold(query).split():
-        people = people.filter(search_name__contains=word)
+    people = matching_name(visible_people(user).select_related("unit__parent"), query)
     if area is not None:
         people = people.filter(unit__cycle_id=area.cycle_id, unit__path__startswith=area.path)
     if rank is not None:

@@ -3,23 +3,18 @@ conference's row, counts, and only then inserts, so two officers adding the
 last seat at once cannot both succeed; a unique constraint keeps a person
 from attending one conference twice."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
-from units.models import Unit, User
-from units.permissions import Action, has_permission
+from units.models import User
+from units.permissions import Action, require_permission
 from units.text import nfc
 
 from . import selectors
 from .models import Category, Delegate, Person
-
-
-def _check_may(user: User, action: Action, unit: Unit) -> None:
-    if not has_permission(user, action, unit):
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -46,7 +41,7 @@ def add_delegate(
     the actor's right themselves (an election's confirmation).
     """
     if check_permission:
-        _check_may(actor, Action.CHANGE, conference.unit)
+        require_permission(actor, Action.CHANGE, conference.unit)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose a category.")})
     # Lock the conference: additions to it are serialised from here on.
@@ -109,7 +104,7 @@ def add_delegate(
 
 @transaction.atomic
 def remove_delegate(*, actor: User, delegate: Delegate) -> None:
-    _check_may(actor, Action.CHANGE, delegate.conference.unit)
+    require_permission(actor, Action.CHANGE, delegate.conference.unit)
     conference = Conference.objects.select_for_update().get(pk=delegate.conference_id)
     if conference.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
@@ -125,7 +120,7 @@ def add_official_delegates(
     left under the cap, nothing is added and the error says how many seats
     are left; any other refusal (a person added meanwhile by someone else)
     undoes the whole selection too."""
-    _check_may(actor, Action.CHANGE, conference.unit)
+    require_permission(actor, Action.CHANGE, conference.unit)
     if not people:
         raise ValidationError(_("Choose at least one person."))
     # Locked before counting, as add_delegate does: the seats left cannot

@@ -8,6 +8,7 @@ Every view asks this module; none decides on its own.
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from .models import Role, Unit, User
@@ -57,6 +58,12 @@ def has_permission(user: User, action: Action, unit: Unit) -> bool:
         return False
     root = scope_root(user)
     return root is None or unit.is_within(root)
+
+
+def require_permission(user: User, action: Action, unit: Unit) -> None:
+    """For services: raise ``PermissionDenied`` unless ``has_permission``."""
+    if not has_permission(user, action, unit):
+        raise PermissionDenied
 
 
 def visible_units(user: User) -> QuerySet[Unit]:
