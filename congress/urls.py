@@ -93,6 +93,7 @@ urlpatterns = [
     path("plans/", include((plan_patterns, "plans"))),
     path("progress/", include((progress_patterns, "progress"))),
     path("units/", include("units.urls")),
+    path("documents/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -6,6 +6,8 @@ a conference are shared among the units below by an ``Allocation``, which
 binds the ``Election`` each unit below holds.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -120,6 +122,17 @@ class Category(models.TextChoices):
     ELECTED = "elected", _("Elected delegate")
 
 
+# Check-in codes avoid look-alike characters (0/O, 1/I/L): typed at the door.
+CHECK_IN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECK_IN_CODE_LENGTH = 6
+
+
+def new_check_in_code() -> str:
+    """A short random code printed (and QR-encoded) on the invitation;
+    unique across conferences, so a foreign code is recognised as such."""
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(CHECK_IN_CODE_LENGTH))
+
+
 class Delegate(models.Model):
     """One attendee of one conference. Guests may be outside the register
     (a name, a title, an organisation); the others are people."""
@@ -152,6 +165,17 @@ class Delegate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    check_in_code = models.CharField(
+        _("check-in code"),
+        max_length=CHECK_IN_CODE_LENGTH,
+        unique=True,
+        default=new_check_in_code,
+        editable=False,
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("delegate")

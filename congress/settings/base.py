@@ -165,6 +165,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# WeasyPrint gives memory back only when its process exits: recycle children.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=524_288
+)  # KiB
+
+# The address users reach the app at: printed in QR codes and mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Documents (reports app): a job unfinished after the deadline is failed;
+# a task delivered more often than this (its worker died each time) fails.
+REPORTS_JOB_DEADLINE = env.int("REPORTS_JOB_DEADLINE", default=30 * 60)  # seconds
+REPORTS_MAX_ATTEMPTS = 3
+# Invitations per chunk: a batch bigger than this is rendered by several
+# workers in parallel, then merged.
+REPORTS_CHUNK_SIZE = env.int("REPORTS_CHUNK_SIZE", default=100)
+# Without workers (the embedded default), run document jobs in a thread.
+REPORTS_RUN_IN_THREAD = False
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A congress beat` (the `beat` service of docker-compose.yml),
 # in CELERY_TIMEZONE: each morning, before the offices open.
@@ -173,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "congress.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "expire-stale-documents": {
+        "task": "reports.tasks.expire_stale_documents",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {
@@ -180,4 +202,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each rendering step; fontTools each font subset.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -7,3 +7,7 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-a-secret-7a1c4e9b2f")
 
 ALLOW_DEMO_DATA = True
+
+# Document jobs run in a background thread, so their page shows progress as
+# it does with workers.
+REPORTS_RUN_IN_THREAD = True

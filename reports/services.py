@@ -1,0 +1,308 @@
+"""The life of a document job: asked for, rendered (whole, or in chunks by
+several workers), stored once per distinct source, failed with a clear
+message, never left "being prepared" for ever.
+
+A job moves queued → running → done | failed, only here. Each step locks
+the job's row, so a task delivered twice (its worker died before
+acknowledging it) finds the work done or redoes it, never half of it.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import User
+
+from .exporters import Exporter, Params, Source
+from .models import DocumentJob, DocumentPart, GeneratedFile
+from .pdf import PDF, page_count
+from .registry import get_exporter
+
+logger = logging.getLogger(__name__)
+
+Status = DocumentJob.Status
+
+# Progress shown while a job runs: the source is built, then rendered.
+PROGRESS_STARTED = 5
+PROGRESS_SOURCE_BUILT = 15
+PROGRESS_RENDERED = 95
+
+
+def request_document(*, user: User, exporter_id: str, params: Params) -> DocumentJob:
+    """Record ``user``'s request and queue it once the transaction commits.
+    ``exporter.target`` checks the parameters and the permission (raising
+    ``Http404``, ``PermissionDenied`` or ``ValidationError``)."""
+    exporter = get_exporter(exporter_id)
+    target = exporter.target(user=user, params=params)
+    job = DocumentJob.objects.create(
+        requested_by=user,
+        exporter=exporter.identifier,
+        params=target.params,
+        title=target.title,
+        unit=target.unit,
+    )
+    transaction.on_commit(lambda: dispatch("generate_document", job.pk))
+    return job
+
+
+def dispatch(task_name: str, object_id: int) -> None:
+    """Queue a task of ``reports.tasks``. On the embedded default (no
+    broker) tasks run in-process; ``REPORTS_RUN_IN_THREAD`` runs them in a
+    background thread there, so the page shows progress as it would with
+    workers."""
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    if settings.REPORTS_RUN_IN_THREAD:
+        tasks.in_process_executor().submit(tasks.run_eagerly, task, object_id)
+    else:
+        task.delay(object_id)
+
+
+def _fail(job: DocumentJob, message: str) -> None:
+    job.status = Status.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+
+
+def _finish(job: DocumentJob, result: GeneratedFile, *, reused: bool) -> None:
+    job.status = Status.DONE
+    job.result = result
+    job.reused = reused
+    job.progress = 100
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "reused", "progress", "error", "finished_at"])
+
+
+def _start(job_id: int) -> DocumentJob | None:
+    """Lock the job and count this delivery; ``None`` when there is nothing
+    (more) to do: finished already, or failed for its deliveries."""
+    with transaction.atomic():
+        job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
+        if job.parts_total:
+            # Split by an earlier delivery: its chunks are queued.
+            return None
+        job.attempts += 1
+        if job.attempts > settings.REPORTS_MAX_ATTEMPTS:
+            _fail(job, worker_stopped_message(job.attempts - 1))
+            return None
+        job.status = Status.RUNNING
+        job.started_at = timezone.now()
+        job.progress = PROGRESS_STARTED
+        job.save(update_fields=["attempts", "status", "started_at", "progress"])
+    return job
+
+
+def worker_stopped_message(times: int) -> str:
+    return _(
+        "The worker preparing this document stopped %(times)s times (it may have run out "
+        "of memory). Ask for it again; if it fails again, ask for a smaller part."
+    ) % {"times": times}
+
+
+def run_job(job_id: int) -> None:
+    """Build the job's source, reuse the file of an identical source, or
+    render it: here when it is one chunk, by a task per chunk otherwise."""
+    job = _start(job_id)
+    if job is None:
+        return
+    exporter = get_exporter(job.exporter)
+    try:
+        source = exporter.source(job.params)
+    except Exception as error:
+        _fail_with_log(job, error)
+        return
+    DocumentJob.objects.filter(pk=job.pk).update(
+        filename=source.filename, source_key=source.key, progress=PROGRESS_SOURCE_BUILT
+    )
+    job.filename, job.source_key = source.filename, source.key
+    existing = _stored(source.key)
+    if existing is not None:
+        _finish(job, existing, reused=True)
+        return
+    if len(source.chunks) > 1:
+        _split(job, source)
+        return
+    try:
+        data = exporter.produce(source.chunks[0])
+    except Exception as error:
+        _fail_with_log(job, error)
+        return
+    _store_and_finish(job, exporter, data)
+
+
+def _fail_with_log(job: DocumentJob, error: Exception) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(error, SoftTimeLimitExceeded):
+        _fail(job, _("Preparing this document took too long. Ask for a smaller part of it."))
+        return
+    logger.exception("Document job %s (%s) failed.", job.pk, job.exporter)
+    _fail(job, _("The document could not be prepared (%(error)s).") % {"error": error})
+
+
+def _stored(source_key: str) -> GeneratedFile | None:
+    """The file of an identical source, if it is still on disk."""
+    existing = GeneratedFile.objects.filter(source_key=source_key).first()
+    if existing is None or not existing.file.storage.exists(existing.file.name):
+        return None
+    return existing
+
+
+def _split(job: DocumentJob, source: Source) -> None:
+    with transaction.atomic():
+        DocumentPart.objects.filter(job=job).delete()
+        parts = DocumentPart.objects.bulk_create(
+            DocumentPart(job=job, index=index, source=chunk)
+            for index, chunk in enumerate(source.chunks)
+        )
+        DocumentJob.objects.filter(pk=job.pk).update(parts_total=len(parts))
+        for part in parts:
+            transaction.on_commit(_dispatcher("render_document_part", part.pk))
+
+
+def _dispatcher(task_name: str, object_id: int) -> Callable[[], None]:
+    return lambda: dispatch(task_name, object_id)
+
+
+def run_part(part_id: int) -> None:
+    """Render one chunk to a temporary file; the last chunk done queues
+    the merge. A chunk delivered twice is rendered twice, counted once."""
+    part = DocumentPart.objects.select_related("job").filter(pk=part_id).first()
+    if part is None or part.job.is_finished or part.done:
+        return
+    job = part.job
+    DocumentPart.objects.filter(pk=part.pk).update(attempts=part.attempts + 1)
+    if part.attempts + 1 > settings.REPORTS_MAX_ATTEMPTS:
+        with transaction.atomic():
+            locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+            if not locked.is_finished:
+                _fail(locked, worker_stopped_message(part.attempts))
+        return
+    exporter = get_exporter(job.exporter)
+    try:
+        data = exporter.produce(part.source)
+    except Exception as error:
+        with transaction.atomic():
+            locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+            if not locked.is_finished:
+                _fail_with_log(locked, error)
+        return
+    name = f"job-{job.pk}-part-{part.index}.bin"
+    with transaction.atomic():
+        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        part = DocumentPart.objects.select_for_update().get(pk=part.pk)
+        if locked.is_finished or part.done:
+            return
+        part.file.save(name, ContentFile(data), save=False)
+        part.done = True
+        part.save(update_fields=["file", "done"])
+        done = DocumentPart.objects.filter(job=locked, done=True).count()
+        span = PROGRESS_RENDERED - PROGRESS_SOURCE_BUILT
+        locked.progress = PROGRESS_SOURCE_BUILT + span * done // locked.parts_total
+        locked.save(update_fields=["progress"])
+        if done == locked.parts_total:
+            transaction.on_commit(_dispatcher("merge_document", locked.pk))
+
+
+def merge_parts(job_id: int) -> None:
+    """Combine the rendered chunks in order and store the result."""
+    job = DocumentJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    parts = list(job.parts.order_by("index"))
+    if not parts or not all(part.done for part in parts):
+        return
+    exporter = get_exporter(job.exporter)
+    try:
+        pieces = []
+        for part in parts:
+            with part.file.open("rb") as handle:
+                pieces.append(handle.read())
+        data = exporter.combine(pieces)
+    except Exception as error:
+        _fail_with_log(job, error)
+        return
+    _store_and_finish(job, exporter, data)
+    for part in parts:
+        part.file.delete(save=False)
+    DocumentPart.objects.filter(job=job).delete()
+
+
+def _store_and_finish(job: DocumentJob, exporter: Exporter, data: bytes) -> None:
+    """Store ``data`` under the job's source key (once, whoever gets there
+    first) and mark the job done."""
+    with transaction.atomic():
+        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if locked.is_finished:
+            return
+        result = GeneratedFile.objects.filter(source_key=locked.source_key).first()
+        reused = result is not None and result.file.storage.exists(result.file.name)
+        if result is None:
+            result = GeneratedFile(
+                exporter=exporter.identifier,
+                source_key=locked.source_key,
+                filename=locked.filename,
+                mimetype=exporter.mimetype,
+            )
+        if not reused:  # new, or stored before but lost from disk
+            result.size = len(data)
+            result.sha256 = hashlib.sha256(data).hexdigest()
+            result.pages = page_count(data) if exporter.mimetype == PDF else None
+            result.file.save(_stored_name(locked), ContentFile(data), save=False)
+            try:
+                with transaction.atomic():
+                    result.save()
+            except IntegrityError:  # another job stored the same source meanwhile
+                result.file.delete(save=False)
+                result = GeneratedFile.objects.get(source_key=locked.source_key)
+                reused = True
+        _finish(locked, result, reused=reused)
+
+
+def _stored_name(job: DocumentJob) -> str:
+    suffix = job.filename.rsplit(".", 1)[-1] if "." in job.filename else "bin"
+    return f"{job.source_key[:32]}.{suffix}"
+
+
+def expire_stale_jobs(*, now=None) -> int:
+    """Fail the jobs no worker finished in ``REPORTS_JOB_DEADLINE``: their
+    worker died and no other took them up. Returns how many."""
+    now = now or timezone.now()
+    deadline = now - timedelta(seconds=settings.REPORTS_JOB_DEADLINE)
+    stale = DocumentJob.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=deadline
+    )
+    count = 0
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = DocumentJob.objects.select_for_update().get(pk=job_id)
+            if job.is_finished:
+                continue
+            if job.status == Status.QUEUED:
+                _fail(job, _("No worker took this document up in time. Ask for it again."))
+            else:
+                _fail(job, worker_stopped_message(job.attempts))
+            count += 1
+    return count
+
+
+def expire_if_stale(job: DocumentJob) -> DocumentJob:
+    """The job as a page should show it: past its deadline unfinished, it
+    is failed now rather than shown "being prepared" for ever."""
+    deadline = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_DEADLINE)
+    if not job.is_finished and job.created_at < deadline:
+        expire_stale_jobs()
+        job.refresh_from_db()
+    return job

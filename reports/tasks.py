@@ -1,0 +1,56 @@
+"""Celery tasks of the documents: they take ids, call one service, and
+are safe to deliver twice.
+
+Every task here is ``acks_late`` with ``reject_on_worker_lost``: a worker
+killed mid-render (out of memory, a deploy) gives the message back to the
+broker and another worker renders it again; ``reports.services`` counts the
+deliveries and fails the job after ``REPORTS_MAX_ATTEMPTS``. Soft and hard
+time limits come from settings; a worker child is recycled after
+``CELERY_WORKER_MAX_TASKS_PER_CHILD`` tasks or
+``CELERY_WORKER_MAX_MEMORY_PER_CHILD`` KiB, since WeasyPrint's memory is
+only given back when the process exits.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+from celery import Task, shared_task
+from django.db import connections
+
+from . import services
+
+DOCUMENT_TASK = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**DOCUMENT_TASK)
+def generate_document(job_id: int) -> None:
+    services.run_job(job_id)
+
+
+@shared_task(**DOCUMENT_TASK)
+def render_document_part(part_id: int) -> None:
+    services.run_part(part_id)
+
+
+@shared_task(**DOCUMENT_TASK)
+def merge_document(job_id: int) -> None:
+    services.merge_parts(job_id)
+
+
+@shared_task
+def expire_stale_documents() -> int:
+    """Periodic (beat): fail the jobs whose workers died for good."""
+    return services.expire_stale_jobs()
+
+
+@cache
+def in_process_executor() -> ThreadPoolExecutor:
+    """The embedded default's stand-in for workers: one background thread."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")
+
+
+def run_eagerly(task: Task, object_id: int) -> None:
+    try:
+        task.apply(args=[object_id])
+    finally:
+        connections.close_all()

@@ -1,0 +1,118 @@
+"""Pages of the documents: ask for one, watch it being prepared, download
+it, and the list of one's recent documents.
+
+A job and its file belong to whoever asked for it, and only while they may
+still see the unit the document shows; anybody else gets a 404.
+"""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from units.permissions import Action, has_permission
+
+from . import services
+from .models import DocumentJob
+from .registry import exporters
+
+# Fields of the request form that are not the document's parameters.
+FORM_FIELDS = frozenset({"csrfmiddlewaretoken", "exporter", "next"})
+RECENT_JOBS = 30
+
+
+class DocumentRequestView(LoginRequiredMixin, View):
+    """POST ``exporter`` and the document's parameters: records the job and
+    goes to its page, which shows the progress."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        params = {name: request.POST.get(name) for name in request.POST if name not in FORM_FIELDS}
+        try:
+            job = services.request_document(
+                user=request.user, exporter_id=request.POST.get("exporter", ""), params=params
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.back_url())
+        return redirect("reports:job_detail", pk=job.pk)
+
+    def back_url(self) -> str:
+        url = self.request.POST.get("next") or self.request.headers.get("referer", "")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return urlsplit(url)._replace(scheme="", netloc="").geturl()
+        return "/"
+
+
+class OwnJobMixin(LoginRequiredMixin):
+    """The job of the URL, if it is the user's and they may still see its
+    unit."""
+
+    def get_object(self, queryset=None) -> DocumentJob:
+        job = get_object_or_404(
+            DocumentJob.objects.select_related("unit", "result"),
+            pk=self.kwargs["pk"],
+            requested_by=self.request.user,
+        )
+        if not has_permission(self.request.user, Action.VIEW, job.unit):
+            raise Http404
+        return services.expire_if_stale(job)
+
+
+class DocumentJobDetailView(OwnJobMixin, DetailView):
+    template_name = "reports/job_detail.html"
+    context_object_name = "job"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.GET.get("fragment"):
+            return ["reports/_job_status.html"]
+        return [self.template_name]
+
+
+class DocumentJobDownloadView(OwnJobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status != DocumentJob.Status.DONE or job.result is None:
+            raise Http404
+        result = job.result
+        try:
+            handle = result.file.storage.open(result.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=request.GET.get("inline") != "1",
+            filename=result.filename,
+            content_type=result.mimetype,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DocumentJobListView(LoginRequiredMixin, ListView):
+    """The user's recent documents, newest first."""
+
+    template_name = "reports/job_list.html"
+    context_object_name = "jobs"
+
+    def get_queryset(self):
+        return DocumentJob.objects.filter(requested_by=self.request.user).select_related("result")[
+            :RECENT_JOBS
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["names"] = {key: exporter.verbose_name for key, exporter in exporters().items()}
+        context["polling"] = any(not job.is_finished for job in context["jobs"])
+        return context

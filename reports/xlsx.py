@@ -1,0 +1,90 @@
+"""Spreadsheets of the documents that are tables: a plain description of
+the sheets (JSON-serialisable, so that it can be checksummed and handed to
+a worker) and the one writer that turns it into an .xlsx workbook."""
+
+import json
+from dataclasses import asdict, dataclass, field
+from io import BytesIO
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = str | int | float | None
+
+
+@dataclass
+class Column:
+    header: str
+    width: int = 14
+
+
+@dataclass
+class Sheet:
+    """A title, lines under it (scope, date, filters), a header row and
+    rows; a row that is a single string is a section heading (a category,
+    a unit), written bold across the table."""
+
+    title: str
+    heading: str
+    columns: list[Column]
+    rows: list[list[Cell] | str]
+    lines: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+def to_json(sheets: list[Sheet]) -> str:
+    return json.dumps([asdict(sheet) for sheet in sheets], ensure_ascii=False, sort_keys=True)
+
+
+def from_json(text: str) -> list[Sheet]:
+    sheets = []
+    for data in json.loads(text):
+        data["columns"] = [Column(**column) for column in data["columns"]]
+        sheets.append(Sheet(**data))
+    return sheets
+
+
+def write_workbook(sheets: list[Sheet]) -> bytes:
+    """The sheets as an .xlsx workbook: bold title, shaded header row that
+    stays in view while scrolling, filters on the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    section_fill = PatternFill("solid", fgColor="F2F2F2")
+    for sheet_spec in sheets:
+        sheet = workbook.create_sheet(title=sheet_spec.title[:31])
+        sheet.append([sheet_spec.heading])
+        sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+        for line in sheet_spec.lines:
+            sheet.append([line])
+        sheet.append([])
+        header_row = sheet.max_row + 1
+        sheet.append([column.header for column in sheet_spec.columns])
+        for index, column in enumerate(sheet_spec.columns, start=1):
+            cell = sheet.cell(row=header_row, column=index)
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        for row in sheet_spec.rows:
+            if isinstance(row, str):
+                sheet.append([row])
+                cell = sheet.cell(row=sheet.max_row, column=1)
+                cell.font = Font(bold=True)
+                for index in range(1, len(sheet_spec.columns) + 1):
+                    sheet.cell(row=sheet.max_row, column=index).fill = section_fill
+            else:
+                sheet.append(row)
+        last = get_column_letter(len(sheet_spec.columns))
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
+        if sheet_spec.footer:
+            sheet.append([])
+            for line in sheet_spec.footer:
+                sheet.append([line])
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()
