@@ -4,7 +4,7 @@ conference)."""
 
 from django.urls import path
 
-from .views import delegates
+from .views import checkin, delegates
 
 delegate_patterns = [
     path("", delegates.DelegateListView.as_view(), name="delegate_list"),
@@ -18,4 +18,6 @@ delegate_patterns = [
         name="delegate_remove",
     ),
     path("composition/", delegates.CompositionView.as_view(), name="composition"),
+    path("check-in/", checkin.CheckInView.as_view(), name="check_in"),
+    path("check-in/counts/", checkin.CheckInCountsView.as_view(), name="check_in_counts"),
 ]

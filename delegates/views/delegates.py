@@ -105,6 +105,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
             genders=Gender.choices,
             shortfalls=shortfalls_of(listing.delegates, conference.tier.cycle),
             may_change=may_change_delegates(self.request.user, conference),
+            may_print=has_permission(self.request.user, Action.PRINT, conference.unit),
             filter_query=query.urlencode(),
             export_query=self.request.GET.urlencode(),
             **kwargs,
