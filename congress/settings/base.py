@@ -180,7 +180,7 @@ REPORTS_JOB_DEADLINE = env.int("REPORTS_JOB_DEADLINE", default=30 * 60)  # secon
 REPORTS_MAX_ATTEMPTS = 3
 # Invitations per chunk: a batch bigger than this is rendered by several
 # workers in parallel, then merged.
-REPORTS_CHUNK_SIZE = env.int("REPORTS_CHUNK_SIZE", default=100)
+REPORTS_CHUNK_SIZE = env.int("REPORTS_CHUNK_SIZE", default=50)
 # Without workers (the embedded default), run document jobs in a thread.
 REPORTS_RUN_IN_THREAD = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from congress import progress
 from congress.exports import ProgressBoardExport
 from congress.selectors import cycle_for_user
-from units.permissions import is_nationwide, scope_root
+from units.permissions import Action, allowed_actions, is_nationwide, scope_root
 
 
 class ProgressFiltersMixin(LoginRequiredMixin):
@@ -68,6 +68,8 @@ class BoardView(ProgressFiltersMixin, TemplateView):
             status_label=progress.BoardStatus(board.status).label if board.status else "",
             nationwide=is_nationwide(user),
             scope=scope_root(user),
+            # A role's PRINT covers its whole scope, the whole cycle for nationwide roles.
+            may_print=Action.PRINT in allowed_actions(user),
             **kwargs,
         )
 

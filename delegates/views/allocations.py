@@ -163,6 +163,7 @@ class AllocationDetailView(AllocationMixin, TemplateView):
                 may_review=self.may_review,
                 version=int(version) if version.isdigit() else None,
             ),
+            may_print=has_permission(self.request.user, Action.PRINT, self.conference.unit),
             **kwargs,
         )
 

@@ -351,5 +351,6 @@ class CompositionView(ConferenceScopedMixin, TemplateView):
                 for dimension in figures.dimensions
             ],
             cycle=conference.tier.cycle,
+            may_print=has_permission(self.request.user, Action.PRINT, conference.unit),
             **kwargs,
         )
