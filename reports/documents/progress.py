@@ -24,7 +24,7 @@ from congress import progress
 from congress.models import Tier
 from congress.progress import Board, BoardStatus, Branch, Funnel, Lateness, UnitProgress
 from congress.selectors import cycle_for_user
-from units.models import Role, Unit, User
+from units.models import Unit, User
 from units.permissions import Action, has_permission, scope_root
 from units.text import fold
 
@@ -60,7 +60,8 @@ def clean_progress_params(user: User, params: Params) -> tuple[Unit, Params]:
     of the cycle's tiers, ``status`` a ``BoardStatus``, ``province`` a
     branch code among the user's; the empty ones left out."""
     root = report_scope(user)
-    cleaned: Params = {"unit": root.pk}
+    # The board is counted as its reader sees it: the worker loads them.
+    cleaned: Params = {"unit": root.pk, "reader": user.pk}
     tiers = progress.tiers_of_cycle(root.cycle)
     tier = str(params.get("tier") or "")
     if tier:
@@ -98,13 +99,6 @@ def scope_name(root: Unit) -> str:
     if root.parent_id is None:
         return _("the whole country")
     return _("%(unit)s and the units under it") % {"unit": root.name}
-
-
-def scope_reader(root: Unit) -> User:
-    """A reader whose scope is ``root`` and nothing else, for the progress
-    selectors, which count what a user may see: in the worker there is no
-    user, only the scope the request was checked against. Not saved."""
-    return User(username="", role=Role.PRINTER, unit=root, is_active=True)
 
 
 @dataclass(frozen=True)
@@ -322,7 +316,7 @@ def load_report(params: Params) -> ProgressReport:
     tiers = progress.tiers_of_cycle(root.cycle)
     level = params.get("tier")
     shown = progress.of_level(tiers, level)
-    reader = scope_reader(root)
+    reader = User.objects.select_related("unit__cycle").get(pk=params["reader"])
     status = params.get("status", "")
     board = progress.progress_board(
         user=reader, tiers=shown, status=status, branch=params.get("province", "")

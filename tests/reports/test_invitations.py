@@ -169,6 +169,24 @@ def test_the_qr_code_encodes_the_absolute_check_in_address(conference, delegates
         assert qr_code(url) in html
 
 
+def test_the_printed_qr_code_scans_to_the_check_in_address(conference, delegates, tmp_path):
+    """Read back from the printed page, as a phone's camera would."""
+    import zxingcpp
+    from PIL import Image
+
+    delegate = delegates["official"]
+    _, _, data = InvitationsPdf().render({"conference": conference.pk, "delegate": delegate.pk})
+    (tmp_path / "invitation.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-singlefile", "invitation.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    (code,) = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    path = reverse("delegates:check_in", args=[conference.pk])
+    assert code.text == f"{settings.SITE_URL}{path}?code={delegate.check_in_code}"
+
+
 def test_target_names_what_was_asked(users, conference, delegates):
     target = InvitationsPdf().target(
         user=users["printer_hcm"],

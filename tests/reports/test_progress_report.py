@@ -111,7 +111,7 @@ def test_a_province_officer_reports_on_their_province_only(users, progress_data)
     text = pdf_text(exporter.render(target.params)[2])
 
     assert target.unit.name == "BHXH TP. Hồ Chí Minh"
-    assert target.params == {"unit": target.unit.pk}
+    assert target.params == {"unit": target.unit.pk, "reader": users["officer_hcm"].pk}
     assert "BHXH TP. Hà Nội" not in text
     assert "BHXH quận Ba Đình" not in text
     assert "BHXH TP. HỒ CHÍ MINH" in text  # the issuing body
