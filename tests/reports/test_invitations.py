@@ -306,3 +306,22 @@ def test_the_delegate_list_offers_the_invitations(client, users, conference, del
     page = client.get(url, {"category": "guest"}).content.decode()
     assert "Giấy mời (theo bộ lọc)" in page
     assert '<input type="hidden" name="category" value="guest">' in page
+
+
+def test_each_row_of_the_delegate_list_asks_for_that_delegates_invitation(
+    client, users, conference, delegates, django_capture_on_commit_callbacks
+):
+    client.force_login(users["printer_hcm"])
+    page = client.get(reverse("delegates:delegate_list", args=[conference.pk])).content.decode()
+    official = delegates["official"]
+    assert f'data-testid="ask-invitation-{official.pk}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:job_create"),
+            {"exporter": "invitations_pdf", "conference": conference.pk, "delegate": official.pk},
+            follow=True,
+        )
+    job = response.context["job"]
+    data = client.get(reverse("reports:job_download", args=[job.pk]))
+    pages = pdf_pages(b"".join(data.streaming_content))
+    assert len(pages) == 1 and "Bà Trần Thị Ưng" in pages[0]

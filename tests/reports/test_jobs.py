@@ -243,3 +243,31 @@ def test_a_real_worker_renders_the_document_through_redis(
     assert job.status == DocumentJob.Status.DONE, job.error
     text = pdf_text(job.result.file.read())
     assert "Phạm Thị Hương" in text and "Đỗ Quang Vinh" in text
+
+
+def test_a_job_is_queued_only_once_its_transaction_commits(
+    tree, users, lines_exporter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = ask(users["printer_hcm"], tree.hcm, "Một")
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.QUEUED and len(callbacks) == 1
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_workers_a_job_runs_in_a_background_thread(tree, users, lines_exporter, settings):
+    """The embedded default: no broker, yet the request returns at once and
+    the job is prepared beside it, as workers would."""
+    import time
+
+    settings.REPORTS_RUN_IN_THREAD = True
+    job = ask(users["printer_hcm"], tree.hcm, "Hoàng Thị Loan")
+    deadline = time.monotonic() + 30
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job.refresh_from_db()
+    assert job.status == DocumentJob.Status.DONE
+    assert "Hoàng Thị Loan" in pdf_text(job.result.file.read())
