@@ -1,5 +1,5 @@
 """Check-in at the door (điểm danh): services that mark a delegate present,
-and the reads the check-in page and the attendance list need.
+and the reads the check-in page needs.
 
 Every invitation carries the delegate's check-in code as text and in a QR
 code (the absolute URL of the check-in page with ``?code=``). Codes are
@@ -28,7 +28,6 @@ from units.text import fold
 
 from .models import CHECK_IN_ALPHABET, CHECK_IN_CODE_LENGTH, Category, Delegate
 from .names import name_sort_key
-from .selectors import delegate_list
 
 # What a typed code may hold besides its characters: spaces and dashes
 # (printed as "ABC-DEF" or read aloud in groups).
@@ -340,41 +339,6 @@ def attendance_counts(conference: Conference) -> AttendanceCounts:
             for category in Category.values
         }
     )
-
-
-@dataclass(frozen=True)
-class Attendance:
-    """The attendance of a conference: every delegate in protocol order
-    (each with ``checked_in_at``, ``None`` for the absent) and the counts."""
-
-    delegates: list[Delegate]
-    counts: AttendanceCounts
-
-    @property
-    def present(self) -> list[Delegate]:
-        return [delegate for delegate in self.delegates if delegate.checked_in_at is not None]
-
-    @property
-    def absent(self) -> list[Delegate]:
-        return [delegate for delegate in self.delegates if delegate.checked_in_at is None]
-
-
-def attendance(conference: Conference) -> Attendance:
-    """The delegates of ``conference`` in protocol order (category, unit in
-    tree order, rank, Vietnamese name order: ``selectors.delegate_list``)
-    with when each was checked in, and the present / expected counts per
-    category, for the attendance list (PDF, Excel). The counts come from
-    the same rows: the queries of ``delegate_list`` and no more, whatever
-    the number of delegates."""
-    delegates = delegate_list(conference).delegates
-    per_category: dict[str, tuple[int, int]] = {}
-    for delegate in delegates:
-        present, expected = per_category.get(delegate.category, (0, 0))
-        per_category[delegate.category] = (
-            present + (delegate.checked_in_at is not None),
-            expected + 1,
-        )
-    return Attendance(delegates=delegates, counts=_counts(per_category))
 
 
 def search_delegates(

@@ -338,19 +338,6 @@ def test_counts_by_category(client, users, hcm_upper, mixed):
     assert 'data-testid="count-official">2<span class="fw-normal text-body-secondary">/3' in text
 
 
-def test_attendance_lists_the_delegates_in_protocol_order(hcm_upper, mixed):
-    from delegates.selectors import delegate_list
-
-    result = checkin.attendance(hcm_upper)
-    assert [d.pk for d in result.delegates] == [d.pk for d in delegate_list(hcm_upper).delegates]
-    # Leaders first among the officials: head, deputy, staff.
-    officials = [d.name for d in result.delegates if d.category == Category.OFFICIAL]
-    assert officials == ["Đỗ Thị Bình", "Võ Văn Cường", "Lê Văn Phúc"]
-    assert result.counts == checkin.attendance_counts(hcm_upper)
-    assert {d.name for d in result.present} == {"Khách Một", "Lê Văn Phúc", "Đỗ Thị Bình"}
-    assert len(result.absent) == 3
-
-
 def bulk_delegates(conference, unit, count, actor):
     people = Person.objects.bulk_create(
         [
