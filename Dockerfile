@@ -19,6 +19,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # collectstatic only needs settings to import, not a real secret.
 RUN SECRET_KEY=collectstatic-only-placeholder-0000000000000000000000 ALLOWED_HOSTS=localhost \
+    SITE_URL=http://localhost \
     python manage.py collectstatic --no-input -v 0
 
 RUN useradd --system --uid 1000 congress && mkdir -p /app/var/media && chown -R congress /app/var

@@ -1,6 +1,6 @@
 """Production: PostgreSQL, Redis, Celery workers, gunicorn behind a proxy.
 
-Refuses to start without ``SECRET_KEY``; ``manage.py check --deploy
+Refuses to start without ``SECRET_KEY`` or ``SITE_URL``; ``manage.py check --deploy
 --fail-level WARNING`` passes with these settings.
 """
 
@@ -16,6 +16,11 @@ if len(SECRET_KEY) < 50:
         "SECRET_KEY must be set to a random string of at least 50 characters."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Printed in every invitation's QR code: a wrong address cannot be fixed
+# on paper, so there is no default.
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must be the app's address, e.g. https://thidua.vss.gov.vn")
 
 # TLS ends at the proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,7 +16,13 @@ def _manage(*args, **env):
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "SECRET_KEY",
+            "SITE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environment.update(DJANGO_SETTINGS_MODULE="congress.settings.production", **env)
     return subprocess.run(
@@ -30,9 +36,21 @@ def _manage(*args, **env):
 
 
 def test_production_refuses_to_start_without_secret():
-    result = _manage("check", ALLOWED_HOSTS="thidua.vss.gov.vn")
+    result = _manage(
+        "check", ALLOWED_HOSTS="thidua.vss.gov.vn", SITE_URL="https://thidua.vss.gov.vn"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_address_printed_in_qr_codes():
+    result = _manage(
+        "check",
+        ALLOWED_HOSTS="thidua.vss.gov.vn",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
 
 
 def test_production_passes_deploy_check():
@@ -43,6 +61,7 @@ def test_production_passes_deploy_check():
         "WARNING",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
         ALLOWED_HOSTS="thidua.vss.gov.vn",
+        SITE_URL="https://thidua.vss.gov.vn",
     )
     assert result.returncode == 0, result.stderr
 
