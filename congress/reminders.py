@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -65,6 +66,7 @@ def send_deadline_reminder(
         "within_days": within_days,
         "overdue": overdue,
         "due_soon": due_soon,
+        "board_url": settings.SITE_URL.rstrip("/") + reverse("progress:board"),
     }
     # A worker has no request: the interface's language, whatever is active.
     with translation.override(settings.LANGUAGE_CODE):

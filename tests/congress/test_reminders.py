@@ -69,6 +69,7 @@ def test_officer_is_mailed_the_units_due_within_a_week(users, late):
     assert "Văn phòng" not in body  # held already
     assert "Ba Đình" not in body and "Hà Nội" not in body  # another province
     assert "QUÁ HẠN" not in body
+    assert f"{settings.SITE_URL}/progress/" in body  # straight to the board
     assert message.content_subtype == "plain"
 
 
