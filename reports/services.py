@@ -306,3 +306,21 @@ def expire_if_stale(job: DocumentJob) -> DocumentJob:
         expire_stale_jobs()
         job.refresh_from_db()
     return job
+
+
+def purge_old_documents(*, now=None) -> int:
+    """Forget finished jobs older than ``REPORTS_KEEP_DAYS`` and delete the
+    files no remaining job refers to (a document is asked for again when
+    needed: its data is still there). Returns how many files went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REPORTS_KEEP_DAYS)
+    DocumentJob.objects.filter(
+        status__in=[Status.DONE, Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    orphans = GeneratedFile.objects.filter(jobs=None, created_at__lt=cutoff)
+    count = 0
+    for generated in orphans.iterator():
+        generated.file.delete(save=False)
+        generated.delete()
+        count += 1
+    return count

@@ -43,6 +43,12 @@ def expire_stale_documents() -> int:
     return services.expire_stale_jobs()
 
 
+@shared_task
+def purge_old_documents() -> int:
+    """Daily (beat): forget old jobs and delete the files nobody refers to."""
+    return services.purge_old_documents()
+
+
 @cache
 def in_process_executor() -> ThreadPoolExecutor:
     """The embedded default's stand-in for workers: one background thread."""

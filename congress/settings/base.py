@@ -178,6 +178,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # a task delivered more often than this (its worker died each time) fails.
 REPORTS_JOB_DEADLINE = env.int("REPORTS_JOB_DEADLINE", default=30 * 60)  # seconds
 REPORTS_MAX_ATTEMPTS = 3
+# Finished jobs, and the files only they refer to, are kept this long.
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=30)
 # Invitations per chunk: a batch bigger than this is rendered by several
 # workers in parallel, then merged.
 REPORTS_CHUNK_SIZE = env.int("REPORTS_CHUNK_SIZE", default=50)
@@ -194,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-stale-documents": {
         "task": "reports.tasks.expire_stale_documents",
         "schedule": crontab(minute="*/5"),
+    },
+    "purge-old-documents": {
+        "task": "reports.tasks.purge_old_documents",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 

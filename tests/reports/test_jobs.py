@@ -271,3 +271,44 @@ def test_without_workers_a_job_runs_in_a_background_thread(tree, users, lines_ex
         job.refresh_from_db()
     assert job.status == DocumentJob.Status.DONE
     assert "Hoàng Thị Loan" in pdf_text(job.result.file.read())
+
+
+def test_old_documents_are_purged_but_recent_ones_kept(
+    tree, users, lines_exporter, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = ask(users["printer_hcm"], tree.hcm, "Cũ")
+        recent = ask(users["printer_hcm"], tree.hcm, "Mới")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    long_ago = timezone.now() - timedelta(days=settings.REPORTS_KEEP_DAYS + 1)
+    DocumentJob.objects.filter(pk=old.pk).update(created_at=long_ago)
+    GeneratedFile.objects.filter(pk=old.result_id).update(created_at=long_ago)
+    old_file = old.result.file.name
+    assert services.purge_old_documents() == 1
+    assert not DocumentJob.objects.filter(pk=old.pk).exists()
+    assert not old.result.file.storage.exists(old_file)
+    assert recent.result.file.storage.exists(recent.result.file.name)
+
+
+def test_a_failed_document_can_be_asked_for_again(
+    client, tree, users, lines_exporter, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(chunk):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(lines_exporter, "produce", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = ask(users["printer_hcm"], tree.hcm, "Thử lại")
+    monkeypatch.delattr(lines_exporter, "produce")  # mended
+    client.force_login(users["printer_hcm"])
+    page = client.get(reverse("reports:job_detail", args=[failed.pk])).content.decode()
+    assert 'data-testid="job-retry"' in page and "disk full" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:job_create"),
+            {"exporter": "test_lines", "unit": tree.hcm.pk, "text": "Thử lại"},
+        )
+    again = DocumentJob.objects.exclude(pk=failed.pk).get()
+    assert response.url == reverse("reports:job_detail", args=[again.pk])
+    assert again.status == DocumentJob.Status.DONE
