@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -147,6 +148,9 @@ def _fail_with_log(job: DocumentJob, error: Exception) -> None:
 
     if isinstance(error, SoftTimeLimitExceeded):
         _fail(job, _("Preparing this document took too long. Ask for a smaller part of it."))
+        return
+    if isinstance(error, ValidationError):  # the data changed since it was asked for
+        _fail(job, " ".join(error.messages))
         return
     logger.exception("Document job %s (%s) failed.", job.pk, job.exporter)
     _fail(job, _("The document could not be prepared (%(error)s).") % {"error": error})

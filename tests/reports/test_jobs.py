@@ -312,3 +312,18 @@ def test_a_failed_document_can_be_asked_for_again(
     again = DocumentJob.objects.exclude(pk=failed.pk).get()
     assert response.url == reverse("reports:job_detail", args=[again.pk])
     assert again.status == DocumentJob.Status.DONE
+
+
+def test_data_gone_since_the_request_fails_with_the_reason(
+    tree, users, lines_exporter, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    def emptied(params):
+        raise ValidationError("Danh sách đã trống.")
+
+    monkeypatch.setattr(lines_exporter, "source", emptied)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = ask(users["printer_hcm"], tree.hcm, "Một")
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.FAILED and job.error == "Danh sách đã trống."
