@@ -11,10 +11,10 @@ registers HCMC's tier-2 conference with ``--delegates`` delegates, then:
     exporter end to end (``render``: queries, templates, PDF, merge) beside
     the floor, WeasyPrint alone rendering the very same HTML, already in
     memory; the median of ``--runs`` runs each, and their ratio;
-(c) the invitations as a job through real Celery workers (prefork, one
-    process with ``--concurrency 1``, then 2), from the request to the
-    stored file, and each worker's peak memory (the largest VmHWM among
-    its processes).
+(c) the delegate list, then the invitations, as jobs through real Celery
+    workers (prefork, a new worker for each, with ``--concurrency 1``, then
+    2 for the invitations), from the request to the stored file, and each
+    worker's peak memory (the largest VmHWM among its processes).
 """
 
 import argparse
@@ -72,10 +72,12 @@ def peak_memory_kib(pid: int) -> int:
     return max(peaks, default=0)
 
 
-def run_through_workers(concurrency: int, broker: str, params: dict, media: str) -> tuple:
+def run_through_workers(
+    identifier: str, concurrency: int, broker: str, params: dict, media: str
+) -> tuple:
     """Seconds from the request to the stored file, the job's chunks, and
-    the worker's peak memory (KiB); the second of two runs (the first warms
-    every worker process)."""
+    the worker's peak memory (KiB), in a new worker; the second of two runs
+    (the first warms every worker process)."""
     from congress.celery import app
     from reports import services
     from reports.models import DocumentJob, GeneratedFile
@@ -103,9 +105,7 @@ def run_through_workers(concurrency: int, broker: str, params: dict, media: str)
             DocumentJob.objects.all().delete()
             GeneratedFile.objects.all().delete()  # or the file is reused at once
             started = time.perf_counter()
-            job = services.request_document(
-                user=printer, exporter_id="invitations_pdf", params=params
-            )
+            job = services.request_document(user=printer, exporter_id=identifier, params=params)
             while not job.is_finished:
                 time.sleep(0.05)
                 job.refresh_from_db()
@@ -142,16 +142,24 @@ def main() -> None:
             whole, floor, pages = compare(get_exporter(identifier), params, args.runs)
             print(f"{label:34} {whole:9.2f} {floor:11.2f} {whole / floor:6.2f} {pages:6d}")
         print(
-            f"\n(c) invitations as a job through real workers (chunks of "
-            f"{settings.REPORTS_CHUNK_SIZE}), broker {broker}\n"
+            f"\n(c) as jobs through real workers (a new worker each; invitations in chunks "
+            f"of {settings.REPORTS_CHUNK_SIZE}), broker {broker}\n"
         )
-        print(f"{'workers':34} {'seconds':>9} {'chunks':>7} {'peak MiB':>9}")
+        print(f"{'job':34} {'seconds':>9} {'chunks':>7} {'peak MiB':>9}")
         results = {}
-        for concurrency in (1, 2):
-            seconds, chunks, peak = run_through_workers(concurrency, broker, params, media)
-            results[concurrency] = seconds
-            print(f"{concurrency:<34} {seconds:9.2f} {chunks:7d} {peak / 1024:9.0f}")
-        print(f"\n2 workers / 1 worker: {results[2] / results[1]:.2f} (on {os.cpu_count()} cores)")
+        for label, identifier, concurrency in (
+            ("delegate list, 1 worker process", "delegate_list_pdf", 1),
+            ("invitations, 1 worker process", "invitations_pdf", 1),
+            ("invitations, 2 worker processes", "invitations_pdf", 2),
+        ):
+            seconds, chunks, peak = run_through_workers(
+                identifier, concurrency, broker, params, media
+            )
+            results[label] = seconds
+            print(f"{label:34} {seconds:9.2f} {chunks:7d} {peak / 1024:9.0f}")
+        two = results["invitations, 2 worker processes"]
+        one = results["invitations, 1 worker process"]
+        print(f"\n2 workers / 1 worker: {two / one:.2f} (on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

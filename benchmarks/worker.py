@@ -17,7 +17,7 @@ def main(broker_url: str, concurrency: str) -> None:
             "worker",
             "--pool=prefork",
             f"--concurrency={concurrency}",
-            "--loglevel=WARNING",
+            "--loglevel=ERROR",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
