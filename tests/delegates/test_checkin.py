@@ -567,3 +567,20 @@ def test_the_counts_refresh_by_themselves(page, live_server, users, hcm_upper, a
     checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hcm"])
     page.clock.run_for(6000)
     expect(page.get_by_test_id("count-total")).to_have_text("1/1")
+
+
+def test_the_page_offers_the_attendance_list_afterwards(
+    client, users, hcm_upper, an, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(users["printer_hcm"])
+    page = client.get(reverse("delegates:check_in", args=[hcm_upper.pk])).content.decode()
+    assert 'data-testid="ask-attendance_pdf"' in page
+    assert 'data-testid="ask-attendance_xlsx"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:job_create"),
+            {"exporter": "attendance_xlsx", "conference": hcm_upper.pk},
+            follow=True,
+        )
+    assert response.context["job"].status == "done"
