@@ -208,6 +208,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             or TransitionForm(initial={"version": conference.version}),
             failed_transition=kwargs.pop("failed_transition", ""),
             may_change=has_permission(user, Action.CHANGE, conference.unit),
+            may_print=has_permission(user, Action.PRINT, conference.unit),
             is_pilot=selectors.is_pilot(cycle=conference.tier.cycle, unit=conference.unit),
             cap=selectors.cap_for(tier=conference.tier, unit=conference.unit),
             # The cycle's composition targets (women, minorities) not met by

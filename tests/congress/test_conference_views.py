@@ -42,6 +42,8 @@ def test_conference_detail_by_role(client, users, hcm_conference, role):
     if role in SEES_HCM:
         assert response.status_code == 200
         assert "Hội trường Quận 1" in response.text
+        # Everyone who sees it may print for it, so check delegates in.
+        assert 'data-testid="check-in-link"' in response.text
     else:
         assert response.status_code == 404
         assert "Hội trường Quận 1" not in response.text
