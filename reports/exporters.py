@@ -19,11 +19,13 @@ from typing import Any, ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from congress.models import Conference
+from congress.models import Conference, Tier
 from units.models import Unit, User
 from units.permissions import Action, has_permission, visible_units
+from units.text import fold
 
 from . import xlsx
 from .pdf import PDF, merge_pdfs, render_pdf
@@ -141,6 +143,10 @@ class XlsxExporter(Exporter):
 # -- Parameters shared by the exporters ----------------------------------------
 
 
+def invalid_param(name: str) -> ValidationError:
+    return ValidationError(_("The document's “%(name)s” is not valid.") % {"name": name})
+
+
 def optional_int_param(params: Params, name: str) -> int | None:
     """``params[name]`` as a number, ``None`` when absent or empty."""
     value = params.get(name)
@@ -149,9 +155,7 @@ def optional_int_param(params: Params, name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError(
-            _("The document's “%(name)s” is not valid.") % {"name": name}
-        ) from None
+        raise invalid_param(name) from None
 
 
 def int_param(params: Params, name: str) -> int:
@@ -175,6 +179,19 @@ def printable_conference(user: User, params: Params) -> Conference:
     if not has_permission(user, Action.PRINT, conference.unit):
         raise PermissionDenied
     return conference
+
+
+def conference_name(conference: Conference) -> str:
+    """What a conference is called in a document: the Congress by its own
+    name, a unit's conference by the tier's name and the unit's."""
+    if conference.tier.level >= Tier.Level.CONGRESS:
+        return conference.tier.name
+    return _("%(tier)s of %(unit)s") % {"tier": conference.tier.name, "unit": conference.unit.name}
+
+
+def file_stem(conference: Conference) -> str:
+    """An ASCII name for the file: "bhxh-quan-ba-dinh"."""
+    return slugify(fold(conference.unit.name)) or str(conference.pk)
 
 
 def load_conference(params: Params) -> Conference:

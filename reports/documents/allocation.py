@@ -20,22 +20,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from congress.models import Conference, Tier
+from congress.models import Conference
 from delegates.allocations import AllocationView, allocation_view, fraction_text, to_decimal
 from delegates.models import Allocation
 from units.models import User
 from units.permissions import Action, has_permission, visible_units
-from units.text import fold
 
 from ..exporters import (
     Params,
     PdfExporter,
     Target,
     XlsxExporter,
+    conference_name,
+    file_stem,
     optional_int_param,
     printable_conference,
 )
@@ -50,19 +50,6 @@ ALLOCATION_RELATED = (
     "created_by",
     "reviewed_by",
 )
-
-
-def conference_name(conference: Conference) -> str:
-    """What a conference is called in a document: the Congress by its own
-    name, a unit's conference by the tier's name and the unit's."""
-    if conference.tier.level >= Tier.Level.CONGRESS:
-        return conference.tier.name
-    return _("%(tier)s of %(unit)s") % {"tier": conference.tier.name, "unit": conference.unit.name}
-
-
-def file_stem(conference: Conference) -> str:
-    """An ASCII name for the file: "bhxh-quan-ba-dinh"."""
-    return slugify(fold(conference.unit.name)) or str(conference.pk)
 
 
 def local_moment(moment: datetime.datetime | None) -> str:

@@ -29,12 +29,13 @@ from ..exporters import (
     PdfExporter,
     Target,
     XlsxExporter,
+    conference_name,
+    file_stem,
     load_conference,
     printable_conference,
 )
 from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet
-from .allocation import conference_name, file_stem
 
 CHART_WIDTH_MM = 150  # the charts' printed width; their height keeps the proportions
 

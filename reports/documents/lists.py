@@ -14,24 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from congress.models import Conference, Tier
+from congress.models import Conference
 from delegates.models import Category, Delegate, Gender
 from delegates.selectors import DelegateFilters, DelegateOrder, delegate_list
 from units.models import Unit, User
-from units.text import fold
 
 from ..exporters import (
     Params,
     PdfExporter,
     Target,
     XlsxExporter,
+    conference_name,
+    file_stem,
+    invalid_param,
     load_conference,
     optional_int_param,
     printable_conference,
@@ -40,10 +40,6 @@ from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet
 
 # -- Parameters ------------------------------------------------------------------
-
-
-def _invalid(name: str) -> ValidationError:
-    return ValidationError(_("The document's “%(name)s” is not valid.") % {"name": name})
 
 
 def clean_list_params(user: User, params: Params) -> tuple[Conference, Params]:
@@ -56,16 +52,16 @@ def clean_list_params(user: User, params: Params) -> tuple[Conference, Params]:
     category = params.get("category") or ""
     if category:
         if category not in Category.values:
-            raise _invalid("category")
+            raise invalid_param("category")
         cleaned["category"] = category
     unit_pk = optional_int_param(params, "unit")
     if unit_pk is not None:
         if not Unit.objects.subtree_of(conference.unit).filter(pk=unit_pk).exists():
-            raise _invalid("unit")
+            raise invalid_param("unit")
         cleaned["unit"] = unit_pk
     order = params.get("order") or DelegateOrder.PROTOCOL
     if order not in set(DelegateOrder):
-        raise _invalid("order")
+        raise invalid_param("order")
     cleaned["order"] = str(order)
     return conference, cleaned
 
@@ -210,14 +206,6 @@ def roman(number: int) -> str:
     return result
 
 
-def conference_name(conference: Conference) -> str:
-    """What the conference is called in a document: the Congress by its
-    own name, a unit's conference by the tier's name and the unit's."""
-    if conference.tier.level >= Tier.Level.CONGRESS:
-        return conference.tier.name
-    return _("%(tier)s of %(unit)s") % {"tier": conference.tier.name, "unit": conference.unit.name}
-
-
 def check_in_time(moment: datetime.datetime | None, day: datetime.date) -> str:
     """ "08:05" in local time (the site's, Asia/Ho_Chi_Minh); with the date
     when it was not the conference's day, which the list is read against."""
@@ -343,10 +331,6 @@ def page_number_css() -> SafeString:
         elif part:
             tokens.append(css_string(part))
     return mark_safe(" ".join(tokens))  # noqa: S308 (CSS strings and counters only)
-
-
-def file_stem(conference: Conference) -> str:
-    return slugify(fold(conference.unit.name)) or str(conference.pk)
 
 
 # -- The exporters ------------------------------------------------------------------

@@ -14,7 +14,7 @@ with ``congress.progress.progress_board`` on the day it runs.
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,15 +28,11 @@ from units.models import Unit, User
 from units.permissions import Action, has_permission, scope_root
 from units.text import fold
 
-from ..exporters import Params, PdfExporter, Target, XlsxExporter
+from ..exporters import Params, PdfExporter, Target, XlsxExporter, invalid_param
 from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet
 
 # -- Parameters ------------------------------------------------------------------
-
-
-def _invalid(name: str) -> ValidationError:
-    return ValidationError(_("The document's “%(name)s” is not valid.") % {"name": name})
 
 
 def report_scope(user: User) -> Unit:
@@ -66,18 +62,18 @@ def clean_progress_params(user: User, params: Params) -> tuple[Unit, Params]:
     tier = str(params.get("tier") or "")
     if tier:
         if not tier.isdigit() or int(tier) not in {t.level for t in tiers}:
-            raise _invalid("tier")
+            raise invalid_param("tier")
         cleaned["tier"] = int(tier)
     status = str(params.get("status") or "")
     if status:
         if status not in BoardStatus.values:
-            raise _invalid("status")
+            raise invalid_param("status")
         cleaned["status"] = status
     province = str(params.get("province") or "").strip()
     if province:
         shown = progress.of_level(tiers, cleaned.get("tier"))
         if province not in {branch.code for branch in progress.branches(user=user, tiers=shown)}:
-            raise _invalid("province")
+            raise invalid_param("province")
         cleaned["province"] = province
     return root, cleaned
 

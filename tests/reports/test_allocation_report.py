@@ -4,7 +4,6 @@ do not grow with the units."""
 
 import datetime
 import io
-import subprocess
 
 import openpyxl
 import pytest
@@ -22,6 +21,7 @@ from reports.documents.allocation import AllocationPdf, AllocationXlsx
 from reports.models import DocumentJob
 from tests.delegates import conftest as shared
 from tests.factories import ConferenceFactory, UnitFactory
+from tests.reports.pdf_support import flowing_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +36,6 @@ HANOI_UNITS = [
     ("D017", "BHXH huyện Đông Anh", 26),
     ("P01-VP", "Văn phòng BHXH thành phố", 49),
 ]
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def flowing_text(data: bytes) -> str:
-    """The text in the order it was drawn, whitespace collapsed: a cell's
-    words wrapped over several lines read as one phrase."""
-    text = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.split())
 
 
 def hold(tier, unit, attendance):

@@ -3,7 +3,6 @@ the delegations by unit (also at the Congress), the workbook, who may ask
 for it, and queries that do not grow with the delegates."""
 
 import io
-import subprocess
 
 import openpyxl
 import pytest
@@ -26,6 +25,7 @@ from reports.documents.composition import (
 from reports.models import DocumentJob
 from tests.delegates import conftest as shared
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
+from tests.reports.pdf_support import flowing_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +33,6 @@ pytestmark = pytest.mark.django_db
 hanoi_upper = shared.hanoi_upper
 hcm_upper = shared.hcm_upper
 tiers = shared.tiers
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def flowing_text(data: bytes) -> str:
-    """The text in the order it was drawn, whitespace collapsed."""
-    text = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.split())
 
 
 def delegate(conference, category, unit, name, **fields):

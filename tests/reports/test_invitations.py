@@ -22,22 +22,11 @@ from reports.models import DocumentJob
 from reports.templatetags.documents import qr_code
 from tests.congress.conftest import tiers  # noqa: F401 - re-exported fixture
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
+from tests.reports.pdf_support import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
 VENUE = "Hội trường Thống Nhất"
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """The text of each page, whitespace collapsed (justified lines are
-    spread by ``-layout``)."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
-        pages.pop()
-    return [" ".join(page.split()) for page in pages]
 
 
 def page_count(data: bytes) -> int:

@@ -3,7 +3,6 @@ stored once per distinct source, served only to whoever asked and may
 still see the unit, failed clearly, never left running."""
 
 import hashlib
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -14,14 +13,9 @@ from django.utils import timezone
 
 from reports import services
 from reports.models import DocumentJob, DocumentPart, GeneratedFile
+from tests.reports.pdf_support import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def ask(user, unit, text: str) -> DocumentJob:

@@ -5,7 +5,6 @@ column headings repeated, and only for those who may print them."""
 
 import datetime
 import io
-import subprocess
 import unicodedata
 import zoneinfo
 
@@ -21,17 +20,11 @@ from reports.models import DocumentJob
 from reports.pdf import page_count
 from tests.congress.conftest import tiers  # noqa: F401 - fixture used below
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
+from tests.reports.pdf_support import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def pdf_text(data: bytes, *, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(
-        ["pdftotext", "-layout", *pages, "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def sheet_rows(data: bytes) -> list[tuple]:

@@ -4,7 +4,6 @@ their province only; queries do not grow with the provinces."""
 
 import datetime
 import io
-import subprocess
 
 import openpyxl
 import pytest
@@ -20,6 +19,7 @@ from reports.documents.progress import ProgressPdf, ProgressXlsx
 from reports.models import DocumentJob
 from tests.congress import conftest as shared
 from tests.factories import ConferenceFactory, UnitFactory
+from tests.reports.pdf_support import flowing_text, pdf_text
 from units.models import UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +29,6 @@ tiers = shared.tiers
 
 S = Conference.Status
 TODAY = datetime.date(2020, 1, 20)  # tier 1 is due on 30/01/2020: due soon
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def flowing_text(data: bytes) -> str:
-    """The text in the order it was drawn, whitespace collapsed."""
-    text = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.split())
 
 
 def conference(tier, unit, status=S.DRAFT):
