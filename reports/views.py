@@ -113,6 +113,9 @@ class DocumentJobListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["names"] = {key: exporter.verbose_name for key, exporter in exporters().items()}
+        known = exporters()
+        for job in context["jobs"]:
+            exporter = known.get(job.exporter)
+            job.kind = exporter.verbose_name if exporter else job.exporter
         context["polling"] = any(not job.is_finished for job in context["jobs"])
         return context
