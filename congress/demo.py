@@ -177,10 +177,14 @@ def fill_demo_cycle(
         raise ImproperlyConfigured("Create the demo users (or a superuser) first.")
     officers = {
         user.unit.branch_code: user
-        for user in User.objects.filter(role=Role.OFFICER, unit__cycle=cycle).select_related("unit")
+        for user in User.objects.filter(
+            role=Role.OFFICER, unit__hierarchy_id=cycle.hierarchy_id
+        ).select_related("unit")
     }
     pilots = set(cycle.pilot_units.values_list("pk", flat=True))
-    units = list(Unit.objects.filter(cycle=cycle, is_active=True).order_by("path"))
+    units = list(
+        Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True).order_by("path")
+    )
     staff_by_branch: dict[str, int] = {}
     for unit in units:
         staff_by_branch[unit.branch_code] = (
@@ -303,3 +307,47 @@ def fill_demo_cycle(
     ConferenceDocument.objects.bulk_create(documents, batch_size=500)
     Paper.objects.bulk_create(papers, batch_size=1000)
     return DemoResult(conferences=len(new), papers=len(papers), skipped=skipped)
+
+
+# -- The next cycle on today's structure ------------------------------------------
+
+# Cycle V's figures shifted by ten years, for an administrator to correct
+# once the guidance of the next cycle is issued.
+NEXT_CYCLE = {
+    "number": "VII",
+    "name": "Chu kỳ thi đua lần thứ VII (minh họa)",
+    "congress_name": "Đại hội Thi đua yêu nước ngành BHXH lần thứ VII (minh họa)",
+    "period_start_year": 2026,
+    "period_end_year": 2030,
+    "shift_years": 10,
+}
+
+
+@transaction.atomic
+def fill_demo_next_cycle(*, source: Cycle) -> Cycle:
+    """A demonstration cycle on VSS's structure since 01/07/2025, beside
+    ``source`` (cycle V): the 34 provincial offices, a few grassroots
+    offices imported from a workbook, and tiers, caps, exceptions and
+    pilots copied from ``source`` with its dates ten years on. Marked as a
+    demo until the real guidance is entered. Loading again changes nothing.
+    """
+    from units.demo import import_demo_offices
+    from units.models import UnitKind
+    from units.services import load_known_hierarchy
+
+    from .services import create_cycle_from
+
+    if not getattr(settings, "ALLOW_DEMO_DATA", False):
+        raise ImproperlyConfigured("Demo data is not allowed with these settings.")
+    existing = Cycle.objects.filter(number=NEXT_CYCLE["number"]).first()
+    if existing is not None:
+        return existing
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if admin is None:
+        raise ImproperlyConfigured("Create the demo users (or a superuser) first.")
+    hierarchy, _ = load_known_hierarchy(key="2025")
+    if not hierarchy.units.filter(kind=UnitKind.GRASSROOTS_OFFICE).exists():
+        import_demo_offices(actor=admin, hierarchy=hierarchy)
+    return create_cycle_from(
+        actor=admin, source=source, hierarchy=hierarchy, is_demo=True, **NEXT_CYCLE
+    )

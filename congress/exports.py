@@ -101,6 +101,9 @@ class ProgressBoardExport:
 
     def filters_line(self, board: Board, scope_name: str, today: str) -> str:
         parts = [
+            _("Cycle: %(cycle)s") % {"cycle": board.tiers[0].tier.cycle.name}
+            if board.tiers
+            else "",
             _("Scope: %(scope)s") % {"scope": scope_name or _("the whole country")},
             _("as of %(date)s") % {"date": today},
         ]
@@ -110,4 +113,4 @@ class ProgressBoardExport:
             parts.append(_("Status: %(status)s") % {"status": BoardStatus(board.status).label})
         if board.branch:
             parts.append(_("Province: %(province)s") % {"province": board.branch.name})
-        return "; ".join(parts)
+        return "; ".join(part for part in parts if part)

@@ -1,13 +1,14 @@
 """Input validation only: the tier rules live in ``congress.rules`` and are
 applied by the services, whose errors the views put back on these forms."""
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Unit
+from units.models import Hierarchy, Unit, UnitKind
 
 from . import uploads
 from .models import (
@@ -16,10 +17,19 @@ from .models import (
     Conference,
     ConferenceDocument,
     ConferenceLength,
+    Cycle,
     FieldOfWork,
     Paper,
+    Tier,
 )
-from .services import CommunicationDetails, ConferenceDetails, PaperDetails, PlanDecision
+from .services import (
+    CommunicationDetails,
+    ConferenceDetails,
+    CycleDetails,
+    PaperDetails,
+    PlanDecision,
+    TierDetails,
+)
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"})
@@ -319,3 +329,399 @@ class CommunicationActivityForm(forms.Form):
             "channel": activity.channel,
             "description": activity.description,
         }
+
+
+# -- Setting up cycles (administrators) ---------------------------------------
+
+YEAR_BOUNDS = {"min_value": 1990, "max_value": 2100}
+
+
+def _helper(*layout) -> FormHelper:
+    """Fields only: the template holds the ``<form>``, the hidden
+    fingerprint and the buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class CycleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.period}) · {obj.hierarchy}"
+
+
+class CycleCreateForm(forms.Form):
+    """A new cycle copied from another: what differs is typed, the rest
+    (tiers, cap exceptions, pilots, targets) is copied."""
+
+    source = CycleChoiceField(
+        label=_("Copy from the cycle"),
+        queryset=Cycle.objects.select_related("hierarchy").order_by("-period_start_year", "pk"),
+        empty_label=None,
+        help_text=_("Its tiers, maxima for particular units, pilot units and targets are copied."),
+        error_messages=CHOICE_ERRORS,
+    )
+    hierarchy = forms.ModelChoiceField(
+        label=_("Hierarchy of units"),
+        queryset=Hierarchy.objects.order_by("-effective_from"),
+        empty_label=None,
+        help_text=_(
+            "On another hierarchy, maxima and pilot units go to the units that "
+            "took over from the source's units; those without a successor are listed "
+            "after saving."
+        ),
+        error_messages=CHOICE_ERRORS,
+    )
+    number = forms.CharField(label=_("Number"), max_length=16, help_text=_("For example: VI."))
+    name = forms.CharField(
+        label=_("Name of the cycle"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"placeholder": "Chu kỳ thi đua lần thứ VI"}),
+    )
+    congress_name = forms.CharField(
+        label=_("Name of the Congress"),
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Đại hội Thi đua yêu nước ngành BHXH lần thứ VI"}
+        ),
+    )
+    period_start_year = forms.IntegerField(label=_("Emulation period from (year)"), **YEAR_BOUNDS)
+    period_end_year = forms.IntegerField(label=_("to (year)"), **YEAR_BOUNDS)
+    shift_years = forms.IntegerField(
+        label=_("Move the dates by (years)"),
+        min_value=-50,
+        max_value=50,
+        initial=0,
+        help_text=_(
+            "Every tier's window and deadline move by this many years, keeping day and "
+            "month (29/02 becomes 28/02). 0 keeps them."
+        ),
+    )
+    is_demo = forms.BooleanField(
+        label=_("Demonstration data"),
+        required=False,
+        help_text=_("Marked “demo” everywhere until the real guidance is entered."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("source", css_class="col-md-7"), Column("hierarchy", css_class="col-md-5")),
+            Row(Column("number", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            "congress_name",
+            Row(
+                Column("period_start_year", css_class="col-md-3"),
+                Column("period_end_year", css_class="col-md-3"),
+                Column("shift_years", css_class="col-md-6"),
+            ),
+            "is_demo",
+        )
+
+    @classmethod
+    def initial_for(cls, source: Cycle) -> dict:
+        """The next five-year period, with the dates moved as far."""
+        length = source.period_end_year - source.period_start_year + 1
+        return {
+            "source": source.pk,
+            "hierarchy": source.hierarchy_id,
+            "period_start_year": source.period_end_year + 1,
+            "period_end_year": source.period_end_year + length,
+            "shift_years": length,
+        }
+
+
+class CycleForm(forms.Form):
+    """A cycle's own fields; which cycle is current is set on its own."""
+
+    number = forms.CharField(label=_("Number"), max_length=16, help_text=_("For example: VI."))
+    name = forms.CharField(label=_("Name of the cycle"), max_length=255)
+    congress_name = forms.CharField(label=_("Name of the Congress"), max_length=255)
+    period_start_year = forms.IntegerField(label=_("Emulation period from (year)"), **YEAR_BOUNDS)
+    period_end_year = forms.IntegerField(label=_("to (year)"), **YEAR_BOUNDS)
+    women_target_percent = forms.IntegerField(
+        label=_("Target share of women delegates (%)"), min_value=0, max_value=100
+    )
+    minority_target_percent = forms.IntegerField(
+        label=_("Target share of ethnic-minority delegates (%)"), min_value=0, max_value=100
+    )
+    hierarchy = forms.ModelChoiceField(
+        label=_("Hierarchy of units"),
+        queryset=Hierarchy.objects.order_by("-effective_from"),
+        empty_label=None,
+        help_text=_(
+            "Changing it moves the maxima and pilot units to the units that took over from them."
+        ),
+        error_messages=CHOICE_ERRORS,
+    )
+    is_demo = forms.BooleanField(
+        label=_("Demonstration data"),
+        required=False,
+        help_text=_("Marked “demo” everywhere until the real guidance is entered."),
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, hierarchy_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hierarchy_locked:
+            field = self.fields["hierarchy"]
+            field.disabled = True
+            field.help_text = _(
+                "Conferences are registered on this hierarchy's units: it can no longer change."
+            )
+        self.helper = _helper(
+            Row(Column("number", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            "congress_name",
+            Row(
+                Column("period_start_year", css_class="col-md-3"),
+                Column("period_end_year", css_class="col-md-3"),
+                Column("women_target_percent", css_class="col-md-3"),
+                Column("minority_target_percent", css_class="col-md-3"),
+            ),
+            "hierarchy",
+            "is_demo",
+        )
+
+    def details(self) -> CycleDetails:
+        data = self.cleaned_data
+        return CycleDetails(
+            number=data["number"],
+            name=data["name"],
+            congress_name=data["congress_name"],
+            period_start_year=data["period_start_year"],
+            period_end_year=data["period_end_year"],
+            hierarchy=data["hierarchy"],
+            women_target_percent=data["women_target_percent"],
+            minority_target_percent=data["minority_target_percent"],
+            is_demo=data["is_demo"],
+        )
+
+    @classmethod
+    def initial_for(cls, cycle: Cycle, fingerprint: str) -> dict:
+        return {
+            "number": cycle.number,
+            "name": cycle.name,
+            "congress_name": cycle.congress_name,
+            "period_start_year": cycle.period_start_year,
+            "period_end_year": cycle.period_end_year,
+            "women_target_percent": cycle.women_target_percent,
+            "minority_target_percent": cycle.minority_target_percent,
+            "hierarchy": cycle.hierarchy_id,
+            "is_demo": cycle.is_demo,
+            "fingerprint": fingerprint,
+        }
+
+
+class TierForm(forms.Form):
+    """A tier's rules: who organises it, how long, when, how many attend."""
+
+    # The service's field names that this form shows under another.
+    SERVICE_FIELDS = {
+        "allows_half_day": "lengths",
+        "allows_full_day": "lengths",
+        "may_combine_with_year_end_review": "combinable_with",
+        "may_combine_with_staff_conference": "combinable_with",
+    }
+
+    name = forms.CharField(label=_("Name of the tier"), max_length=255)
+    organiser_kinds = forms.MultipleChoiceField(
+        label=_("Organised by"),
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one kind of unit that organises this tier."),
+            "invalid_choice": _("Unknown kind of unit: %(value)s."),
+        },
+    )
+    lengths = forms.MultipleChoiceField(
+        label=_("Lengths allowed"),
+        choices=ConferenceLength.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Allow at least one length: half a day or one day."),
+            "invalid_choice": CHOICE_ERRORS["invalid_choice"],
+        },
+    )
+    window_start = forms.DateField(label=_("Held from"), widget=DATE_WIDGET)
+    deadline = forms.DateField(label=_("Must be held by"), widget=DATE_WIDGET)
+    cap = forms.IntegerField(
+        label=_("Maximum attendance"),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: all staff of the unit attend."),
+    )
+    cap_counts_guests = forms.BooleanField(
+        label=_("Guests count towards the maximum"), required=False
+    )
+    combinable_with = forms.MultipleChoiceField(
+        label=_("May be combined with"),
+        choices=CombinedWith.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: the conference is held on its own."),
+        error_messages=CHOICE_ERRORS,
+    )
+    papers_half_day = forms.IntegerField(
+        label=_("Papers for half a day"), min_value=0, max_value=100
+    )
+    papers_full_day = forms.IntegerField(label=_("Papers for one day"), min_value=0, max_value=100)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, kind_counts: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind_counts is not None:
+            # How many units of each kind the hierarchy has: 0 says a kind is
+            # gone there (districts after the 2025 reform).
+            field = self.fields["organiser_kinds"]
+            field.choices = [
+                (kind, f"{label} ({kind_counts.get(kind, 0)})") for kind, label in UnitKind.choices
+            ]
+            field.help_text = _("In brackets: how many units of that kind the hierarchy has.")
+        self.helper = _helper(
+            "name",
+            "organiser_kinds",
+            Row(
+                Column(InlineCheckboxes("lengths"), css_class="col-md-4"),
+                Column("papers_half_day", css_class="col-md-4"),
+                Column("papers_full_day", css_class="col-md-4"),
+            ),
+            Row(
+                Column("window_start", css_class="col-md-4"),
+                Column("deadline", css_class="col-md-4"),
+            ),
+            Row(
+                Column("cap", css_class="col-md-4"),
+                Column("cap_counts_guests", css_class="col-md-8 pt-md-4"),
+            ),
+            "combinable_with",
+        )
+
+    def details(self) -> TierDetails:
+        data = self.cleaned_data
+        return TierDetails(
+            name=data["name"],
+            organiser_kinds=tuple(data["organiser_kinds"]),
+            window_start=data["window_start"],
+            deadline=data["deadline"],
+            allows_half_day=ConferenceLength.HALF_DAY in data["lengths"],
+            allows_full_day=ConferenceLength.FULL_DAY in data["lengths"],
+            cap=data["cap"],
+            cap_counts_guests=data["cap_counts_guests"],
+            may_combine_with_year_end_review=CombinedWith.YEAR_END_REVIEW
+            in data["combinable_with"],
+            may_combine_with_staff_conference=CombinedWith.STAFF_CONFERENCE
+            in data["combinable_with"],
+            papers_half_day=data["papers_half_day"],
+            papers_full_day=data["papers_full_day"],
+        )
+
+    @classmethod
+    def initial_for(cls, tier: Tier, fingerprint: str) -> dict:
+        return {
+            "name": tier.name,
+            "organiser_kinds": list(tier.organiser_kinds),
+            "lengths": [str(length) for length in tier.allowed_lengths],
+            "window_start": tier.window_start,
+            "deadline": tier.deadline,
+            "cap": tier.cap,
+            "cap_counts_guests": tier.cap_counts_guests,
+            "combinable_with": [str(option) for option in tier.combinable_with],
+            "papers_half_day": tier.papers_half_day,
+            "papers_full_day": tier.papers_full_day,
+            "fingerprint": fingerprint,
+        }
+
+
+class CapExceptionForm(forms.Form):
+    """One unit allowed another maximum, typed by its code (a list of the
+    tier's organisers is offered as the user types)."""
+
+    code = forms.CharField(
+        label=_("Unit code"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "organiser-codes", "autocomplete": "off"}),
+    )
+    cap = forms.IntegerField(label=_("Maximum attendance"), min_value=1)
+
+    def clean_code(self) -> str:
+        # "P79 BHXH TP. Hồ Chí Minh" pasted from a list: the code is the first word.
+        return self.cleaned_data["code"].split()[0] if self.cleaned_data["code"].split() else ""
+
+
+class BaseCapExceptionFormSet(forms.BaseFormSet):
+    """The rows of a tier's cap exceptions; codes are looked up in the
+    cycle's hierarchy in one query, each unit at most once."""
+
+    def __init__(self, *args, hierarchy: Hierarchy, **kwargs):
+        self.hierarchy = hierarchy
+        super().__init__(*args, **kwargs)
+
+    def _rows(self):
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("code") and not self._should_delete_form(form)
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = self._rows()
+        codes = {form.cleaned_data["code"] for form in rows}
+        units = {
+            unit.code.upper(): unit
+            for unit in Unit.objects.filter(
+                hierarchy=self.hierarchy, code__in=codes | {code.upper() for code in codes}
+            )
+        }
+        seen: set[int] = set()
+        for form in rows:
+            code = form.cleaned_data["code"]
+            unit = units.get(code.upper())
+            if unit is None:
+                form.add_error(
+                    "code",
+                    _("No unit has the code %(code)s in %(hierarchy)s.")
+                    % {"code": code, "hierarchy": self.hierarchy},
+                )
+            elif unit.pk in seen:
+                form.add_error("code", _("%(unit)s is listed twice.") % {"unit": unit.name})
+            else:
+                seen.add(unit.pk)
+                form.cleaned_data["unit"] = unit
+
+    def exceptions(self) -> dict[Unit, int]:
+        return {
+            form.cleaned_data["unit"]: form.cleaned_data["cap"]
+            for form in self._rows()
+            if "unit" in form.cleaned_data
+        }
+
+
+CapExceptionFormSet = forms.formset_factory(
+    CapExceptionForm, formset=BaseCapExceptionFormSet, extra=2, can_delete=True
+)
+
+
+class PilotUnitField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+class PilotUnitsForm(forms.Form):
+    """The cycle's pilot units (đơn vị điểm), among the units that organise
+    the upper grassroots tier."""
+
+    pilot_units = PilotUnitField(
+        label=_("Pilot units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("They hold their conferences first, so that others learn from them."),
+        error_messages={"invalid_choice": _("Choose units from the list.")},
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilot_units"].queryset = units
+        self.helper = _helper("pilot_units")

@@ -34,6 +34,18 @@ class Cycle(models.Model):
         _("number"), max_length=16, unique=True, help_text=_("For example: V.")
     )
     name = models.CharField(_("name"), max_length=255)
+    hierarchy = models.ForeignKey(
+        "units.Hierarchy",
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("hierarchy"),
+        help_text=_("The tree of units the cycle runs on; two cycles may share one."),
+    )
+    is_demo = models.BooleanField(
+        _("demonstration"),
+        default=False,
+        help_text=_("Figures copied for a demonstration, until the real guidance is entered."),
+    )
     congress_name = models.CharField(_("name of the Congress"), max_length=255)
     period_start_year = models.PositiveSmallIntegerField(_("period from"))
     period_end_year = models.PositiveSmallIntegerField(_("period to"))
@@ -78,6 +90,14 @@ class Cycle(models.Model):
     @property
     def period(self) -> str:
         return f"{self.period_start_year}–{self.period_end_year}"
+
+    @property
+    def period_label(self) -> str:
+        """The period documents name the cycle by, marked when the cycle is
+        a demonstration: "2016–2020", "2026–2030 (minh họa)"."""
+        if self.is_demo:
+            return _("%(period)s (demonstration)") % {"period": self.period}
+        return self.period
 
 
 class Tier(models.Model):
@@ -208,7 +228,7 @@ class TierCapException(models.Model):
         return f"{self.unit}: {self.cap}"
 
     def clean(self) -> None:
-        if self.tier_id and self.unit_id and self.unit.cycle_id != self.tier.cycle_id:
+        if self.tier_id and self.unit_id and self.unit.hierarchy_id != self.tier.cycle.hierarchy_id:
             raise ValidationError({"unit": _("The unit belongs to another cycle's hierarchy.")})
 
 

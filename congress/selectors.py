@@ -2,23 +2,56 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from units.models import Unit, User
 
-from .models import Cycle, OrganisationPlan, Tier, TierCapException
+from .models import Conference, Cycle, OrganisationPlan, Tier, TierCapException
 
 
 def current_cycle() -> Cycle | None:
-    return Cycle.objects.filter(is_current=True).first()
+    return Cycle.objects.select_related("hierarchy").filter(is_current=True).first()
+
+
+def cycles_for(user: User) -> list[Cycle]:
+    """The cycles a user may work in: every cycle for the council and
+    administrators; for others, those whose hierarchy holds their unit or a
+    successor of it. Newest first."""
+    from units.permissions import home_units, is_nationwide
+
+    cycles = list(Cycle.objects.select_related("hierarchy").order_by("-period_start_year", "pk"))
+    if is_nationwide(user):
+        return cycles
+    return [c for c in cycles if c.hierarchy_id in home_units(user)]
+
+
+def default_cycle(user: User, cycles: list[Cycle] | None = None) -> Cycle | None:
+    """The cycle a user works in until they choose another: the current one
+    if they may work in it, else the newest they may."""
+    cycles = cycles_for(user) if cycles is None else cycles
+    return next((c for c in cycles if c.is_current), cycles[0] if cycles else None)
+
+
+def work_in_cycle(user: User, cycle: Cycle | None) -> None:
+    """Say which cycle the user works in for this request (the middleware's
+    choice); every read scoped by the policy then looks at its hierarchy."""
+    from units.permissions import work_in
+
+    user._working_cycle = cycle  # type: ignore[attr-defined]
+    work_in(user, cycle.hierarchy_id if cycle else None)
 
 
 def cycle_for_user(user: User) -> Cycle | None:
-    """The cycle a user works in: that of their unit's hierarchy, or the
-    current cycle for an administrator without a unit."""
-    if user.is_authenticated and user.unit is not None:
-        return user.unit.cycle
-    return current_cycle()
+    """The cycle a user works in: the one chosen for this request, else
+    their default (a task, a shell)."""
+    if hasattr(user, "_working_cycle"):
+        return user._working_cycle
+    if not user.is_authenticated:
+        return current_cycle()
+    cycle = default_cycle(user)
+    work_in_cycle(user, cycle)
+    return cycle
 
 
 def tiers_of(cycle: Cycle) -> QuerySet[Tier]:
@@ -89,23 +122,27 @@ def pilot_conference_dates(*, tier: Tier) -> list:
     )
 
 
-def organiser_tiers(*, unit) -> list[Tier]:
-    """The tiers of its cycle whose conferences this unit organises (a
+def organiser_tiers(*, unit, cycle: Cycle) -> list[Tier]:
+    """The tiers of ``cycle`` whose conferences this unit organises (a
     cycle has three tiers: filtered here, as JSON containment is not
     portable to SQLite)."""
-    tiers = Tier.objects.filter(cycle_id=unit.cycle_id).order_by("level")
+    if unit.hierarchy_id != cycle.hierarchy_id:
+        return []
+    tiers = Tier.objects.filter(cycle=cycle).order_by("level")
     return [tier for tier in tiers if unit.kind in tier.organiser_kinds]
 
 
 def visible_conferences(user: User) -> QuerySet:
-    """Conferences of the units the user may see, with tier and unit."""
+    """Conferences of the cycle the user works in, of the units they may
+    see, with tier and unit."""
     from units.permissions import visible_units
 
     from .models import Conference
 
-    return Conference.objects.filter(unit__in=visible_units(user)).select_related(
-        "tier", "unit", "unit__parent"
-    )
+    cycle = cycle_for_user(user)
+    return Conference.objects.filter(
+        tier__cycle=cycle, unit__in=visible_units(user)
+    ).select_related("tier", "unit", "unit__parent")
 
 
 def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
@@ -116,7 +153,7 @@ def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
 
     if Action.CHANGE not in allowed_actions(user):
         return []
-    units = Unit.objects.filter(cycle=cycle, is_active=True)
+    units = Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True)
     root = scope_root(user)
     if root is not None:
         units = units.subtree_of(root)
@@ -145,9 +182,12 @@ def plan_tier(*, cycle_id: int) -> Tier | None:
     return Tier.objects.filter(cycle_id=cycle_id, level=Tier.Level.UPPER_GRASSROOTS).first()
 
 
-def plan_tier_for(unit) -> Tier | None:
-    """The plan tier if ``unit`` is one of its organisers, else ``None``."""
-    tier = plan_tier(cycle_id=unit.cycle_id)
+def plan_tier_for(unit, cycle: Cycle) -> Tier | None:
+    """The plan tier of ``cycle`` if ``unit`` is one of its organisers, else
+    ``None``."""
+    if unit.hierarchy_id != cycle.hierarchy_id:
+        return None
+    tier = plan_tier(cycle_id=cycle.pk)
     return tier if tier is not None and unit.kind in tier.organiser_kinds else None
 
 
@@ -200,10 +240,10 @@ def plan_board(*, user: User, status: str = "") -> PlanBoard:
     return PlanBoard(tier=tier, rows=rows, counts=counts)
 
 
-def unit_plans(*, unit) -> QuerySet:
-    """Every version of a unit's organisation plan, newest first."""
+def unit_plans(*, unit, tier: Tier) -> QuerySet:
+    """Every version of a unit's organisation plan for ``tier``, newest first."""
     return (
-        OrganisationPlan.objects.filter(unit=unit)
+        OrganisationPlan.objects.filter(unit=unit, tier=tier)
         .select_related("uploaded_by", "reviewed_by")
         .order_by("-version")
     )
@@ -255,3 +295,31 @@ def paper_room(*, conference, papers) -> PaperRoom:
 
 def communication_activities(conference) -> QuerySet:
     return conference.communication_activities.order_by("date", "pk")
+
+
+def _count(queryset, key: str = "cycle"):
+    """A correlated count (no join that multiplies rows)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{key: OuterRef("pk")})
+            .order_by()
+            .values(key)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def cycles_with_counts():
+    """Every cycle with its hierarchy and its numbers of tiers, conferences
+    and pilot units: one query, whatever the number of cycles."""
+    return (
+        Cycle.objects.select_related("hierarchy")
+        .annotate(
+            tier_count=_count(Tier.objects.all()),
+            conference_count=_count(Conference.objects.all(), "tier__cycle"),
+            pilot_count=_count(Cycle.pilot_units.through.objects.all()),
+        )
+        .order_by("-period_start_year", "pk")
+    )

@@ -3,19 +3,29 @@ goes through here, is checked against the policy and the tier's rules, and
 leaves a ``ConferenceTransition`` row."""
 
 import datetime
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, TextChoices
+from django.db.models import Max, Model, Prefetch, TextChoices
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Unit, User
-from units.permissions import Action, has_permission, require_permission
-from units.services import LoadResult, load_vss_hierarchy
+from units.models import Hierarchy, Unit, UnitKind, User
+from units.permissions import (
+    MAX_SUCCESSION,
+    Action,
+    has_permission,
+    may_configure,
+    require_permission,
+)
+from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
 
 from . import rules, selectors
@@ -46,9 +56,13 @@ def load_cycle(*, spec: CycleSpec, with_demo_headcounts: bool = True) -> tuple[C
 
     The first cycle loaded becomes the current one.
     """
+    hierarchy, units = load_known_hierarchy(
+        key=spec.hierarchy_key, with_demo_headcounts=with_demo_headcounts
+    )
     cycle, created = Cycle.objects.get_or_create(
         number=spec.number,
         defaults={
+            "hierarchy": hierarchy,
             "name": spec.name,
             "congress_name": spec.congress_name,
             "period_start_year": spec.period_start_year,
@@ -56,8 +70,7 @@ def load_cycle(*, spec: CycleSpec, with_demo_headcounts: bool = True) -> tuple[C
             "is_current": not Cycle.objects.filter(is_current=True).exists(),
         },
     )
-    units = load_vss_hierarchy(cycle=cycle, with_demo_headcounts=with_demo_headcounts)
-    by_code = {unit.code: unit for unit in Unit.objects.filter(cycle=cycle)}
+    by_code = {unit.code: unit for unit in Unit.objects.filter(hierarchy=cycle.hierarchy_id)}
     for tier_spec in spec.tiers:
         tier, tier_created = Tier.objects.get_or_create(
             cycle=cycle,
@@ -127,7 +140,7 @@ def register_conference(
     conference per unit and tier: the database constraint backs the check.
     """
     require_permission(actor, Action.CHANGE, unit)
-    if unit.cycle_id != tier.cycle_id or unit.kind not in tier.organiser_kinds:
+    if unit.hierarchy_id != tier.cycle.hierarchy_id or unit.kind not in tier.organiser_kinds:
         raise ValidationError(_("This unit does not organise a conference of this tier."))
     if Conference.objects.filter(tier=tier, unit=unit).exists():
         raise ValidationError(_("This unit has already registered its conference of this tier."))
@@ -340,7 +353,8 @@ def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) 
     one, returned or not, and waits for the council's review.
     """
     require_permission(actor, Action.CHANGE, unit)
-    tier = selectors.plan_tier_for(unit)
+    cycle = selectors.cycle_for_user(actor)
+    tier = selectors.plan_tier_for(unit, cycle) if cycle is not None else None
     if tier is None:
         raise ValidationError(_("This unit does not file an organisation plan."))
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
@@ -638,3 +652,660 @@ def delete_communication_activity(*, actor: User, activity: CommunicationActivit
     require_permission(actor, Action.CHANGE, activity.conference.unit)
     _check_not_closed(_lock(activity.conference, None))
     activity.delete()
+
+
+# -- Setting up cycles (administrators) ---------------------------------------
+#
+# A cycle is configuration (DOMAIN.md): an administrator copies the last one,
+# moves it onto another hierarchy and another period, and edits its tiers in
+# the browser. Every write below refuses anyone but an administrator, keeps
+# the rules the loader and the models keep, and saves nothing when one breaks.
+
+
+@dataclass(frozen=True)
+class DroppedCapException:
+    """A cap exception of the source cycle whose unit has no counterpart in
+    the target hierarchy."""
+
+    tier: str  # the tier's name
+    unit: Unit  # the unit of the source's hierarchy
+    cap: int
+
+
+@dataclass(frozen=True)
+class ReplacedKind:
+    tier: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class MissingKind:
+    """An organiser kind of a tier that the hierarchy has no unit of."""
+
+    tier: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CycleSetupReport:
+    """What could not be carried over to another hierarchy as it was, for the
+    page to say: units without a successor there, organiser kinds replaced
+    or without any unit there."""
+
+    dropped_cap_exceptions: tuple[DroppedCapException, ...] = ()
+    dropped_pilots: tuple[Unit, ...] = ()
+    replaced_kinds: tuple[ReplacedKind, ...] = ()
+    missing_kinds: tuple[MissingKind, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not (
+            self.dropped_cap_exceptions
+            or self.dropped_pilots
+            or self.replaced_kinds
+            or self.missing_kinds
+        )
+
+
+@dataclass(frozen=True)
+class CycleDetails:
+    """What an administrator types for a cycle."""
+
+    number: str
+    name: str
+    congress_name: str
+    period_start_year: int
+    period_end_year: int
+    hierarchy: Hierarchy
+    women_target_percent: int = 30
+    minority_target_percent: int = 5
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class TierDetails:
+    """What an administrator types for a tier."""
+
+    name: str
+    organiser_kinds: tuple[str, ...]
+    window_start: datetime.date
+    deadline: datetime.date
+    allows_half_day: bool = True
+    allows_full_day: bool = False
+    cap: int | None = None
+    cap_counts_guests: bool = True
+    may_combine_with_year_end_review: bool = False
+    may_combine_with_staff_conference: bool = False
+    papers_half_day: int = 5
+    papers_full_day: int = 10
+
+
+TIER_FIELDS = tuple(TierDetails.__dataclass_fields__)
+
+
+def _require_configure(actor: User) -> None:
+    if not may_configure(actor):
+        raise PermissionDenied
+
+
+# Optimistic locking without a version column: a form carries a fingerprint
+# of the rows as they were shown, the service compares it under a lock.
+
+
+def _fingerprint(*parts: object) -> str:
+    payload = json.dumps(parts, default=str, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def _row(obj: Model, *, skip: tuple[str, ...] = ()) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in skip
+    }
+
+
+def cycle_fingerprint(cycle: Cycle) -> str:
+    """What the cycle form carries to detect a change made meanwhile: the
+    cycle's fields as stored (which cycle is current does not count)."""
+    return _fingerprint(_row(cycle, skip=("is_current",)))
+
+
+def tier_fingerprint(tier: Tier) -> str:
+    """The tier's fields and its cap exceptions, as stored."""
+    exceptions = sorted(tier.cap_exceptions.values_list("unit_id", "cap"))
+    return _fingerprint(_row(tier), exceptions)
+
+
+def pilots_fingerprint(cycle: Cycle) -> str:
+    return _fingerprint(sorted(cycle.pilot_units.values_list("pk", flat=True)))
+
+
+def _lock_cycle(cycle: Cycle, expected_fingerprint: str | None = None) -> Cycle:
+    """Reload the cycle under a row lock: every change of a cycle's setup
+    (its tiers' order is checked across them) waits for the one before."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if expected_fingerprint is not None and cycle_fingerprint(locked) != expected_fingerprint:
+        raise ConcurrentEditError
+    return locked
+
+
+def shift_date(day: datetime.date, years: int) -> datetime.date:
+    """The same day and month ``years`` later (or earlier); 29/02 becomes
+    28/02 in a common year. ``ValueError`` outside the calendar."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        if day.month == 2 and day.day == 29:
+            return day.replace(year=day.year + years, day=28)
+        raise
+
+
+def counterparts_in(units: Iterable[Unit], hierarchy_id: int) -> dict[int, list[Unit]]:
+    """Each unit's counterpart(s) in a hierarchy, by the unit's pk: the unit
+    itself when it lies there; otherwise the units there whose predecessors
+    include it, following the reforms forward as the permission policy does
+    (2019 → 2025 → …). A unit split among several successors has them all;
+    a unit with none there is missing from the result. One query per reform
+    followed."""
+    result: dict[int, list[Unit]] = {}
+    frontier: dict[int, set[int]] = {}
+    for unit in units:
+        if unit.hierarchy_id == hierarchy_id:
+            result[unit.pk] = [unit]
+        else:
+            frontier[unit.pk] = {unit.pk}
+    through = Unit.predecessors.through
+    for _step in range(MAX_SUCCESSION):
+        if not frontier:
+            break
+        successors: dict[int, list[Unit]] = {}
+        links = through.objects.filter(
+            to_unit_id__in=set().union(*frontier.values())
+        ).select_related("from_unit")
+        for link in links:
+            successors.setdefault(link.to_unit_id, []).append(link.from_unit)
+        next_frontier: dict[int, set[int]] = {}
+        for source_pk, pks in frontier.items():
+            found = {s.pk: s for pk in pks for s in successors.get(pk, [])}
+            there = [s for s in found.values() if s.hierarchy_id == hierarchy_id]
+            if there:
+                result[source_pk] = sorted(there, key=lambda s: s.path)
+            elif found:
+                next_frontier[source_pk] = set(found)
+        frontier = next_frontier
+    return result
+
+
+def _kinds_present(hierarchy_id: int) -> set[str]:
+    return set(
+        Unit.objects.filter(hierarchy_id=hierarchy_id)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+
+
+def _kinds_for(
+    tier_name: str, kinds: Iterable[str], present: set[str]
+) -> tuple[list[str], list[ReplacedKind], list[MissingKind]]:
+    """A tier's organiser kinds on a hierarchy whose units are of the kinds
+    ``present``: kept as they are, except "district" in a hierarchy without
+    districts but with grassroots offices, which becomes
+    "grassroots_office" (the 2025 reform's BHXH cơ sở took over the
+    district offices). Also returns what was replaced, and the kinds kept
+    that no unit there has (said only when the hierarchy has units)."""
+    mapped: list[str] = []
+    replaced: list[ReplacedKind] = []
+    for kind in kinds:
+        if (
+            kind == UnitKind.DISTRICT
+            and kind not in present
+            and UnitKind.GRASSROOTS_OFFICE in present
+        ):
+            replaced.append(
+                ReplacedKind(
+                    tier=tier_name,
+                    old=_kind_label(kind),
+                    new=_kind_label(UnitKind.GRASSROOTS_OFFICE),
+                )
+            )
+            kind = UnitKind.GRASSROOTS_OFFICE.value
+        if kind not in mapped:
+            mapped.append(kind)
+    missing = [
+        MissingKind(tier=tier_name, kind=_kind_label(kind))
+        for kind in mapped
+        if present and kind not in present
+    ]
+    return mapped, replaced, missing
+
+
+def _kind_label(kind: str) -> str:
+    return str(dict(UnitKind.choices).get(kind, kind))
+
+
+def _model_errors(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """The model's own field checks and ``clean()`` (lengths, blanks,
+    positive numbers, known organiser kinds), first message per field."""
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return {key: str(messages[0]) for key, messages in error.message_dict.items()}
+    return {}
+
+
+def _cycle_errors(cycle: Cycle) -> dict[str, str]:
+    """The rules of a cycle: a number no other cycle has (whatever the case:
+    "vi" and "VI" would be confused), a period that does not end before it
+    starts (the model's constraint), shares of at most 100 %."""
+    errors: dict[str, str] = {}
+    if cycle.number and (
+        Cycle.objects.filter(number__iexact=cycle.number).exclude(pk=cycle.pk).exists()
+    ):
+        errors["number"] = _("There is already a cycle numbered %(number)s.") % {
+            "number": cycle.number
+        }
+    if (
+        cycle.period_start_year is not None
+        and cycle.period_end_year is not None
+        and cycle.period_start_year > cycle.period_end_year
+    ):
+        errors["period_end_year"] = _("The period cannot end before it starts (%(year)s).") % {
+            "year": cycle.period_start_year
+        }
+    for name in ("women_target_percent", "minority_target_percent"):
+        if (getattr(cycle, name) or 0) > 100:
+            errors[name] = _("A share is at most 100 %.")
+    return {**_model_errors(cycle, exclude=("hierarchy", "pilot_units")), **errors}
+
+
+def _save_cycle(cycle: Cycle) -> None:
+    """Save; a number taken meanwhile by another administrator (the unique
+    constraint) is the same error as one taken before."""
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                "number": _("There is already a cycle numbered %(number)s.")
+                % {"number": cycle.number}
+            }
+        ) from error
+
+
+def _short(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _tier_errors(tier: Tier, others: Iterable[Tier]) -> dict[str, str]:
+    """The rules of a tier, keyed by field:
+
+    - its window opens on or before its deadline, and at least one length
+      is allowed (the model's constraints);
+    - it is organised by at least one kind of unit, each known
+      (``Tier.clean``);
+    - the tiers run in order (DOMAIN.md, "Between the tiers"): a tier's
+      window may not end before the lower tier's, whose conferences elect
+      its delegates.
+    """
+    errors: dict[str, str] = {}
+    if tier.window_start and tier.deadline and tier.window_start > tier.deadline:
+        errors["deadline"] = _(
+            "The deadline (%(deadline)s) comes before the window opens (%(start)s)."
+        ) % {"deadline": _short(tier.deadline), "start": _short(tier.window_start)}
+    if not (tier.allows_half_day or tier.allows_full_day):
+        errors["allows_half_day"] = _("Allow at least one length: half a day or one day.")
+    if not tier.organiser_kinds:
+        errors["organiser_kinds"] = _("Choose at least one kind of unit that organises this tier.")
+    if "deadline" not in errors and tier.deadline:
+        for other in sorted(others, key=lambda t: t.level):
+            if other.pk is not None and other.pk == tier.pk:
+                continue
+            if other.level < tier.level and tier.deadline < other.deadline:
+                errors["deadline"] = _(
+                    "This tier may not end before the %(tier)s (%(date)s), "
+                    "whose conferences elect its delegates."
+                ) % {"tier": other.name, "date": _short(other.deadline)}
+                break
+            if other.level > tier.level and tier.deadline > other.deadline:
+                errors["deadline"] = _(
+                    "This tier must end by %(date)s, when the %(tier)s ends: "
+                    "its conferences elect that tier's delegates."
+                ) % {"tier": other.name, "date": _short(other.deadline)}
+                break
+    return {**_model_errors(tier, exclude=("cycle",)), **errors}
+
+
+def _cap_exception_errors(*, hierarchy_id: int, exceptions: dict[Unit, int]) -> list[str]:
+    """Each unit lies in the cycle's hierarchy (``TierCapException.clean``)
+    and is allowed at least one person."""
+    errors = []
+    for unit, cap in exceptions.items():
+        if unit.hierarchy_id != hierarchy_id:
+            errors.append(
+                _("%(unit)s belongs to another hierarchy than the cycle's.") % {"unit": unit.name}
+            )
+        if cap is None or cap < 1:
+            errors.append(_("%(unit)s: the maximum is at least 1.") % {"unit": unit.name})
+    return errors
+
+
+def _carry_over(
+    *,
+    cycle: Cycle,
+    tiers: list[tuple[Tier, list[TierCapException]]],
+    pilots: list[Unit],
+) -> tuple[list[DroppedCapException], list[Unit]]:
+    """Put ``tiers``' cap exceptions and ``pilots`` (units of any hierarchy)
+    on ``cycle``'s hierarchy: each unit becomes its counterpart(s) there; a
+    unit without one is dropped and returned. Where several units merged
+    into one, it keeps the highest of their caps."""
+    hierarchy_id = cycle.hierarchy_id
+    units = [e.unit for _tier, exceptions in tiers for e in exceptions] + list(pilots)
+    counterparts = counterparts_in(units, hierarchy_id)
+    dropped_caps: list[DroppedCapException] = []
+    new_exceptions: list[TierCapException] = []
+    for tier, exceptions in tiers:
+        caps: dict[Unit, int] = {}
+        for exception in exceptions:
+            targets = counterparts.get(exception.unit.pk, [])
+            if not targets:
+                dropped_caps.append(
+                    DroppedCapException(tier=tier.name, unit=exception.unit, cap=exception.cap)
+                )
+            for unit in targets:
+                caps[unit] = max(caps.get(unit, 0), exception.cap)
+        new_exceptions += [TierCapException(tier=tier, unit=u, cap=c) for u, c in caps.items()]
+    TierCapException.objects.bulk_create(new_exceptions)
+    dropped_pilots = [unit for unit in pilots if not counterparts.get(unit.pk)]
+    cycle.pilot_units.set({target for unit in pilots for target in counterparts.get(unit.pk, [])})
+    return dropped_caps, dropped_pilots
+
+
+@transaction.atomic
+def create_cycle_from(
+    *,
+    actor: User,
+    source: Cycle,
+    hierarchy: Hierarchy,
+    number: str,
+    name: str,
+    congress_name: str,
+    period_start_year: int,
+    period_end_year: int,
+    shift_years: int = 0,
+    is_demo: bool = False,
+) -> Cycle:
+    """A new cycle on ``hierarchy``, copied from ``source``: its targets
+    (women, minorities), its tiers (every field; windows and deadlines
+    moved by ``shift_years``, keeping day and month, 29/02 → 28/02; a tier
+    named after the source's Congress takes the new Congress's name), the
+    tiers' cap exceptions and the pilot units.
+
+    Units are carried over to ``hierarchy``: the same unit on the same
+    hierarchy, else its successor(s) there (``counterparts_in``); a unit
+    without one is dropped. Organiser kinds are copied, except that
+    "district" becomes "grassroots_office" on a hierarchy that has
+    grassroots offices and no districts: the 2025 reform's BHXH cơ sở took
+    over the district offices. What was dropped or replaced, and the kinds
+    no unit of the hierarchy has, are on the returned cycle's
+    ``setup_report`` (a ``CycleSetupReport``).
+
+    Administrators only. The new cycle is not the current one. Checked as
+    the loader and the models check (``_cycle_errors``, ``_tier_errors``):
+    any broken rule raises ``ValidationError`` keyed by field and saves
+    nothing.
+    """
+    _require_configure(actor)
+    source = Cycle.objects.get(pk=source.pk)
+    congress_name = _one_line(congress_name)
+    cycle = Cycle(
+        hierarchy=hierarchy,
+        number=_one_line(number),
+        name=_one_line(name),
+        congress_name=congress_name,
+        period_start_year=period_start_year,
+        period_end_year=period_end_year,
+        is_demo=is_demo,
+        is_current=False,
+        women_target_percent=source.women_target_percent,
+        minority_target_percent=source.minority_target_percent,
+    )
+    errors: dict[str, str | list[str]] = dict(_cycle_errors(cycle))
+    present = _kinds_present(hierarchy.pk)
+    source_tiers = list(
+        source.tiers.prefetch_related(
+            Prefetch("cap_exceptions", queryset=TierCapException.objects.select_related("unit"))
+        ).order_by("level")
+    )
+    tiers: list[tuple[Tier, list[TierCapException]]] = []
+    replaced: list[ReplacedKind] = []
+    missing: list[MissingKind] = []
+    for old in source_tiers:
+        tier = Tier(**{f: getattr(old, f) for f in TIER_FIELDS}, level=old.level)
+        if old.name == source.congress_name and congress_name:
+            tier.name = congress_name
+        tier.organiser_kinds, tier_replaced, tier_missing = _kinds_for(
+            tier.name, old.organiser_kinds, present
+        )
+        replaced += tier_replaced
+        missing += tier_missing
+        try:
+            tier.window_start = shift_date(old.window_start, shift_years)
+            tier.deadline = shift_date(old.deadline, shift_years)
+        except (ValueError, OverflowError):
+            errors["shift_years"] = _("Moved by %(years)s years, the dates leave the calendar.") % {
+                "years": shift_years
+            }
+            break
+        tiers.append((tier, list(old.cap_exceptions.all())))
+    if "shift_years" not in errors:
+        problems = [
+            _("%(tier)s: %(error)s") % {"tier": tier.name, "error": message}
+            for tier, _exceptions in tiers
+            for message in _tier_errors(tier, [t for t, _e in tiers]).values()
+        ]
+        if problems:
+            errors[NON_FIELD_ERRORS] = problems
+    if errors:
+        raise ValidationError(errors)
+    _save_cycle(cycle)
+    for tier, _exceptions in tiers:
+        tier.cycle = cycle
+        tier.save()
+    dropped_caps, dropped_pilots = _carry_over(
+        cycle=cycle, tiers=tiers, pilots=list(source.pilot_units.all())
+    )
+    cycle.setup_report = CycleSetupReport(  # type: ignore[attr-defined]
+        dropped_cap_exceptions=tuple(dropped_caps),
+        dropped_pilots=tuple(dropped_pilots),
+        replaced_kinds=tuple(replaced),
+        missing_kinds=tuple(missing),
+    )
+    return cycle
+
+
+def _move_to_hierarchy(cycle: Cycle) -> CycleSetupReport:
+    """Carry a cycle's tiers (kinds), cap exceptions and pilots from the
+    hierarchy it ran on to its new one, as ``create_cycle_from`` does."""
+    present = _kinds_present(cycle.hierarchy_id)
+    replaced: list[ReplacedKind] = []
+    missing: list[MissingKind] = []
+    tiers = list(cycle.tiers.prefetch_related("cap_exceptions__unit").order_by("level"))
+    for tier in tiers:
+        kinds, tier_replaced, tier_missing = _kinds_for(tier.name, tier.organiser_kinds, present)
+        replaced += tier_replaced
+        missing += tier_missing
+        if kinds != tier.organiser_kinds:
+            tier.organiser_kinds = kinds
+            tier.save(update_fields=["organiser_kinds"])
+    with_exceptions = [(tier, list(tier.cap_exceptions.all())) for tier in tiers]
+    pilots = list(cycle.pilot_units.all())
+    TierCapException.objects.filter(tier__cycle=cycle).delete()
+    dropped_caps, dropped_pilots = _carry_over(cycle=cycle, tiers=with_exceptions, pilots=pilots)
+    return CycleSetupReport(
+        dropped_cap_exceptions=tuple(dropped_caps),
+        dropped_pilots=tuple(dropped_pilots),
+        replaced_kinds=tuple(replaced),
+        missing_kinds=tuple(missing),
+    )
+
+
+@transaction.atomic
+def update_cycle(
+    *,
+    actor: User,
+    cycle: Cycle,
+    details: CycleDetails,
+    expected_fingerprint: str | None = None,
+) -> Cycle:
+    """Change a cycle's number, names, period, targets, demo mark or
+    hierarchy. Refused with ``ConcurrentEditError`` if it changed since the
+    form was shown (``cycle_fingerprint``).
+
+    The hierarchy changes only while no conference or organisation plan is
+    registered in the cycle: they belong to units of the old one. When it
+    changes, cap exceptions and pilots move to the units' successors as in
+    ``create_cycle_from``; what could not is on ``setup_report``.
+    """
+    _require_configure(actor)
+    locked = _lock_cycle(cycle, expected_fingerprint)
+    old_hierarchy_id = locked.hierarchy_id
+    locked.number = _one_line(details.number)
+    locked.name = _one_line(details.name)
+    locked.congress_name = _one_line(details.congress_name)
+    locked.period_start_year = details.period_start_year
+    locked.period_end_year = details.period_end_year
+    locked.women_target_percent = details.women_target_percent
+    locked.minority_target_percent = details.minority_target_percent
+    locked.is_demo = details.is_demo
+    locked.hierarchy = details.hierarchy
+    errors = _cycle_errors(locked)
+    moving = locked.hierarchy_id != old_hierarchy_id
+    if moving and (
+        Conference.objects.filter(tier__cycle=locked).exists()
+        or OrganisationPlan.objects.filter(tier__cycle=locked).exists()
+    ):
+        errors["hierarchy"] = _(
+            "The hierarchy cannot change: conferences or organisation plans are "
+            "already registered in this cycle on its units."
+        )
+    if errors:
+        raise ValidationError(errors)
+    _save_cycle(locked)
+    report = _move_to_hierarchy(locked) if moving else CycleSetupReport()
+    locked.setup_report = report  # type: ignore[attr-defined]
+    return locked
+
+
+def _replace_cap_exceptions(tier: Tier, exceptions: dict[Unit, int]) -> None:
+    TierCapException.objects.filter(tier=tier).delete()
+    TierCapException.objects.bulk_create(
+        TierCapException(tier=tier, unit=unit, cap=cap) for unit, cap in exceptions.items()
+    )
+
+
+def _lock_tier(tier: Tier, expected_fingerprint: str | None) -> tuple[Cycle, Tier]:
+    cycle = _lock_cycle(tier.cycle)
+    locked = Tier.objects.get(pk=tier.pk)
+    if expected_fingerprint is not None and tier_fingerprint(locked) != expected_fingerprint:
+        raise ConcurrentEditError
+    return cycle, locked
+
+
+@transaction.atomic
+def update_tier(
+    *,
+    actor: User,
+    tier: Tier,
+    details: TierDetails,
+    cap_exceptions: dict[Unit, int] | None = None,
+    expected_fingerprint: str | None = None,
+) -> Tier:
+    """Change a tier's rules (organisers, lengths, window, cap, what it may
+    be combined with, room for papers) and, when given, replace its cap
+    exceptions, in one transaction. Checked by ``_tier_errors`` against the
+    other tiers of the cycle; refused with ``ConcurrentEditError`` if the
+    tier or its exceptions changed since the form was shown
+    (``tier_fingerprint``)."""
+    _require_configure(actor)
+    cycle, locked = _lock_tier(tier, expected_fingerprint)
+    for name in TIER_FIELDS:
+        setattr(locked, name, getattr(details, name))
+    locked.name = _one_line(details.name)
+    locked.organiser_kinds = list(dict.fromkeys(details.organiser_kinds))
+    errors: dict[str, str | list[str]] = dict(
+        _tier_errors(locked, list(cycle.tiers.exclude(pk=locked.pk)))
+    )
+    if cap_exceptions is not None:
+        problems = _cap_exception_errors(hierarchy_id=cycle.hierarchy_id, exceptions=cap_exceptions)
+        if problems:
+            errors["cap_exceptions"] = problems
+    if errors:
+        raise ValidationError(errors)
+    locked.save()
+    if cap_exceptions is not None:
+        _replace_cap_exceptions(locked, cap_exceptions)
+    return locked
+
+
+@transaction.atomic
+def set_cap_exceptions(
+    *,
+    actor: User,
+    tier: Tier,
+    exceptions: dict[Unit, int],
+    expected_fingerprint: str | None = None,
+) -> Tier:
+    """Replace the units of a tier allowed another maximum (cycle V, tier 2:
+    350 for the HQ bloc, HCMC and Hà Nội). Each unit lies in the cycle's
+    hierarchy; a maximum is at least 1."""
+    _require_configure(actor)
+    cycle, locked = _lock_tier(tier, expected_fingerprint)
+    problems = _cap_exception_errors(hierarchy_id=cycle.hierarchy_id, exceptions=exceptions)
+    if problems:
+        raise ValidationError({"cap_exceptions": problems})
+    _replace_cap_exceptions(locked, exceptions)
+    return locked
+
+
+@transaction.atomic
+def set_pilot_units(
+    *,
+    actor: User,
+    cycle: Cycle,
+    units: Iterable[Unit],
+    expected_fingerprint: str | None = None,
+) -> Cycle:
+    """Replace the cycle's pilot units (đơn vị điểm: they hold their
+    conferences first). Each lies in the cycle's hierarchy; refused with
+    ``ConcurrentEditError`` if the pilots changed since the form was shown
+    (``pilots_fingerprint``)."""
+    _require_configure(actor)
+    locked = _lock_cycle(cycle)
+    if expected_fingerprint is not None and pilots_fingerprint(locked) != expected_fingerprint:
+        raise ConcurrentEditError
+    units = list(units)
+    outside = [unit.name for unit in units if unit.hierarchy_id != locked.hierarchy_id]
+    if outside:
+        raise ValidationError(
+            {
+                "pilot_units": _("Not in the cycle's hierarchy: %(units)s.")
+                % {"units": ", ".join(outside)}
+            }
+        )
+    locked.pilot_units.set(units)
+    return locked
+
+
+@transaction.atomic
+def mark_current(*, actor: User, cycle: Cycle) -> Cycle:
+    """Make ``cycle`` the current one (what users work in until they choose
+    another) and no other: every cycle's row is locked, the others unset,
+    this one set, in one transaction; the unique constraint backs it."""
+    _require_configure(actor)
+    list(Cycle.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    Cycle.objects.filter(is_current=True).exclude(pk=cycle.pk).update(is_current=False)
+    Cycle.objects.filter(pk=cycle.pk).update(is_current=True)
+    return Cycle.objects.get(pk=cycle.pk)

@@ -32,7 +32,7 @@ def send_deadline_reminders(today: str | None = None) -> int:
 def send_officer_deadline_reminder(officer_id: int, today: str) -> bool:
     """Mail one officer their late units as of ``today`` (ISO date); no
     mail when nothing is late. Not idempotent: a re-run mails again."""
-    officer = User.objects.select_related("unit__cycle").filter(pk=officer_id).first()
+    officer = User.objects.select_related("unit").filter(pk=officer_id).first()
     if officer is None:
         return False
     return reminders.send_deadline_reminder(

@@ -10,8 +10,9 @@ from delegates.urls_delegates import delegate_patterns
 from delegates.urls_elections import election_patterns
 from delegates.urls_people import people_patterns
 from units.forms import QueuedPasswordResetForm
+from units.urls import urlpatterns as unit_patterns
 
-from .views import board, conferences, documents, papers
+from .views import board, conferences, cycles, documents, papers, units
 
 admin.site.site_header = _("Emulation Congress administration")
 admin.site.site_title = _("Emulation Congress")
@@ -83,8 +84,21 @@ progress_patterns = [
     path("calendar/", board.CalendarView.as_view(), name="calendar"),
 ]
 
+# Setting up cycles, for administrators: ``cycles:``.
+cycle_patterns = [
+    path("", cycles.CycleListView.as_view(), name="cycle_list"),
+    path("new/", cycles.CycleCreateView.as_view(), name="cycle_create"),
+    path("<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle_detail"),
+    path("<int:pk>/edit/", cycles.CycleEditView.as_view(), name="cycle_edit"),
+    path("<int:pk>/pilots/", cycles.CyclePilotsView.as_view(), name="cycle_pilots"),
+    path("<int:pk>/current/", cycles.CycleMarkCurrentView.as_view(), name="cycle_mark_current"),
+    path("<int:pk>/tiers/<int:level>/", cycles.TierEditView.as_view(), name="tier_edit"),
+]
+
 urlpatterns = [
     path("", conferences.HomeView.as_view(), name="home"),
+    path("cycles/choose/", cycles.CycleChooseView.as_view(), name="cycle_choose"),
+    path("cycles/", include((cycle_patterns, "cycles"))),
     path("conferences/", include((conference_patterns, "congress"))),
     path("conferences/<int:pk>/delegates/", include((delegate_patterns, "delegates"))),
     path("conferences/<int:pk>/election/", include((election_patterns, "elections"))),
@@ -92,7 +106,19 @@ urlpatterns = [
     path("allocations/", include((allocation_patterns, "allocations"))),
     path("plans/", include((plan_patterns, "plans"))),
     path("progress/", include((progress_patterns, "progress"))),
-    path("units/", include("units.urls")),
+    # The units app's pages, its unit page extended with the unit's conferences.
+    path(
+        "units/",
+        include(
+            (
+                [
+                    path("<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail"),
+                    *unit_patterns,
+                ],
+                "units",
+            )
+        ),
+    ),
     path("documents/", include("reports.urls")),
     path(
         "accounts/password_reset/",

@@ -58,7 +58,9 @@ def fill_demo_people(
     ``headcount`` people; units that have staff already are left alone."""
     if not getattr(settings, "ALLOW_DEMO_DATA", False):
         raise ImproperlyConfigured("Demo data is not allowed with these settings.")
-    units = Unit.objects.filter(cycle=cycle, is_active=True).exclude(staff__isnull=False)
+    units = Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True).exclude(
+        staff__isnull=False
+    )
     if branch_codes is not None:
         units = units.filter(branch_code__in=branch_codes)
     title_years = range(cycle.period_start_year - 1, cycle.period_end_year)

@@ -77,7 +77,7 @@ def target_conference(conference: Conference) -> Conference:
         return target
     organiser = (
         Unit.objects.filter(
-            cycle_id=conference.unit.cycle_id,
+            hierarchy_id=conference.unit.hierarchy_id,
             path__in=conference.unit.ancestor_paths,
             kind__in=upper_tier.organiser_kinds,
         )
@@ -142,7 +142,7 @@ def candidates_register(election: Election) -> QuerySet[Person]:
     """Who may stand: active people of the electing unit's subtree."""
     unit = election.conference.unit
     return Person.objects.filter(
-        unit__cycle_id=unit.cycle_id, unit__path__startswith=unit.path, is_active=True
+        unit__hierarchy_id=unit.hierarchy_id, unit__path__startswith=unit.path, is_active=True
     )
 
 

@@ -80,7 +80,12 @@ class DelegateListExport:
         sheet.title = _("Delegates")
         sheet.append([_("Delegate list")])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([f"{conference.tier.name} – {conference.unit.name}"])
+        sheet.append(
+            [
+                f"{conference.tier.name} – {conference.unit.name}, "
+                + _("period %(period)s") % {"period": conference.tier.cycle.period_label}
+            ]
+        )
         sheet.append([filters_line])
         sheet.append([])
         sheet.append(self.headers())

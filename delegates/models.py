@@ -65,6 +65,16 @@ class Person(models.Model):
     good_solution = models.BooleanField(_("good work solution or new model"), default=False)
     works_directly = models.BooleanField(_("carries out the work directly"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # The record of the same person in the previous hierarchy's register,
+    # when the register was carried into a new cycle (``carry_register``).
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -26,12 +26,12 @@ equal only when their NFC forms are identical.
 import unicodedata
 from collections.abc import Iterator
 
-from units.text import nfc
+from units.text import TONES, nfc
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 
-# Combining marks in collation order: ngang (no mark), huyền, hỏi, ngã, sắc, nặng.
-TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+# TONES (units.text): the combining marks in collation order: ngang (no mark),
+# huyền, hỏi, ngã, sắc, nặng.
 
 # Breve, circumflex and horn make a letter of their own (ă â ê ô ơ ư);
 # they are compared with the letters, not with the tones.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from congress.models import Cycle, FieldOfWork
 from congress.selectors import cycle_for_user
+from units.encodings import LegacyEncodingError, normalise_text
 from units.models import Unit, User
 from units.permissions import (
     Action,
@@ -30,7 +31,6 @@ from units.permissions import (
 )
 from units.text import fold
 
-from .encodings import LegacyEncodingError, normalise_text
 from .models import KINH, EmulationTitle, Person, Rank
 from .people_import import (
     FLAGS,
@@ -205,7 +205,7 @@ def set_titles(*, actor: User, person: Person, titles: Iterable[tuple[int, str]]
     title is held once a year (several titles in one year are allowed).
     """
     require_permission(actor, Action.CHANGE, person.unit)
-    years = years_of(person.unit.cycle)
+    years = years_of(cycle_for_user(actor))
     wanted = set()
     for year, title in titles:
         if year not in years:
@@ -285,7 +285,7 @@ def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes
         raise PermissionDenied
     if unit_scope is not None:
         require_permission(actor, Action.CHANGE, unit_scope)
-    cycle = unit_scope.cycle if unit_scope is not None else cycle_for_user(actor)
+    cycle = cycle_for_user(actor)
     parsed = read_workbook(file, years=years_of(cycle), today=timezone.localdate())
     result = ImportResult(converted_cells=parsed.converted_cells, rows=len(parsed.rows))
     if any(error.row in (None, 1) for error in parsed.errors):
@@ -330,7 +330,7 @@ def _column_index(column: str) -> int:
 
 def _units_by_code(actor: User, codes: set[str]) -> dict[str, Unit]:
     wanted = codes | {code.upper() for code in codes}
-    found = visible_units(actor).filter(code__in=wanted).select_related("cycle")
+    found = visible_units(actor).filter(code__in=wanted).select_related("hierarchy")
     units: dict[str, Unit] = {}
     for unit in found:
         units[unit.code] = unit
@@ -393,4 +393,94 @@ def _person_of(row: PersonRow, unit: Unit) -> Person:
         rank=row.rank,
         field_of_work=row.field_of_work,
         **row.flags,
+    )
+
+
+# -- Carrying a register into a newer hierarchy ---------------------------------
+
+# What a carried record keeps of the old one: everything it says of the person.
+_CARRIED_FIELDS = (
+    "full_name",
+    "search_name",
+    "gender",
+    "birth_year",
+    "birth_date",
+    "ethnicity",
+    "position",
+    "rank",
+    "field_of_work",
+    "is_council_member",
+    "handles_emulation",
+    "good_person_good_deed",
+    "good_solution",
+    "works_directly",
+)
+
+
+@dataclass(frozen=True)
+class CarryResult:
+    copied: int  # people copied by this run
+    already: int  # people carried by an earlier run, left as they are
+    units: int  # units of the newer hierarchy that received people
+
+
+@transaction.atomic
+def carry_register(*, actor: User, unit: Unit) -> CarryResult:
+    """Copy into ``unit`` and the units below it the staff of the units they
+    took over in the previous hierarchy (their ``predecessors``): each
+    active person once, with their emulation titles.
+
+    The old records stay exactly as they were: the old cycle's delegate
+    lists, elections and documents keep pointing at them. Each copy
+    remembers its original (``carried_from``), so running it again adds
+    nothing. An old unit taken over by several units of the subtree gives
+    its staff to the first of them in the tree; the officer moves people on
+    from there.
+    """
+    require_permission(actor, Action.CHANGE, unit)
+    targets = Unit.objects.subtree_of(unit)
+    links = (
+        Unit.predecessors.through.objects.filter(from_unit__in=targets)
+        .order_by("from_unit__path")
+        .values_list("from_unit_id", "to_unit_id")
+    )
+    new_unit_of: dict[int, int] = {}
+    for new_id, old_id in links:
+        new_unit_of.setdefault(old_id, new_id)
+    # Two officers carrying at once would both copy: the second waits here.
+    _lock_units(set(new_unit_of.values()))
+    people = list(
+        Person.objects.filter(unit_id__in=new_unit_of, is_active=True)
+        .prefetch_related("titles")
+        .order_by("pk")
+    )
+    carried = set(
+        Person.objects.filter(
+            unit__hierarchy_id=unit.hierarchy_id, carried_from__in=[p.pk for p in people]
+        ).values_list("carried_from_id", flat=True)
+    )
+    pending = [person for person in people if person.pk not in carried]
+    copies = Person.objects.bulk_create(
+        [
+            Person(
+                unit_id=new_unit_of[person.unit_id],
+                carried_from=person,
+                **{name: getattr(person, name) for name in _CARRIED_FIELDS},
+            )
+            for person in pending
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    EmulationTitle.objects.bulk_create(
+        [
+            EmulationTitle(person=copy, year=title.year, title=title.title)
+            for person, copy in zip(pending, copies, strict=True)
+            for title in person.titles.all()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return CarryResult(
+        copied=len(copies),
+        already=len(carried),
+        units=len({copy.unit_id for copy in copies}),
     )

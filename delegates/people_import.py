@@ -10,7 +10,7 @@ row is checked before anything is saved, and every problem is reported as
 (row as Excel numbers it, column header, message).
 
 Text is stored NFC. A cell typed in the legacy TCVN3 or VNI encodings is
-converted (``delegates.encodings.normalise_text``) and counted; one that
+converted (``units.encodings.normalise_text``) and counted; one that
 looks legacy but cannot be converted safely is refused on its cell.
 """
 
@@ -24,9 +24,9 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from congress.models import FieldOfWork
+from units.encodings import LegacyEncodingError, normalise_text
 from units.text import fold, nfc
 
-from .encodings import LegacyEncodingError, normalise_text
 from .models import KINH, EmulationTitle, Gender, Rank
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -103,11 +103,11 @@ def unit_protocol_keys(units: Iterable[Unit]) -> dict[int, UnitKey]:
     paths = {path for unit in by_pk.values() for path in (*unit.ancestor_paths, unit.path)}
     if not paths:
         return {}
-    cycles = {unit.cycle_id for unit in by_pk.values()}
+    hierarchies = {unit.hierarchy_id for unit in by_pk.values()}
     places = {
         path: (position, code)
         for path, position, code in Unit.objects.filter(
-            cycle_id__in=cycles, path__in=paths
+            hierarchy_id__in=hierarchies, path__in=paths
         ).values_list("path", "position", "code")
     }
     return {
@@ -354,7 +354,7 @@ def register_search(conference: Conference, query: str, *, limit: int = 30) -> l
     if not fold(query).split():
         return []
     people = Person.objects.filter(
-        unit__cycle_id=conference.unit.cycle_id,
+        unit__hierarchy_id=conference.unit.hierarchy_id,
         unit__path__startswith=conference.unit.path,
         is_active=True,
     ).exclude(pk__in=_delegate_people(conference))
@@ -505,7 +505,7 @@ def suggest_official_delegates(conference: Conference) -> list[Suggestion]:
     )
     people = list(
         Person.objects.filter(
-            unit__cycle_id=conference.unit.cycle_id,
+            unit__hierarchy_id=conference.unit.hierarchy_id,
             unit__path__startswith=conference.unit.path,
             is_active=True,
         )
@@ -584,7 +584,9 @@ def people_list(
 
     people = matching_name(visible_people(user).select_related("unit__parent"), query)
     if area is not None:
-        people = people.filter(unit__cycle_id=area.cycle_id, unit__path__startswith=area.path)
+        people = people.filter(
+            unit__hierarchy_id=area.hierarchy_id, unit__path__startswith=area.path
+        )
     if rank is not None:
         people = people.filter(rank=rank)
     if gender:

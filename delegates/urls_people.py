@@ -8,6 +8,7 @@ people_patterns = [
     path("", people.PersonListView.as_view(), name="person_list"),
     path("add/", people.PersonCreateView.as_view(), name="person_add"),
     path("import/", people.PeopleImportView.as_view(), name="people_import"),
+    path("carry/", people.RegisterCarryView.as_view(), name="register_carry"),
     path("template.xlsx", people.PeopleTemplateView.as_view(), name="people_template"),
     path("export.xlsx", people.PeopleExportView.as_view(), name="people_export"),
     path("<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),

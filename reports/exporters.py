@@ -183,10 +183,20 @@ def printable_conference(user: User, params: Params) -> Conference:
 
 def conference_name(conference: Conference) -> str:
     """What a conference is called in a document: the Congress by its own
-    name, a unit's conference by the tier's name and the unit's."""
+    name, a unit's conference by the tier's name and the unit's; then the
+    cycle's period."""
     if conference.tier.level >= Tier.Level.CONGRESS:
-        return conference.tier.name
-    return _("%(tier)s of %(unit)s") % {"tier": conference.tier.name, "unit": conference.unit.name}
+        name = conference.tier.name
+    else:
+        name = _("%(tier)s of %(unit)s") % {
+            "tier": conference.tier.name,
+            "unit": conference.unit.name,
+        }
+    # Every document names its cycle, by the period as offices write it.
+    return _("%(conference)s, period %(period)s") % {
+        "conference": name,
+        "period": conference.tier.cycle.period_label,
+    }
 
 
 def file_stem(conference: Conference) -> str:

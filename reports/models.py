@@ -55,6 +55,11 @@ class DocumentJob(models.Model):
     # The unit whose records the document shows: whoever may no longer see
     # it may no longer download the file.
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    # The cycle it was asked for in: "My documents" lists those of the cycle
+    # one works in (two cycles may share a hierarchy, so the unit can't tell).
+    cycle = models.ForeignKey(
+        "congress.Cycle", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.selectors import cycle_for_user
 from units.models import User
 
 from .exporters import Exporter, Params, Source
@@ -48,6 +49,7 @@ def request_document(*, user: User, exporter_id: str, params: Params) -> Documen
         params=target.params,
         title=target.title,
         unit=target.unit,
+        cycle=cycle_for_user(user),
     )
     transaction.on_commit(lambda: dispatch("generate_document", job.pk))
     return job

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from congress.selectors import cycle_for_user
 from units.permissions import Action, has_permission
 
 from . import services
@@ -107,9 +108,9 @@ class DocumentJobListView(LoginRequiredMixin, ListView):
     context_object_name = "jobs"
 
     def get_queryset(self):
-        return DocumentJob.objects.filter(requested_by=self.request.user).select_related("result")[
-            :RECENT_JOBS
-        ]
+        return DocumentJob.objects.filter(
+            requested_by=self.request.user, cycle=cycle_for_user(self.request.user)
+        ).select_related("result")[:RECENT_JOBS]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

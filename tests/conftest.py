@@ -50,7 +50,10 @@ class Tree:
     def __init__(self):
         self.cycle = CycleFactory(number="V", is_current=True)
         self.vss = UnitFactory(
-            cycle=self.cycle, kind=UnitKind.VSS, code="VSS", name="Bảo hiểm xã hội Việt Nam"
+            hierarchy=self.cycle.hierarchy,
+            kind=UnitKind.VSS,
+            code="VSS",
+            name="Bảo hiểm xã hội Việt Nam",
         )
         self.hcm = UnitFactory(
             parent=self.vss, kind=UnitKind.PROVINCE, code="P79", name="BHXH TP. Hồ Chí Minh"
@@ -68,6 +71,63 @@ class Tree:
 @pytest.fixture
 def tree(db):
     return Tree()
+
+
+class Reform:
+    """The hand-built tree after a reform, as the 2025 one did it: a newer
+    hierarchy whose HCMC took over the old HCMC and a third province, whose
+    grassroots office took over Quận 1, and a cycle of its own on it."""
+
+    def __init__(self, tree: Tree):
+        import datetime
+
+        from tests.factories import HierarchyFactory, TierFactory
+
+        self.hierarchy = HierarchyFactory(
+            name="BHXH Việt Nam từ 01/07/2025",
+            effective_from=datetime.date(2025, 7, 1),
+            predecessor=tree.cycle.hierarchy,
+        )
+        self.cycle = CycleFactory(
+            number="VII",
+            hierarchy=self.hierarchy,
+            period_start_year=2026,
+            period_end_year=2030,
+        )
+        self.old_binh_duong = UnitFactory(
+            parent=tree.vss, kind=UnitKind.PROVINCE, code="P74", name="BHXH tỉnh Bình Dương"
+        )
+        self.vss = UnitFactory(
+            hierarchy=self.hierarchy, kind=UnitKind.VSS, code="VSS", name="Bảo hiểm xã hội Việt Nam"
+        )
+        self.hcm = UnitFactory(
+            parent=self.vss, kind=UnitKind.PROVINCE, code="P79", name="BHXH TP. Hồ Chí Minh"
+        )
+        self.hanoi = UnitFactory(
+            parent=self.vss, kind=UnitKind.PROVINCE, code="P01", name="BHXH TP. Hà Nội"
+        )
+        self.hcm_office = UnitFactory(
+            parent=self.hcm,
+            kind=UnitKind.GRASSROOTS_OFFICE,
+            code="P79-CS01",
+            name="BHXH cơ sở Sài Gòn",
+        )
+        self.vss.predecessors.add(tree.vss)
+        self.hcm.predecessors.add(tree.hcm, self.old_binh_duong)
+        self.hanoi.predecessors.add(tree.hanoi)
+        self.hcm_office.predecessors.add(tree.hcm_district)
+        self.tier = TierFactory(
+            cycle=self.cycle,
+            level=1,
+            organiser_kinds=[UnitKind.GRASSROOTS_OFFICE],
+            window_start=datetime.date(2029, 10, 1),
+            deadline=datetime.date(2030, 1, 30),
+        )
+
+
+@pytest.fixture
+def reform(tree):
+    return Reform(tree)
 
 
 @pytest.fixture

@@ -2,31 +2,37 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit, User
+from .models import Hierarchy, Unit, User
+
+
+@admin.register(Hierarchy)
+class HierarchyAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from", "predecessor"]
+    search_fields = ["name"]
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent", "headcount", "headcount_is_demo", "is_active"]
-    list_filter = ["cycle", "kind", "is_active", "headcount_is_demo"]
+    list_filter = ["hierarchy", "kind", "is_active", "headcount_is_demo"]
     search_fields = ["name", "code", "search_name"]
     list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "predecessors"]
     readonly_fields = ["path"]
     list_per_page = 100
 
     def get_readonly_fields(self, request, obj=None):
         # The place in the tree is fixed once created: a reform of the
-        # hierarchy is a new cycle, not a move (descendants' paths hang on it).
+        # hierarchy is a new hierarchy, not a move (descendants' paths hang on it).
         if obj is not None:
-            return ["cycle", "parent", "code", "path"]
+            return ["hierarchy", "parent", "code", "path"]
         return self.readonly_fields
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "unit__cycle"]
+    list_filter = ["role", "is_active", "unit__hierarchy"]
     search_fields = ["username", "full_name", "email", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]

@@ -1,11 +1,14 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import UnitKind
+from .models import Hierarchy, UnitKind
+from .unit_import import is_xlsx
 
 
 class UnitFilterForm(forms.Form):
@@ -38,6 +41,40 @@ class UnitFilterForm(forms.Form):
                 ),
             )
         )
+
+
+class UnitImportForm(forms.Form):
+    """The hierarchy to import into and the filled template. The file is
+    checked by its content, not its name, before openpyxl reads it."""
+
+    hierarchy = forms.ModelChoiceField(
+        label=_("Hierarchy"),
+        queryset=Hierarchy.objects.order_by("-effective_from"),
+        empty_label=None,
+        help_text=_("The units of the file are created or updated in this hierarchy."),
+    )
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(size)s.")
+                % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+            )
+        if not file.name.lower().endswith(".xlsx") or not is_xlsx(file):
+            raise forms.ValidationError(
+                _("The file is not an Excel workbook (.xlsx): use the template.")
+            )
+        return file
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

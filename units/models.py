@@ -1,8 +1,12 @@
-"""The unit hierarchy of a cycle, and the users who act on it.
+"""Dated unit hierarchies, and the users who act on them.
 
-Units form a tree stored with a materialised path (``/VSS/P79/D760/``), so a
-unit's whole subtree is one indexed ``LIKE 'prefix%'`` query on every
-database.
+A hierarchy is the tree of units as it stood from a date ("BHXH Việt Nam,
+2019–2020", "BHXH Việt Nam từ 01/07/2025"); a cycle runs on one, and two
+cycles may share one. Units form a tree stored with a materialised path
+(``/VSS/P79/D760/``), so a unit's whole subtree is one indexed
+``LIKE 'prefix%'`` query on every database. A unit of a newer hierarchy
+names its predecessors in the older one (the provinces merged by the 2025
+reform), which is how a user's role and a staff register follow it.
 """
 
 from django.contrib.auth.models import AbstractUser
@@ -23,24 +27,53 @@ class UnitKind(models.TextChoices):
     VSS_OFFICE = "vss_office", _("Advisory body of VSS")
     VSS_SERVICE = "vss_service", _("Public service unit of VSS")
     SECTOR = "sector", _("Sector social security")
+    GRASSROOTS_OFFICE = "grassroots_office", _("Grassroots social security office")
+
+
+class Hierarchy(models.Model):
+    """A named tree of units with the date it took effect."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    effective_from = models.DateField(_("in effect from"))
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("previous hierarchy"),
+        help_text=_("The hierarchy this one replaced: its units' predecessors lie there."),
+    )
+    source = models.TextField(
+        _("legal source"),
+        blank=True,
+        help_text=_("The decisions that set this structure."),
+    )
+
+    class Meta:
+        verbose_name = _("hierarchy")
+        verbose_name_plural = _("hierarchies")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
         """The unit and all its descendants: one query on the path index."""
-        return self.filter(cycle_id=unit.cycle_id, path__startswith=unit.path)
+        return self.filter(hierarchy_id=unit.hierarchy_id, path__startswith=unit.path)
 
     def active(self) -> "UnitQuerySet":
         return self.filter(is_active=True)
 
 
 class Unit(models.Model):
-    cycle = models.ForeignKey(
-        "congress.Cycle",
+    hierarchy = models.ForeignKey(
+        Hierarchy,
         on_delete=models.CASCADE,
         related_name="units",
-        verbose_name=_("cycle"),
-        help_text=_("A hierarchy belongs to a cycle: a later reform is a new tree."),
+        verbose_name=_("hierarchy"),
     )
     parent = models.ForeignKey(
         "self",
@@ -74,6 +107,14 @@ class Unit(models.Model):
         help_text=_("The headcount is demonstration data, not a real figure."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessors"),
+        help_text=_("The units of the previous hierarchy this unit took over."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -83,10 +124,10 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "code"], name="units_unit_code_unique_in_cycle"
+                fields=["hierarchy", "code"], name="units_unit_code_unique_in_hierarchy"
             ),
             models.UniqueConstraint(
-                fields=["cycle", "path"], name="units_unit_path_unique_in_cycle"
+                fields=["hierarchy", "path"], name="units_unit_path_unique_in_hierarchy"
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
@@ -101,8 +142,8 @@ class Unit(models.Model):
                 name="units_unit_path_prefix",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(fields=["cycle", "kind"], name="units_unit_cycle_kind"),
-            models.Index(fields=["cycle", "branch_code"], name="units_unit_cycle_branch"),
+            models.Index(fields=["hierarchy", "kind"], name="units_unit_hierarchy_kind"),
+            models.Index(fields=["hierarchy", "branch_code"], name="units_unit_hierarchy_branch"),
         ]
 
     def __str__(self) -> str:
@@ -127,7 +168,7 @@ class Unit(models.Model):
 
     def is_within(self, ancestor: "Unit") -> bool:
         """Whether this unit is ``ancestor`` or lies in its subtree."""
-        return self.cycle_id == ancestor.cycle_id and self.path.startswith(ancestor.path)
+        return self.hierarchy_id == ancestor.hierarchy_id and self.path.startswith(ancestor.path)
 
     @property
     def ancestor_paths(self) -> list[str]:

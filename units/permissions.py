@@ -1,17 +1,24 @@
 """The one permission policy: what a user may do to a unit, and which units
 (and so which of their records) a user may see.
 
-A role held on a unit applies to that unit's whole subtree. Council members
-and administrators act nationwide, within the cycle of their own unit.
-Every view asks this module; none decides on its own.
+A role is held on one unit and applies to that unit's whole subtree. It
+follows the unit into a newer hierarchy: in a hierarchy other than their
+unit's, a user acts on their unit's successor there (officer-hcm on BHXH
+TP.HCM of 2019 acts on BHXH TP.HCM of 2025, which took it over). Council
+members and administrators act on every hierarchy. Every view asks this
+module; none decides on its own.
+
+Which hierarchy a page shows is the cycle the user works in: the request's
+middleware says it with ``work_in``; without it (a task, a shell) the user
+works in their own unit's hierarchy.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import Role, Unit, User
+from .models import Hierarchy, Role, Unit, User
 
 
 class Action(StrEnum):
@@ -19,6 +26,7 @@ class Action(StrEnum):
     CHANGE = "change"  # register and run conferences, edit delegates
     REVIEW = "review"  # accept or return plans and quota allocations
     PRINT = "print"  # generate invitations, delegate lists and reports
+    CONFIGURE = "configure"  # set up cycles and hierarchies
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -28,6 +36,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
 }
 NATIONWIDE_ROLES = frozenset({Role.COUNCIL, Role.ADMIN})
+# How many reforms a role may follow forward (2019 → 2025 → …).
+MAX_SUCCESSION = 3
 
 
 def allowed_actions(user: User) -> frozenset[Action]:
@@ -42,22 +52,77 @@ def is_nationwide(user: User) -> bool:
     return user.is_superuser or user.role in NATIONWIDE_ROLES
 
 
+def may_configure(user: User) -> bool:
+    """Whether the user sets up cycles and hierarchies (administrators)."""
+    return Action.CONFIGURE in allowed_actions(user)
+
+
+def work_in(user: User, hierarchy_id: int | None) -> None:
+    """Say which hierarchy the user works in for this request (the chosen
+    cycle's); ``visible_units`` and ``scope_root`` then answer for it."""
+    user._working_hierarchy_id = hierarchy_id  # type: ignore[attr-defined]
+
+
+def working_hierarchy_id(user: User) -> int | None:
+    chosen = getattr(user, "_working_hierarchy_id", None)
+    if chosen is not None:
+        return chosen
+    if user.unit is not None:
+        return user.unit.hierarchy_id
+    latest = Hierarchy.objects.order_by("-effective_from").values_list("pk", flat=True).first()
+    return latest
+
+
+def home_units(user: User) -> dict[int, Unit]:
+    """Hierarchy id → the unit the user's role is held on there: their own
+    unit in its hierarchy, and in each newer one the unit that took it over
+    (following the reforms forward, up to ``MAX_SUCCESSION`` of them).
+
+    One query whatever the number of hierarchies, cached on the user object
+    for the request. Where a unit was split among several successors, the
+    shallowest (then first in the tree) is taken.
+    """
+    cached = user.__dict__.get("_home_units")
+    if cached is not None:
+        return cached
+    units: dict[int, Unit] = {}
+    unit = user.unit
+    if unit is not None:
+        units[unit.hierarchy_id] = unit
+        chain = Q(predecessors=unit)
+        lookup = "predecessors"
+        for _step in range(MAX_SUCCESSION - 1):
+            lookup += "__predecessors"
+            chain |= Q(pk__in=Unit.objects.filter(**{lookup: unit}).values("pk"))
+        for successor in Unit.objects.filter(chain).distinct().order_by("depth", "path"):
+            units.setdefault(successor.hierarchy_id, successor)
+    user.__dict__["_home_units"] = units
+    return units
+
+
+def home_unit_in(user: User, hierarchy_id: int) -> Unit | None:
+    """The unit the user's role is held on in a hierarchy (``home_units``)."""
+    return home_units(user).get(hierarchy_id)
+
+
 def scope_root(user: User) -> Unit | None:
-    """The top of the subtree the user works on; ``None`` means the whole
-    hierarchy of the user's cycle."""
-    return None if is_nationwide(user) else user.unit
+    """The top of the subtree the user works on in their working hierarchy;
+    ``None`` means the whole hierarchy (or nothing, for a user whose unit
+    has no successor there: ``visible_units`` is then empty)."""
+    if is_nationwide(user):
+        return None
+    hierarchy_id = working_hierarchy_id(user)
+    return home_unit_in(user, hierarchy_id) if hierarchy_id is not None else None
 
 
 def has_permission(user: User, action: Action, unit: Unit) -> bool:
     """May ``user`` do ``action`` to ``unit`` (and to what belongs to it)?"""
     if action not in allowed_actions(user):
         return False
-    if user.is_superuser and user.unit_id is None:
+    if is_nationwide(user):
         return True
-    if user.unit is None or unit.cycle_id != user.unit.cycle_id:
-        return False
-    root = scope_root(user)
-    return root is None or unit.is_within(root)
+    root = home_unit_in(user, unit.hierarchy_id)
+    return root is not None and unit.is_within(root)
 
 
 def require_permission(user: User, action: Action, unit: Unit) -> None:
@@ -67,17 +132,16 @@ def require_permission(user: User, action: Action, unit: Unit) -> None:
 
 
 def visible_units(user: User) -> QuerySet[Unit]:
-    """The units the user may see, as one queryset (empty when none)."""
+    """The units of the working hierarchy the user may see, as one
+    queryset (empty when none)."""
     if Action.VIEW not in allowed_actions(user):
         return Unit.objects.none()
-    if user.is_superuser and user.unit_id is None:
-        from congress.selectors import current_cycle
-
-        cycle = current_cycle()
-        return Unit.objects.filter(cycle=cycle) if cycle else Unit.objects.none()
-    if user.unit is None:
+    hierarchy_id = working_hierarchy_id(user)
+    if hierarchy_id is None:
         return Unit.objects.none()
-    root = scope_root(user)
+    if is_nationwide(user):
+        return Unit.objects.filter(hierarchy_id=hierarchy_id)
+    root = home_unit_in(user, hierarchy_id)
     if root is None:
-        return Unit.objects.filter(cycle_id=user.unit.cycle_id)
+        return Unit.objects.none()
     return Unit.objects.subtree_of(root)

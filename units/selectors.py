@@ -42,6 +42,8 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
     subtree_headcount: int = 0
     subtree_size: int = 1
+    # How many of the headcounts in ``subtree_headcount`` are demo figures.
+    demo_headcounts: int = 0
 
 
 def unit_tree(*, user: User) -> list[TreeNode]:
@@ -62,14 +64,28 @@ def unit_tree(*, user: User) -> list[TreeNode]:
         node = nodes[unit.pk]
         node.subtree_headcount = unit.headcount + sum(c.subtree_headcount for c in node.children)
         node.subtree_size = 1 + sum(c.subtree_size for c in node.children)
+        node.demo_headcounts = int(unit.headcount_is_demo) + sum(
+            c.demo_headcounts for c in node.children
+        )
     return roots
 
 
 def ancestors_of(unit: Unit) -> QuerySet[Unit]:
     """The unit's ancestors, root first, in one query."""
-    return Unit.objects.filter(cycle_id=unit.cycle_id, path__in=unit.ancestor_paths).order_by(
-        "depth"
-    )
+    return Unit.objects.filter(
+        hierarchy_id=unit.hierarchy_id, path__in=unit.ancestor_paths
+    ).order_by("depth")
+
+
+def predecessors_of(unit: Unit) -> QuerySet[Unit]:
+    """The units of the previous hierarchy this unit took over, each with
+    its parent (the province a district lay in)."""
+    return unit.predecessors.select_related("parent", "hierarchy").order_by("path")
+
+
+def successors_of(unit: Unit) -> QuerySet[Unit]:
+    """The units of newer hierarchies that took this unit over."""
+    return unit.successors.select_related("parent", "hierarchy").order_by("path")
 
 
 @dataclass(frozen=True)

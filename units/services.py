@@ -1,16 +1,16 @@
-"""Writes to the unit hierarchy and its users.
+"""Writes to the unit hierarchies and their users.
 
-The hierarchy of a cycle is loaded from the official administrative
-divisions (``vietnam-provinces`` 0.6.0, the last release before the 2025
-reform) and from the editable department and VSS-unit lists in
-``units/data/``. Loading is idempotent: units that exist are left as they
-are (an administrator may have edited them); only missing ones are created.
+A known hierarchy is loaded from the official administrative divisions of
+its time (``units.divisions``: the 2019–2020 divisions for cycle V, the 34
+provinces of the 2025 reform for today's structure) and from the editable
+lists in ``units/data/``. Loading is idempotent: units that exist are left
+as they are (an administrator may have edited them); only missing ones are
+created.
 """
 
-import csv
+import datetime
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -20,15 +20,10 @@ from django.db import transaction
 from django.template import loader
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from vietnam_provinces.enums import DistrictEnum, ProvinceEnum
 
-from .models import Role, Unit, UnitKind, User
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
-ROOT_CODE = "VSS"
-HQ_BLOC_CODE = "KCQ"
-SECTOR_UNITS = (("BQP", "BHXH Bộ Quốc phòng"), ("CAND", "BHXH Công an nhân dân"))
+from . import divisions
+from .divisions import ROOT_CODE, UnitSpec
+from .models import Hierarchy, Role, Unit, UnitKind, User
 
 # Plausible demo headcounts (staff of the unit itself), by kind. Big cities'
 # districts are larger. Labelled as demo on every unit that gets one.
@@ -36,6 +31,7 @@ DEMO_HEADCOUNT: dict[str, tuple[int, int]] = {
     UnitKind.VSS: (5, 6),
     UnitKind.PROVINCE: (3, 5),
     UnitKind.DISTRICT: (12, 32),
+    UnitKind.GRASSROOTS_OFFICE: (25, 60),
     UnitKind.PROVINCE_DEPARTMENT: (6, 20),
     UnitKind.HQ_BLOC: (0, 0),
     UnitKind.VSS_OFFICE: (18, 60),
@@ -46,13 +42,47 @@ BIG_CITY_DISTRICT_HEADCOUNT = (30, 80)
 BIG_CITY_CODES = {"P01", "P79"}
 
 
+def demo_headcount(*, seed: str, spec: UnitSpec) -> int:
+    """A plausible headcount, the same on every machine for the same unit."""
+    low, high = DEMO_HEADCOUNT[spec.kind]
+    if spec.kind == UnitKind.DISTRICT and spec.parent_code in BIG_CITY_CODES:
+        low, high = BIG_CITY_DISTRICT_HEADCOUNT
+    seeded = random.Random(f"{seed}:{spec.code}")  # noqa: S311 - demo data, not secrets
+    return seeded.randint(low, high)
+
+
 @dataclass(frozen=True)
-class UnitSpec:
-    code: str
+class HierarchySpec:
+    """A hierarchy the loader knows: its name, date, legal source and the
+    hierarchy it replaced."""
+
+    key: str
     name: str
-    kind: str
-    parent_code: str | None
-    position: int
+    effective_from: datetime.date
+    source: str
+    predecessor_key: str | None = None
+
+
+HIERARCHY_2019 = HierarchySpec(
+    key="2019",
+    name="BHXH Việt Nam, 2019–2020",
+    effective_from=datetime.date(2019, 10, 1),
+    source=(
+        "Danh mục đơn vị hành chính Việt Nam năm 2019–2020 (gói vietnam-provinces 0.2); "
+        "các đơn vị trực thuộc BHXH Việt Nam theo hướng dẫn ngày 30/09/2019."
+    ),
+)
+HIERARCHY_2025 = HierarchySpec(
+    key="2025",
+    name="BHXH Việt Nam từ 01/07/2025",
+    effective_from=datetime.date(2025, 7, 1),
+    predecessor_key="2019",
+    source=(
+        "Nghị quyết 202/2025/QH15 về sắp xếp đơn vị hành chính cấp tỉnh; "
+        "Quyết định 391/QĐ-BTC ngày 26/02/2025 và Quyết định 2286/QĐ-BTC của Bộ Tài chính."
+    ),
+)
+HIERARCHIES = {spec.key: spec for spec in (HIERARCHY_2019, HIERARCHY_2025)}
 
 
 @dataclass(frozen=True)
@@ -61,112 +91,55 @@ class LoadResult:
     existing: int
 
 
-def province_code(number: int) -> str:
-    return f"P{number:02d}"
-
-
-def province_unit_name(place: str) -> str:
-    """ "Tỉnh Hà Giang" → "BHXH tỉnh Hà Giang"; "Thành phố Hà Nội" →
-    "BHXH TP. Hà Nội" (the short form the sector uses for cities)."""
-    kind, _, rest = place.partition(" ")
-    if kind == "Thành":
-        return f"BHXH TP. {rest.removeprefix('phố ')}"
-    return f"BHXH {kind.lower()} {rest}"
-
-
-def district_unit_name(place: str) -> str:
-    """ "Huyện Củ Chi" → "BHXH huyện Củ Chi"; numbered districts keep their
-    capital: "Quận 1" → "BHXH Quận 1"."""
-    for kind in ("Thành phố", "Thị xã", "Quận", "Huyện"):
-        if place.startswith(kind + " "):
-            rest = place[len(kind) + 1 :]
-            if rest.isdigit():
-                return f"BHXH {place}"
-            return f"BHXH {kind.lower()} {rest}"
-    return f"BHXH {place}"
-
-
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def vss_hierarchy_specs() -> list[UnitSpec]:
-    """Every unit of the VSS system, parents before children."""
-    specs = [UnitSpec(ROOT_CODE, "Bảo hiểm xã hội Việt Nam", UnitKind.VSS, None, 0)]
-    specs.append(
-        UnitSpec(HQ_BLOC_CODE, "Khối cơ quan BHXH Việt Nam", UnitKind.HQ_BLOC, ROOT_CODE, 0)
-    )
-    provinces = sorted((p.value for p in ProvinceEnum), key=lambda p: p.code)
-    for position, province in enumerate(provinces, start=1):
-        specs.append(
-            UnitSpec(
-                province_code(province.code),
-                province_unit_name(province.name),
-                UnitKind.PROVINCE,
-                ROOT_CODE,
-                position,
-            )
-        )
-    for position, (code, name) in enumerate(SECTOR_UNITS, start=len(provinces) + 1):
-        specs.append(UnitSpec(code, name, UnitKind.SECTOR, ROOT_CODE, position))
-
-    for row in _read_csv("vss_units.csv"):
-        specs.append(
-            UnitSpec(
-                f"{HQ_BLOC_CODE}-{row['code']}",
-                row["name"],
-                row["kind"],
-                HQ_BLOC_CODE,
-                int(row["position"]),
-            )
-        )
-    departments = _read_csv("province_departments.csv")
-    for province in provinces:
-        parent = province_code(province.code)
-        for row in departments:
-            specs.append(
-                UnitSpec(
-                    f"{parent}-{row['code']}",
-                    row["name"],
-                    UnitKind.PROVINCE_DEPARTMENT,
-                    parent,
-                    int(row["position"]),
-                )
-            )
-    districts = sorted((d.value for d in DistrictEnum), key=lambda d: d.code)
-    offset = len(departments)
-    for district in districts:
-        specs.append(
-            UnitSpec(
-                f"D{district.code:03d}",
-                district_unit_name(district.name),
-                UnitKind.DISTRICT,
-                province_code(district.province_code),
-                offset + district.code,
-            )
-        )
-    return specs
-
-
-def demo_headcount(*, cycle_number: str, spec: UnitSpec) -> int:
-    """A plausible headcount, the same on every machine for the same unit."""
-    low, high = DEMO_HEADCOUNT[spec.kind]
-    if spec.kind == UnitKind.DISTRICT and spec.parent_code in BIG_CITY_CODES:
-        low, high = BIG_CITY_DISTRICT_HEADCOUNT
-    seeded = random.Random(f"{cycle_number}:{spec.code}")  # noqa: S311 - demo data, not secrets
-    return seeded.randint(low, high)
+def hierarchy_unit_specs(key: str) -> list[UnitSpec]:
+    """The units of a known hierarchy, parents before children."""
+    return {"2019": divisions.vss_2019_specs, "2025": divisions.vss_2025_specs}[key]()
 
 
 @transaction.atomic
-def load_vss_hierarchy(*, cycle, with_demo_headcounts: bool = True) -> LoadResult:
-    """Create the units of ``cycle`` that do not exist yet; keep the others.
+def load_known_hierarchy(
+    *, key: str, with_demo_headcounts: bool = True
+) -> tuple[Hierarchy, LoadResult]:
+    """Create (or complete) a known hierarchy, and the one it replaced first,
+    so that its units' predecessors can be linked."""
+    spec = HIERARCHIES[key]
+    predecessor = None
+    if spec.predecessor_key is not None:
+        predecessor, _ = load_known_hierarchy(
+            key=spec.predecessor_key, with_demo_headcounts=with_demo_headcounts
+        )
+    hierarchy, _ = Hierarchy.objects.get_or_create(
+        name=spec.name,
+        defaults={
+            "effective_from": spec.effective_from,
+            "source": spec.source,
+            "predecessor": predecessor,
+        },
+    )
+    result = load_hierarchy(
+        hierarchy=hierarchy,
+        specs=hierarchy_unit_specs(key),
+        with_demo_headcounts=with_demo_headcounts,
+        demo_seed=key,
+    )
+    return hierarchy, result
+
+
+@transaction.atomic
+def load_hierarchy(
+    *,
+    hierarchy: Hierarchy,
+    specs: list[UnitSpec],
+    with_demo_headcounts: bool = True,
+    demo_seed: str = "V",
+) -> LoadResult:
+    """Create the units of ``hierarchy`` that do not exist yet; keep the others.
 
     Units are created level by level with ``bulk_create`` so that the whole
-    national tree (about 1,500 units) loads in a handful of queries.
+    national tree (about 1,500 units) loads in a handful of queries; their
+    predecessors are looked up by code in the previous hierarchy.
     """
-    specs = vss_hierarchy_specs()
-    by_code = {unit.code: unit for unit in Unit.objects.filter(cycle=cycle)}
+    by_code = {unit.code: unit for unit in Unit.objects.filter(hierarchy=hierarchy)}
     existing = len(by_code)
     pending = [spec for spec in specs if spec.code not in by_code]
     created = 0
@@ -179,16 +152,14 @@ def load_vss_hierarchy(*, cycle, with_demo_headcounts: bool = True) -> LoadResul
         new_units = []
         for spec in ready:
             unit = Unit(
-                cycle=cycle,
+                hierarchy=hierarchy,
                 parent=by_code.get(spec.parent_code) if spec.parent_code else None,
                 kind=spec.kind,
                 code=spec.code,
                 name=spec.name,
                 position=spec.position,
                 headcount=(
-                    demo_headcount(cycle_number=cycle.number, spec=spec)
-                    if with_demo_headcounts
-                    else 0
+                    demo_headcount(seed=demo_seed, spec=spec) if with_demo_headcounts else 0
                 ),
                 headcount_is_demo=with_demo_headcounts,
             )
@@ -199,7 +170,35 @@ def load_vss_hierarchy(*, cycle, with_demo_headcounts: bool = True) -> LoadResul
         created += len(new_units)
         ready_codes = {s.code for s in ready}
         pending = [s for s in pending if s.code not in ready_codes]
+    if created and hierarchy.predecessor_id is not None:
+        _link_predecessors(hierarchy=hierarchy, specs=specs, by_code=by_code)
     return LoadResult(created=created, existing=existing)
+
+
+def _link_predecessors(
+    *, hierarchy: Hierarchy, specs: list[UnitSpec], by_code: dict[str, Unit]
+) -> None:
+    wanted = {code for spec in specs for code in spec.predecessor_codes}
+    old = {
+        unit.code: unit
+        for unit in Unit.objects.filter(hierarchy=hierarchy.predecessor, code__in=wanted)
+    }
+    missing = sorted(wanted - set(old))
+    if missing:
+        raise ImproperlyConfigured("Unknown predecessor units: " + ", ".join(missing))
+    through = Unit.predecessors.through
+    existing = set(
+        through.objects.filter(from_unit__hierarchy=hierarchy).values_list(
+            "from_unit_id", "to_unit_id"
+        )
+    )
+    links = [
+        through(from_unit_id=by_code[spec.code].pk, to_unit_id=old[code].pk)
+        for spec in specs
+        for code in spec.predecessor_codes
+        if (by_code[spec.code].pk, old[code].pk) not in existing
+    ]
+    through.objects.bulk_create(links)
 
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - demo data, refused in production
@@ -224,7 +223,7 @@ DEMO_USERS = (
 
 
 @transaction.atomic
-def create_demo_users(*, cycle) -> list[User]:
+def create_demo_users(*, hierarchy: Hierarchy) -> list[User]:
     """The five demo logins; existing accounts are left untouched.
 
     Refused unless ``settings.ALLOW_DEMO_DATA`` (never in production).
@@ -233,7 +232,9 @@ def create_demo_users(*, cycle) -> list[User]:
         raise ImproperlyConfigured("Demo users are not allowed with these settings.")
     units = {
         u.code: u
-        for u in Unit.objects.filter(cycle=cycle, code__in=[d.unit_code for d in DEMO_USERS])
+        for u in Unit.objects.filter(
+            hierarchy=hierarchy, code__in=[d.unit_code for d in DEMO_USERS]
+        )
     }
     users = []
     for demo in DEMO_USERS:

@@ -2,6 +2,10 @@
 
 import unicodedata
 
+# Combining tone marks in dictionary order: ngang (no mark), huyền, hỏi, ngã,
+# sắc, nặng. Name ordering and the legacy encodings' tables both follow it.
+TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d"})
 
 

@@ -6,5 +6,9 @@ app_name = "units"
 urlpatterns = [
     path("", views.UnitListView.as_view(), name="unit_list"),
     path("tree/", views.UnitTreeView.as_view(), name="unit_tree"),
-    path("<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("import/", views.UnitImportView.as_view(), name="unit_import"),
+    path("import/template.xlsx", views.UnitTemplateView.as_view(), name="unit_template"),
+    path("export.xlsx", views.UnitExportView.as_view(), name="unit_export"),
+    # ``<int:pk>/``, the unit's page, is served by the project's URLconf with
+    # the conferences added (``congress.views.units``).
 ]

@@ -1,10 +1,26 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import selectors
-from .forms import UnitFilterForm
-from .permissions import Action, has_permission, visible_units
+from .forms import UnitFilterForm, UnitImportForm
+from .hierarchy_services import export_units, import_template, import_units
+from .models import Hierarchy
+from .permissions import (
+    Action,
+    allowed_actions,
+    has_permission,
+    may_configure,
+    visible_units,
+    working_hierarchy_id,
+)
+from .text import fold
+from .unit_import import COLUMNS, XLSX
 
 
 class UnitListView(LoginRequiredMixin, ListView):
@@ -27,7 +43,9 @@ class UnitListView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        return super().get_context_data(
+            form=self.form, may_configure=may_configure(self.request.user), **kwargs
+        )
 
 
 class UnitTreeView(LoginRequiredMixin, TemplateView):
@@ -37,25 +55,29 @@ class UnitTreeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roots"] = selectors.unit_tree(user=self.request.user)
+        context["roots"] = roots = selectors.unit_tree(user=self.request.user)
+        context["has_demo"] = any(root.demo_headcounts for root in roots)
+        context["may_configure"] = may_configure(self.request.user)
         return context
 
 
 class UnitDetailView(LoginRequiredMixin, DetailView):
-    """One unit, its place in the tree and its direct children.
+    """One unit, its place in the tree, its direct children, and the units
+    it took over from the previous hierarchy (or that took it over).
 
     A unit outside the user's scope is a 404: its existence is not told.
+    The project's URLconf serves the conference app's extension of it,
+    which adds the unit's conferences.
     """
 
     template_name = "units/unit_detail.html"
     context_object_name = "unit"
 
     def get_object(self, queryset=None):
-        unit = get_object_or_404(
-            visible_units(self.request.user).select_related("parent", "cycle"),
+        return get_object_or_404(
+            visible_units(self.request.user).select_related("parent", "hierarchy"),
             pk=self.kwargs["pk"],
         )
-        return unit
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,24 +90,95 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             children=unit.children.order_by("position", "name"),
             totals=selectors.subtree_totals(unit),
             may_change=has_permission(user, Action.CHANGE, unit),
-            is_pilot=unit.pilot_in_cycles.filter(pk=unit.cycle_id).exists(),
-            cap_exceptions=unit.cap_exceptions.select_related("tier"),
-            **self.conference_context(unit),
+            predecessors=selectors.predecessors_of(unit),
+            successors=selectors.successors_of(unit),
         )
         return context
 
-    def conference_context(self, unit):
-        """The unit's conferences, and the tiers it may still register."""
-        from congress.selectors import organiser_tiers
 
-        conferences = list(unit.conferences.select_related("tier").order_by("tier__level"))
-        registered = {conference.tier_id for conference in conferences}
-        may_register = has_permission(self.request.user, Action.CHANGE, unit) and unit.is_active
-        return {
-            "conferences": conferences,
-            "registrable_tiers": [
-                tier for tier in organiser_tiers(unit=unit) if tier.pk not in registered
-            ]
-            if may_register
-            else [],
-        }
+# --- Excel: import (administrators) and export ----------------------------------
+
+
+def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"{slugify(fold(stem))}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ConfigureRequiredMixin(LoginRequiredMixin):
+    """Administrators only (``may_configure``); anyone else signed in gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_configure(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UnitImportView(ConfigureRequiredMixin, FormView):
+    """Upload a filled template into a hierarchy: every row saved, or none
+    and every error listed by row and column."""
+
+    template_name = "units/unit_import.html"
+    form_class = UnitImportForm
+
+    def get_initial(self):
+        return {"hierarchy": working_hierarchy_id(self.request.user)}
+
+    def form_valid(self, form):
+        hierarchy = form.cleaned_data["hierarchy"]
+        result = import_units(
+            actor=self.request.user, hierarchy=hierarchy, file=form.cleaned_data["file"]
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                result=result,
+                imported_into=hierarchy,
+                file_name=form.cleaned_data["file"].name,
+            ),
+            status=200 if result.ok else 400,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            headers=[header for _key, header, _width in COLUMNS],
+            hierarchies=Hierarchy.objects.select_related("predecessor").order_by("-effective_from"),
+            **kwargs,
+        )
+
+
+class UnitTemplateView(ConfigureRequiredMixin, View):
+    """The empty import file of ``?hierarchy=`` (default: the working one),
+    listing its units' codes and the previous hierarchy's."""
+
+    def get(self, request, *args, **kwargs):
+        hierarchy = _hierarchy_of(request, default=working_hierarchy_id(request.user))
+        return _xlsx_response(import_template(hierarchy=hierarchy), f"mau-don-vi {hierarchy}")
+
+
+class UnitExportView(LoginRequiredMixin, View):
+    """The units the user may see, in the import's columns: those of the
+    hierarchy they work in, or, for administrators, of ``?hierarchy=``."""
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if Action.VIEW not in allowed_actions(user):
+            raise PermissionDenied
+        working = working_hierarchy_id(user)
+        if may_configure(user):
+            hierarchy = _hierarchy_of(request, default=working)
+            content = export_units(hierarchy=hierarchy)
+        else:
+            # Another hierarchy than the one the user works in is not theirs to see.
+            hierarchy = _hierarchy_of(request, default=working, only=working)
+            content = export_units(hierarchy=hierarchy, units=visible_units(user))
+        return _xlsx_response(content, f"don-vi {hierarchy}")
+
+
+def _hierarchy_of(request, *, default: int | None, only: int | None = None) -> Hierarchy:
+    value = request.GET.get("hierarchy", "")
+    pk = int(value) if value.isdigit() else default
+    if pk is None or (only is not None and pk != only):
+        raise Http404
+    return get_object_or_404(Hierarchy, pk=pk)

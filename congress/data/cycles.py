@@ -37,6 +37,8 @@ class CycleSpec:
     period_end_year: int
     tiers: tuple[TierSpec, ...]
     pilot_unit_codes: tuple[str, ...]
+    # The hierarchy the cycle runs on, a key of ``units.services.HIERARCHIES``.
+    hierarchy_key: str = "2019"
 
 
 # Unit codes as made by units.services.load_vss_hierarchy.

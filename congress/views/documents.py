@@ -172,7 +172,8 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
         self.unit = get_object_or_404(
             visible_units(self.request.user).select_related("parent"), pk=self.kwargs["unit_pk"]
         )
-        self.tier = selectors.plan_tier_for(self.unit)
+        cycle = selectors.cycle_for_user(self.request.user)
+        self.tier = selectors.plan_tier_for(self.unit, cycle) if cycle is not None else None
         if self.tier is None:
             raise Http404
         return self.unit
@@ -183,7 +184,7 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        plans = list(selectors.unit_plans(unit=self.unit))
+        plans = list(selectors.unit_plans(unit=self.unit, tier=self.tier))
         latest = plans[0] if plans else None
         may_upload = has_permission(user, Action.CHANGE, self.unit)
         may_review = (

@@ -70,7 +70,7 @@ class DelegateListMixin(ConferenceScopedMixin):
         if unit_id.isdigit() and len(unit_id) < 12:
             unit = (
                 Unit.objects.subtree_of(conference.unit)
-                .only("pk", "path", "cycle_id", "name")
+                .only("pk", "path", "hierarchy_id", "name")
                 .filter(pk=int(unit_id))
                 .first()
             )

@@ -34,7 +34,15 @@ from delegates.people_import import (
     mark,
     write_workbook,
 )
-from units.permissions import Action, allowed_actions, has_permission, visible_units
+from units.models import Unit
+from units.permissions import (
+    Action,
+    allowed_actions,
+    has_permission,
+    is_nationwide,
+    scope_root,
+    visible_units,
+)
 from units.selectors import visible_provinces
 
 
@@ -60,7 +68,7 @@ class PersonFiltersMixin(LoginRequiredMixin):
         root = province or (provinces.first() if provinces.count() == 1 else None)
         units = (
             visible_units(user)
-            .filter(path__startswith=root.path, cycle_id=root.cycle_id)
+            .filter(path__startswith=root.path, hierarchy_id=root.hierarchy_id)
             .order_by("path")
             if root
             else visible_units(user).none()
@@ -119,6 +127,7 @@ class PersonListView(PersonFiltersMixin, ListView):
         return context | dict(
             form=self.filter_form,
             may_change=Action.CHANGE in allowed_actions(self.request.user),
+            carry_root=_carry_root(self.request.user),
             years=self.years,
             export_query=self.request.GET.urlencode(),
         )
@@ -129,9 +138,7 @@ class PersonScopedMixin(LoginRequiredMixin):
 
     def get_person(self) -> Person:
         return get_object_or_404(
-            selectors.visible_people(self.request.user).select_related(
-                "unit__parent", "unit__cycle"
-            ),
+            selectors.visible_people(self.request.user).select_related("unit__parent"),
             pk=self.kwargs["pk"],
         )
 
@@ -145,7 +152,7 @@ class PersonDetailView(PersonScopedMixin, TemplateView):
     def get_context_data(self, titles_form=None, **kwargs):
         person = self.get_person()
         user = self.request.user
-        years = services.years_of(person.unit.cycle)
+        years = services.years_of(cycle_for_user(user))
         held = {(t.year, t.title) for t in person.titles.all()}
         may_change = has_permission(user, Action.CHANGE, person.unit)
         delegations = list(selectors.person_delegations(person))
@@ -177,7 +184,7 @@ class PersonTitlesView(PersonScopedMixin, View):
         person = self.get_person()
         if not has_permission(request.user, Action.CHANGE, person.unit):
             raise PermissionDenied
-        form = PersonTitlesForm(request.POST, years=services.years_of(person.unit.cycle))
+        form = PersonTitlesForm(request.POST, years=services.years_of(cycle_for_user(request.user)))
         if form.is_valid():
             try:
                 services.set_titles(actor=request.user, person=person, titles=form.pairs())
@@ -377,3 +384,38 @@ class PeopleImportView(LoginRequiredMixin, FormView):
             list_url=reverse("people:person_list"),
             **kwargs,
         )
+
+
+def _carry_root(user):
+    """Where a register is carried into: the top of the user's scope in the
+    hierarchy they work in (its root for nationwide roles), when that
+    hierarchy replaced another; else ``None``."""
+    cycle = cycle_for_user(user)
+    if cycle is None or cycle.hierarchy.predecessor_id is None:
+        return None
+    root = scope_root(user)
+    if root is None and is_nationwide(user):
+        root = Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, parent=None).first()
+    return root if root is not None and has_permission(user, Action.CHANGE, root) else None
+
+
+class RegisterCarryView(LoginRequiredMixin, View):
+    """Carry the staff registers of the units one's units took over in the
+    previous hierarchy into them (``delegates.people.carry_register``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        root = _carry_root(request.user)
+        if root is None:
+            raise PermissionDenied
+        result = services.carry_register(actor=request.user, unit=root)
+        messages.success(
+            request,
+            _(
+                "%(copied)d people copied into %(units)d units from the previous hierarchy; "
+                "%(already)d had been copied before and were left as they are."
+            )
+            % {"copied": result.copied, "units": result.units, "already": result.already},
+        )
+        return redirect("people:person_list")

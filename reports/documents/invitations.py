@@ -104,7 +104,7 @@ def summary_line(conference: Conference) -> str:
         return _("Attending the %(conference)s") % {"conference": tier.name}
     return _("Attending the %(conference)s, period %(period)s") % {
         "conference": tier.name,
-        "period": tier.cycle.period,
+        "period": tier.cycle.period_label,
     }
 
 
@@ -129,7 +129,7 @@ def purpose_line(conference: Conference) -> str:
     return _("%(conference)s of %(unit)s, period %(period)s, on the way to the %(congress)s") % {
         "conference": tier.name,
         "unit": conference.unit.name,
-        "period": tier.cycle.period,
+        "period": tier.cycle.period_label,
         "congress": tier.cycle.congress_name,
     }
 
@@ -212,7 +212,7 @@ class InvitationsPdf(PdfExporter):
         conference = load_conference(params)
         unit = None
         if params.get("unit"):
-            unit = Unit.objects.only("pk", "path", "cycle_id", "name").get(pk=params["unit"])
+            unit = Unit.objects.only("pk", "path", "hierarchy_id", "name").get(pk=params["unit"])
         delegates = selected_delegates(conference, params, unit=unit)
         if not delegates:
             raise ValidationError(_("No delegate to invite: the list is empty."))

@@ -259,7 +259,7 @@ def load_listing(params: Params) -> Listing:
     conference = load_conference(params)
     unit = None
     if params.get("unit"):
-        unit = Unit.objects.only("pk", "path", "cycle_id", "name").get(pk=params["unit"])
+        unit = Unit.objects.only("pk", "path", "hierarchy_id", "name").get(pk=params["unit"])
     category = params.get("category", "")
     filters = DelegateFilters(category=category, unit=unit)
     listing = delegate_list(conference, order=params.get("order", ""), filters=filters)

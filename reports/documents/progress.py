@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress import progress
-from congress.models import Tier
+from congress.models import Cycle, Tier
 from congress.progress import Board, BoardStatus, Branch, Funnel, Lateness, UnitProgress
-from congress.selectors import cycle_for_user
+from congress.selectors import cycle_for_user, work_in_cycle
 from units.models import Unit, User
 from units.permissions import Action, has_permission, scope_root
 from units.text import fold
@@ -43,7 +43,11 @@ def report_scope(user: User) -> Unit:
     if root is None:
         cycle = cycle_for_user(user)
         if cycle is not None:
-            root = Unit.objects.filter(cycle=cycle, parent__isnull=True).order_by("pk").first()
+            root = (
+                Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, parent__isnull=True)
+                .order_by("pk")
+                .first()
+            )
     if root is None:
         raise Http404
     if not has_permission(user, Action.PRINT, root):
@@ -57,8 +61,9 @@ def clean_progress_params(user: User, params: Params) -> tuple[Unit, Params]:
     branch code among the user's; the empty ones left out."""
     root = report_scope(user)
     # The board is counted as its reader sees it: the worker loads them.
-    cleaned: Params = {"unit": root.pk, "reader": user.pk}
-    tiers = progress.tiers_of_cycle(root.cycle)
+    cycle = cycle_for_user(user)
+    cleaned: Params = {"unit": root.pk, "reader": user.pk, "cycle": cycle.pk if cycle else None}
+    tiers = progress.tiers_of_cycle(cycle)
     tier = str(params.get("tier") or "")
     if tier:
         if not tier.isdigit() or int(tier) not in {t.level for t in tiers}:
@@ -199,7 +204,16 @@ class ProgressReport:
         return "; ".join(parts) + "."
 
     def date_line(self) -> str:
-        return _("as of %(date)s") % {"date": self.board.today.strftime("%d/%m/%Y")}
+        """The cycle and the day the figures stand at."""
+        date = _("as of %(date)s") % {"date": self.board.today.strftime("%d/%m/%Y")}
+        if not self.board.tiers:
+            return date
+        cycle = self.board.tiers[0].tier.cycle
+        return _("%(cycle)s, period %(period)s; %(date)s") % {
+            "cycle": cycle.name,
+            "period": cycle.period_label,
+            "date": date,
+        }
 
     def tier_sentences(self) -> list[str]:
         """Each tier's totals in words."""
@@ -308,11 +322,13 @@ def load_report(params: Params) -> ProgressReport:
     """The board of a cleaned request's scope and filters, computed today:
     the scope, the tiers, one aggregate per tier and the branch names,
     whatever the number of provinces."""
-    root = Unit.objects.select_related("parent", "cycle").get(pk=params["unit"])
-    tiers = progress.tiers_of_cycle(root.cycle)
+    root = Unit.objects.select_related("parent").get(pk=params["unit"])
+    cycle = Cycle.objects.select_related("hierarchy").get(pk=params["cycle"])
+    tiers = progress.tiers_of_cycle(cycle)
     level = params.get("tier")
     shown = progress.of_level(tiers, level)
-    reader = User.objects.select_related("unit__cycle").get(pk=params["reader"])
+    reader = User.objects.select_related("unit").get(pk=params["reader"])
+    work_in_cycle(reader, cycle)
     status = params.get("status", "")
     board = progress.progress_board(
         user=reader, tiers=shown, status=status, branch=params.get("province", "")

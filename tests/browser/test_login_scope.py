@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(national_cycle, transactional_db):
-    create_demo_users(cycle=national_cycle)
+    create_demo_users(hierarchy=national_cycle.hierarchy)
     return national_cycle
 
 
@@ -39,7 +39,7 @@ def test_officer_hcm_sees_only_hcmc(page, live_server, demo):
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_test_id("result-count")).to_contain_text("0")
 
-    hanoi = Unit.objects.get(cycle=demo, code="P01")
+    hanoi = Unit.objects.get(hierarchy=demo.hierarchy, code="P01")
     response = page.goto(f"{live_server.url}/units/{hanoi.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_contain_text("Không tìm thấy")

@@ -13,7 +13,7 @@ from units.services import create_demo_users
 @pytest.fixture
 def demo_cycle(national_cycle, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    create_demo_users(cycle=national_cycle)
+    create_demo_users(hierarchy=national_cycle.hierarchy)
     return national_cycle
 
 
@@ -92,7 +92,9 @@ def test_a_ready_province_has_every_grassroots_conference_held(demo_cycle):
     fill_demo_cycle(cycle=demo_cycle, seed=2, share=0.1, ready_branches=("P01",))
     hanoi = Conference.objects.filter(unit__branch_code="P01")
     organisers = Unit.objects.filter(
-        cycle=demo_cycle, branch_code="P01", kind__in=["district", "province_department"]
+        hierarchy=demo_cycle.hierarchy,
+        branch_code="P01",
+        kind__in=["district", "province_department"],
     )
     assert hanoi.filter(tier__level=1, status="held").count() == organisers.count()
     assert hanoi.get(tier__level=2).status == "accepted"

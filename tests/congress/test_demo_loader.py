@@ -28,11 +28,11 @@ def test_demo_users_log_in_with_their_roles(national_cycle, client):
 
 
 def test_loading_again_keeps_changed_passwords(national_cycle):
-    create_demo_users(cycle=national_cycle)
+    create_demo_users(hierarchy=national_cycle.hierarchy)
     officer = User.objects.get(username="officer-hcm")
     officer.set_password("Mat-khau-rieng-2020")
     officer.save()
-    create_demo_users(cycle=national_cycle)
+    create_demo_users(hierarchy=national_cycle.hierarchy)
     officer.refresh_from_db()
     assert officer.check_password("Mat-khau-rieng-2020")
     assert User.objects.count() == 5
@@ -41,5 +41,5 @@ def test_loading_again_keeps_changed_passwords(national_cycle):
 def test_refused_without_allow_demo_data(national_cycle, settings):
     settings.ALLOW_DEMO_DATA = False
     with pytest.raises(ImproperlyConfigured):
-        create_demo_users(cycle=national_cycle)
+        create_demo_users(hierarchy=national_cycle.hierarchy)
     assert not User.objects.exists()

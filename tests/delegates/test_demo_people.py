@@ -6,7 +6,7 @@ from units.models import Unit
 
 
 def test_each_unit_gets_its_headcount_once(national_cycle):
-    hcm_units = Unit.objects.filter(cycle=national_cycle, branch_code="P79")
+    hcm_units = Unit.objects.filter(hierarchy=national_cycle.hierarchy, branch_code="P79")
     result = fill_demo_people(cycle=national_cycle, branch_codes=["P79"])
     assert result.people == sum(u.headcount for u in hcm_units) == Person.objects.count()
     assert not Person.objects.exclude(unit__branch_code="P79").exists()
@@ -30,7 +30,7 @@ def test_ready_province_gets_its_official_delegates_within_the_cap(
     from units.services import create_demo_users
 
     settings.MEDIA_ROOT = tmp_path
-    create_demo_users(cycle=national_cycle)
+    create_demo_users(hierarchy=national_cycle.hierarchy)
     fill_demo_cycle(cycle=national_cycle, share=0.0, ready_branches=("P01",))
     fill_demo_people(cycle=national_cycle, branch_codes=["P01"])
     hanoi = Conference.objects.get(unit__code="P01", tier__level=2)

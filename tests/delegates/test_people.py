@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from delegates.encodings import encode_legacy
 from delegates.models import EmulationTitle, Person, Rank
 from delegates.people import (
     PersonDetails,
@@ -25,6 +24,7 @@ from delegates.people import (
 )
 from tests.delegates.test_people_import import row, xlsx
 from tests.factories import DelegateFactory, PersonFactory
+from units.encodings import encode_legacy
 
 ROLES = ["admin", "council", "officer_hcm", "officer_hanoi", "printer_hcm", "printer"]
 SEES_HCM = {"admin", "council", "officer_hcm", "printer_hcm", "printer"}

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
-from delegates.encodings import encode_legacy
 from delegates.models import EmulationTitle, Gender, Person, Rank
 from delegates.people import PersonDetails, import_people, save_person
 from delegates.people_import import (
@@ -24,6 +23,7 @@ from delegates.people_import import (
 )
 from delegates.views.people import export_row
 from tests.factories import PersonFactory
+from units.encodings import encode_legacy
 
 HEADER = [header for _key, header, _width in COLUMNS]
 YEARS = range(2015, 2020)

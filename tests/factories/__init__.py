@@ -6,8 +6,17 @@ import factory
 
 from congress.models import Conference, Cycle, Tier
 from delegates.models import Category, Delegate, Gender, Person, Rank
-from units.models import Role, Unit, UnitKind, User
+from units.models import Hierarchy, Role, Unit, UnitKind, User
 from units.text import fold
+
+
+class HierarchyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hierarchy
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"BHXH Việt Nam, cây thử {n}")
+    effective_from = datetime.date(2019, 10, 1)
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -15,6 +24,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
         model = Cycle
         django_get_or_create = ["number"]
 
+    hierarchy = factory.SubFactory(HierarchyFactory)
     number = factory.Sequence(lambda n: f"T{n}")
     name = factory.LazyAttribute(lambda o: f"Chu kỳ thi đua {o.number}")
     congress_name = factory.LazyAttribute(lambda o: f"Đại hội Thi đua {o.number}")
@@ -39,7 +49,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
 
-    cycle = factory.LazyAttribute(lambda o: o.parent.cycle if o.parent else CycleFactory())
+    hierarchy = factory.LazyAttribute(
+        lambda o: o.parent.hierarchy if o.parent else HierarchyFactory()
+    )
     parent = None
     kind = UnitKind.DISTRICT
     code = factory.Sequence(lambda n: f"U{n:05d}")

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from congress.data.cycles import CYCLE_V
 from congress.models import Cycle, Tier
 from congress.services import load_cycle
+from units.divisions import district_unit_name, province_unit_name
 from units.models import Unit, UnitKind
-from units.services import district_unit_name, province_unit_name
 
 
 def test_national_hierarchy_has_every_province_and_district(national_cycle):
-    units = Unit.objects.filter(cycle=national_cycle)
+    units = Unit.objects.filter(hierarchy=national_cycle.hierarchy)
     assert units.filter(kind=UnitKind.PROVINCE).count() == 63
     assert units.filter(kind=UnitKind.DISTRICT).count() >= 690
     assert units.filter(kind=UnitKind.HQ_BLOC).count() == 1
@@ -27,23 +27,34 @@ def test_national_hierarchy_has_every_province_and_district(national_cycle):
 
 
 def test_every_province_has_its_departments(national_cycle):
-    provinces = Unit.objects.filter(cycle=national_cycle, kind=UnitKind.PROVINCE)
+    provinces = Unit.objects.filter(hierarchy=national_cycle.hierarchy, kind=UnitKind.PROVINCE)
     for province in provinces:
         assert province.children.filter(
             kind=UnitKind.PROVINCE_DEPARTMENT, name="Văn phòng"
         ).exists()
 
 
-def test_hcmc_subtree_holds_its_districts(national_cycle):
-    hcm = Unit.objects.get(cycle=national_cycle, code="P79")
-    names = set(Unit.objects.subtree_of(hcm).values_list("name", flat=True))
+def test_hcmc_subtree_holds_its_districts_of_2019_2020(national_cycle):
+    hcm = Unit.objects.get(hierarchy=national_cycle.hierarchy, code="P79")
+    districts = hcm.children.filter(kind=UnitKind.DISTRICT)
+    names = set(districts.values_list("name", flat=True))
     assert hcm.name == "BHXH TP. Hồ Chí Minh"
-    assert {"BHXH Quận 1", "BHXH huyện Củ Chi", "BHXH thành phố Thủ Đức"} <= names
+    assert districts.count() == 24
+    # Quận 2, Quận 9 and Quận Thủ Đức held their own conferences in January
+    # 2020; they were merged into thành phố Thủ Đức only in 2021.
+    assert {"BHXH Quận 1", "BHXH Quận 2", "BHXH Quận 9", "BHXH quận Thủ Đức"} <= names
+    assert "BHXH huyện Củ Chi" in names
+    assert not any("thành phố Thủ Đức" in name for name in names)
     assert "BHXH quận Ba Đình" not in names
 
 
+def test_hue_is_the_province_of_thua_thien_hue(national_cycle):
+    hue = Unit.objects.get(hierarchy=national_cycle.hierarchy, code="P46")
+    assert hue.name == "BHXH tỉnh Thừa Thiên Huế"
+
+
 def test_subtree_is_one_query(national_cycle):
-    hanoi = Unit.objects.get(cycle=national_cycle, code="P01")
+    hanoi = Unit.objects.get(hierarchy=national_cycle.hierarchy, code="P01")
     with CaptureQueriesContext(connection) as queries:
         units = list(Unit.objects.subtree_of(hanoi))
     assert len(queries) == 1
@@ -51,7 +62,7 @@ def test_subtree_is_one_query(national_cycle):
 
 
 def test_names_are_nfc_and_headcounts_labelled_demo(national_cycle):
-    units = Unit.objects.filter(cycle=national_cycle)
+    units = Unit.objects.filter(hierarchy=national_cycle.hierarchy)
     for name in units.values_list("name", flat=True):
         assert unicodedata.is_normalized("NFC", name), name
     assert not units.filter(headcount_is_demo=False).exists()
@@ -60,7 +71,7 @@ def test_names_are_nfc_and_headcounts_labelled_demo(national_cycle):
 
 
 def test_loading_twice_keeps_edits_and_duplicates_nothing(national_cycle):
-    unit = Unit.objects.get(cycle=national_cycle, code="D760")
+    unit = Unit.objects.get(hierarchy=national_cycle.hierarchy, code="D760")
     unit.headcount = 77
     unit.headcount_is_demo = False
     unit.save()
@@ -92,17 +103,17 @@ def test_cycle_v_holds_domain_figures(national_cycle):
     assert national_cycle.is_current
 
 
-def test_second_cycle_coexists_without_touching_first(national_cycle):
+def test_second_cycle_on_the_same_hierarchy_shares_its_units_not_its_tiers(national_cycle):
     from dataclasses import replace
 
     spec = replace(
         CYCLE_V, number="VI", name="Chu kỳ VI", period_start_year=2021, period_end_year=2025
     )
+    before = Unit.objects.count()
     cycle_vi, result = load_cycle(spec=spec)
-    assert result.created == Unit.objects.filter(cycle=national_cycle).count()
+    assert (result.created, Unit.objects.count()) == (0, before)
+    assert cycle_vi.hierarchy_id == national_cycle.hierarchy_id
     assert not cycle_vi.is_current
-    hcm_v = Unit.objects.get(cycle=national_cycle, code="P79")
-    assert Unit.objects.subtree_of(hcm_v).exclude(cycle=national_cycle).count() == 0
     tier = cycle_vi.tiers.get(level=2)
     tier.cap = 250
     tier.save()

@@ -58,12 +58,21 @@ def test_inactive_user_may_do_nothing(tree, users):
     assert not visible_units(officer).exists()
 
 
-def test_unit_of_another_cycle_is_foreign_even_to_council(tree, users):
+def test_unit_of_another_hierarchy_is_listed_only_when_working_in_it(tree, users):
     from tests.factories import CycleFactory, UnitFactory
+    from units.permissions import work_in
 
-    other = UnitFactory(cycle=CycleFactory(number="VI"), code="VSS")
-    assert not has_permission(users["council"], Action.VIEW, other)
-    assert other not in visible_units(users["council"])
+    other = UnitFactory(hierarchy=CycleFactory(number="VI").hierarchy, code="VSS")
+    council, officer = users["council"], users["officer_hcm"]
+    assert other not in visible_units(council)
+    # Nationwide roles act on every hierarchy; an officer only where their
+    # unit has a successor (it has none here).
+    assert has_permission(council, Action.VIEW, other)
+    assert not has_permission(officer, Action.VIEW, other)
+    work_in(council, other.hierarchy_id)
+    work_in(officer, other.hierarchy_id)
+    assert list(visible_units(council)) == [other]
+    assert not visible_units(officer).exists()
 
 
 def test_superuser_without_unit_sees_current_cycle(tree, make_user):

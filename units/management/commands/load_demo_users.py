@@ -1,19 +1,22 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from congress.selectors import current_cycle
+from units.models import Hierarchy
 from units.services import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins (never in production); existing ones are kept."
+    help = (
+        "Create the demo logins (never in production) on the oldest hierarchy's units; "
+        "their roles follow those units into newer hierarchies. Existing ones are kept."
+    )
 
     def handle(self, *args, **options):
-        cycle = current_cycle()
-        if cycle is None:
+        hierarchy = Hierarchy.objects.order_by("effective_from").first()
+        if hierarchy is None:
             raise CommandError("Load a cycle first: manage.py load_cycle V")
         try:
-            create_demo_users(cycle=cycle)
+            create_demo_users(hierarchy=hierarchy)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         width = max(len(d.username) for d in DEMO_USERS)

@@ -2,14 +2,14 @@ import unicodedata
 
 import pytest
 
-from delegates.encodings import (
+from units.encodings import (
     LegacyEncodingError,
     convert_legacy,
     detect_legacy,
     encode_legacy,
     normalise_text,
 )
-from delegates.names import TONES
+from units.text import TONES
 
 VOWELS = "aăâeêioôơuưy"
 LETTERS = [unicodedata.normalize("NFC", v + tone) for v in VOWELS for tone in TONES]

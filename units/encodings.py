@@ -45,8 +45,7 @@ import re
 import unicodedata
 from typing import Literal
 
-from delegates.names import TONES
-from units.text import nfc
+from .text import TONES, nfc
 
 LegacyEncoding = Literal["tcvn3", "vni"]
 ENCODINGS: tuple[LegacyEncoding, ...] = ("tcvn3", "vni")
