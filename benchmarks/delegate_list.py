@@ -36,7 +36,7 @@ def conference(level: int, unit_code: str):
     tier = Tier.objects.get(level=level)
     return Conference.objects.create(
         tier=tier,
-        unit=Unit.objects.get(cycle=tier.cycle, code=unit_code),
+        unit=Unit.objects.get(hierarchy=tier.cycle.hierarchy, code=unit_code),
         date=tier.window_start + datetime.timedelta(days=10),
         start_time=datetime.time(8, 0),
         venue="Hội trường",

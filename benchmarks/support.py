@@ -45,7 +45,7 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
     try:
         cycle, _ = load_cycle(spec=CYCLE_V)
-        create_demo_users(cycle=cycle)
+        create_demo_users(hierarchy=cycle.hierarchy)
         yield cycle
     finally:
         if not keep:

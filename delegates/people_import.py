@@ -24,6 +24,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from congress.models import FieldOfWork
+from units import workbooks
 from units.encodings import LegacyEncodingError, normalise_text
 from units.text import fold, nfc
 
@@ -467,31 +468,15 @@ def write_workbook(
     as text so that Excel cannot read 05/03 as 3 May.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = LIST_SHEET
-    sheet.append([header for _key, header, _width in COLUMNS])
+    # The birth column as text, so that Excel keeps "05/03/1985" as typed
+    # whatever its locale.
+    sheet, letters, last = workbooks.list_sheet(
+        workbook, title=LIST_SHEET, columns=COLUMNS, rows=rows, text_columns=("birth",)
+    )
     bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DCE6F1")
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    sheet.row_dimensions[1].height = 45
-    for index, (_key, _header, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    last = 1
-    for last, values in enumerate(rows, start=2):  # noqa: B007 - the last row is used below
-        sheet.append(list(values))
-    letters = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(COLUMNS, start=1)}
-    # Text, so that Excel keeps "05/03/1985" as typed whatever its locale.
-    sheet.column_dimensions[letters["birth"]].number_format = "@"
-    for cell in sheet[letters["birth"]]:
-        cell.number_format = "@"
 
     choices = workbook.create_sheet(CHOICES_SHEET)
     ranks = [str(label) for _value, label in Rank.choices]
@@ -515,7 +500,6 @@ def write_workbook(
     for letter, width in zip("ABCDE", (12, 34, 44, 14, 50), strict=True):
         choices.column_dimensions[letter].width = width
 
-    area = str(max(last + 1000, MAX_ROWS + 1))
     lists = {
         "gender": ("A", len(genders)),
         "rank": ("B", len(ranks)),
@@ -523,19 +507,17 @@ def write_workbook(
         "unit_code": ("D", len(units)),
     }
     for key, (column, count) in lists.items():
-        if not count:
-            continue
-        validation = DataValidation(
-            type="list",
-            # A reference as Excel stores it in the file: no leading "=".
-            formula1=f"'{CHOICES_SHEET}'!${column}$2:${column}${count + 1}",
-            allow_blank=True,
-            showErrorMessage=key != "unit_code",
-            errorTitle="Giá trị không có trong danh sách",
-            error="Chọn một giá trị trong danh sách (xem trang “Danh mục”).",
+        workbooks.add_choice_list(
+            sheet,
+            choices_sheet=CHOICES_SHEET,
+            choices_column=column,
+            count=count,
+            target=letters[key],
+            last_row=last,
+            max_rows=MAX_ROWS,
+            # A unit code not yet in the list is allowed: it is checked on import.
+            strict=key != "unit_code",
         )
-        sheet.add_data_validation(validation)
-        validation.add(f"{letters[key]}2:{letters[key]}{area}")
 
     guide = workbook.create_sheet(GUIDE_SHEET, 1)
     _write_guide(guide, years=years, example_unit=units[0][0] if units else "P79")

@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from . import workbooks
 from .encodings import LegacyEncodingError, normalise_text
 from .models import UnitKind
 from .text import fold
@@ -456,31 +457,17 @@ def write_workbook(
     and codes stored as text (so that Excel keeps "001" as typed).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = LIST_SHEET
-    sheet.append([header for _key, header, _width in COLUMNS])
+    sheet, letters, last = workbooks.list_sheet(
+        workbook,
+        title=LIST_SHEET,
+        columns=COLUMNS,
+        rows=rows,
+        text_columns=("code", "parent_code", "predecessor_codes"),
+    )
     bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DCE6F1")
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    sheet.row_dimensions[1].height = 45
-    for index, (_key, _header, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    last = 1
-    for last, values in enumerate(rows, start=2):  # noqa: B007 - the last row is used below
-        sheet.append(list(values))
-    letters = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(COLUMNS, start=1)}
-    for key in ("code", "parent_code", "predecessor_codes"):
-        sheet.column_dimensions[letters[key]].number_format = "@"
-        for cell in sheet[letters[key]]:
-            cell.number_format = "@"
 
     labels = kind_labels()
     choices = workbook.create_sheet(CHOICES_SHEET)
@@ -516,18 +503,16 @@ def write_workbook(
     for letter, width in zip("ABCDEFG", (40, 3, 16, 50, 3, 16, 50), strict=True):
         choices.column_dimensions[letter].width = width
 
-    area = str(max(last + 1000, MAX_ROWS + 1))
-    validation = DataValidation(
-        type="list",
-        # A reference as Excel stores it in the file: no leading "=".
-        formula1=f"'{CHOICES_SHEET}'!$A$2:$A${len(kinds) + 1}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Giá trị không có trong danh sách",
+    workbooks.add_choice_list(
+        sheet,
+        choices_sheet=CHOICES_SHEET,
+        choices_column="A",
+        count=len(kinds),
+        target=letters["kind"],
+        last_row=last,
+        max_rows=MAX_ROWS,
         error="Chọn một loại đơn vị trong danh sách (xem trang “Danh mục”).",
     )
-    sheet.add_data_validation(validation)
-    validation.add(f"{letters['kind']}2:{letters['kind']}{area}")
 
     guide = workbook.create_sheet(GUIDE_SHEET, 1)
     _write_guide(
