@@ -327,11 +327,11 @@ NEXT_CYCLE = {
 def fill_demo_next_cycle(*, source: Cycle) -> Cycle:
     """A demonstration cycle on VSS's structure since 01/07/2025, beside
     ``source`` (cycle V): the 34 provincial offices, a few grassroots
-    offices imported from a workbook, and tiers, caps, exceptions and
+    offices imported from a workbook, two emulation clusters, and tiers, caps, exceptions and
     pilots copied from ``source`` with its dates ten years on. Marked as a
     demo until the real guidance is entered. Loading again changes nothing.
     """
-    from units.demo import import_demo_offices
+    from units.demo import create_demo_clusters, import_demo_offices
     from units.models import UnitKind
     from units.services import load_known_hierarchy
 
@@ -348,6 +348,7 @@ def fill_demo_next_cycle(*, source: Cycle) -> Cycle:
     hierarchy, _ = load_known_hierarchy(key="2025")
     if not hierarchy.units.filter(kind=UnitKind.GRASSROOTS_OFFICE).exists():
         import_demo_offices(actor=admin, hierarchy=hierarchy)
+    create_demo_clusters(actor=admin, hierarchy=hierarchy)
     return create_cycle_from(
         actor=admin, source=source, hierarchy=hierarchy, is_demo=True, **NEXT_CYCLE
     )

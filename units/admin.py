@@ -1,14 +1,41 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Hierarchy, Unit, User
+from .models import Cluster, Hierarchy, Unit, User
+from .services import cluster_member_errors
 
 
 @admin.register(Hierarchy)
 class HierarchyAdmin(admin.ModelAdmin):
     list_display = ["name", "effective_from", "predecessor"]
     search_fields = ["name"]
+
+
+class ClusterForm(forms.ModelForm):
+    class Meta:
+        model = Cluster
+        fields = ["hierarchy", "name", "position", "members"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("hierarchy") is not None and "members" in data:
+            probe = Cluster(pk=self.instance.pk, hierarchy=data["hierarchy"])
+            for error in cluster_member_errors(cluster=probe, units=list(data["members"])):
+                self.add_error("members", error)
+        return data
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    """Emulation clusters are edited here: the rules of ``cluster_member_errors``."""
+
+    form = ClusterForm
+    list_display = ["name", "hierarchy", "position"]
+    list_filter = ["hierarchy"]
+    search_fields = ["name"]
+    autocomplete_fields = ["members"]
 
 
 @admin.register(Unit)

@@ -11,10 +11,16 @@ from django.db import transaction
 
 from . import divisions, unit_import
 from .hierarchy_services import ImportResult, import_units
-from .models import Hierarchy, Unit, UnitKind, User
-from .services import demo_headcount
+from .models import Cluster, Hierarchy, Unit, UnitKind, User
+from .services import demo_headcount, set_cluster_members
 
 DEMO_OFFICES = "demo_grassroots_offices_2025.csv"
+# Two clusters of six provinces each, for the page to show something; the
+# real clusters are set by the council.
+DEMO_CLUSTERS = {
+    "Cụm thi đua số 1 (minh họa)": ("P01", "P31", "P22", "P24", "P33", "P37"),
+    "Cụm thi đua số 6 (minh họa)": ("P79", "P75", "P80", "P92", "P91", "P86"),
+}
 
 
 def demo_offices_workbook() -> bytes:
@@ -58,3 +64,20 @@ def import_demo_offices(*, actor: User, hierarchy: Hierarchy) -> ImportResult:
         office.headcount_is_demo = True
     Unit.objects.bulk_update(offices, ["headcount", "headcount_is_demo"])
     return result
+
+
+@transaction.atomic
+def create_demo_clusters(*, actor: User, hierarchy: Hierarchy) -> list[Cluster]:
+    """The demo clusters of ``hierarchy``, once (kept as edited)."""
+    if not getattr(settings, "ALLOW_DEMO_DATA", False):
+        raise ImproperlyConfigured("Demo data is not allowed with these settings.")
+    units = {u.code: u for u in Unit.objects.filter(hierarchy=hierarchy, kind=UnitKind.PROVINCE)}
+    clusters = []
+    for position, (name, codes) in enumerate(DEMO_CLUSTERS.items(), start=1):
+        cluster, created = Cluster.objects.get_or_create(
+            hierarchy=hierarchy, name=name, defaults={"position": position}
+        )
+        if created:
+            set_cluster_members(actor=actor, cluster=cluster, units=[units[c] for c in codes])
+        clusters.append(cluster)
+    return clusters

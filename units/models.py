@@ -176,6 +176,37 @@ class Unit(models.Model):
         return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
 
 
+class Cluster(models.Model):
+    """An emulation cluster (cụm thi đua): a group of provinces of one
+    hierarchy that emulate together (about six each since 2025)."""
+
+    hierarchy = models.ForeignKey(
+        Hierarchy, on_delete=models.CASCADE, related_name="clusters", verbose_name=_("hierarchy")
+    )
+    name = models.CharField(_("name"), max_length=255)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    members = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="clusters",
+        verbose_name=_("members"),
+        help_text=_("Provincial offices (and the HQ bloc) of the cluster's hierarchy."),
+    )
+
+    class Meta:
+        verbose_name = _("emulation cluster")
+        verbose_name_plural = _("emulation clusters")
+        ordering = ["hierarchy", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hierarchy", "name"], name="units_cluster_name_unique_in_hierarchy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Role(models.TextChoices):
     OFFICER = "officer", _("Emulation officer")
     COUNCIL = "council", _("Council member")

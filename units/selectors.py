@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from .models import Unit, UnitKind, User
-from .permissions import visible_units
+from .models import Cluster, Unit, UnitKind, User
+from .permissions import is_nationwide, visible_units, working_hierarchy_id
 from .text import fold
 
 
@@ -109,3 +109,27 @@ def subtree_totals(unit: Unit) -> SubtreeTotals:
 def kind_counts(units: QuerySet[Unit]) -> dict[str, int]:
     """How many units of each kind, in one aggregate query."""
     return dict(units.order_by().values_list("kind").annotate(n=Count("pk")))
+
+
+def clusters_of(user: User) -> list[Cluster]:
+    """The emulation clusters of the working hierarchy that hold a unit the
+    user may see (all of them for nationwide roles), each with its members
+    in protocol order, those the user may open marked ``is_visible``: three
+    queries, whatever the number of clusters."""
+    visible = visible_units(user)
+    hierarchy_id = working_hierarchy_id(user)
+    if hierarchy_id is None:
+        return []
+    clusters = Cluster.objects.filter(hierarchy_id=hierarchy_id)
+    if not is_nationwide(user):
+        clusters = clusters.filter(members__in=visible).distinct()
+    loaded = list(
+        clusters.prefetch_related(
+            Prefetch("members", queryset=Unit.objects.order_by("position", "name"))
+        ).order_by("position", "name")
+    )
+    members = [member for cluster in loaded for member in cluster.members.all()]
+    seen = set(visible.filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True))
+    for member in members:
+        member.is_visible = member.pk in seen
+    return loaded

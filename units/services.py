@@ -14,16 +14,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import loader
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from . import divisions
 from .divisions import ROOT_CODE, UnitSpec
-from .models import Hierarchy, Role, Unit, UnitKind, User
+from .models import Cluster, Hierarchy, Role, Unit, UnitKind, User
+from .permissions import may_configure
 
 # Plausible demo headcounts (staff of the unit itself), by kind. Big cities'
 # districts are larger. Labelled as demo on every unit that gets one.
@@ -276,3 +278,49 @@ def send_password_reset_email(*, user: User, domain: str, use_https: bool) -> No
     )
     body = loader.render_to_string("registration/password_reset_email.html", context)
     EmailMultiAlternatives(subject, body, None, [user.email]).send()
+
+
+CLUSTER_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.HQ_BLOC})
+
+
+def cluster_member_errors(*, cluster: Cluster, units: list[Unit]) -> list[str]:
+    """Why ``units`` cannot be ``cluster``'s members: each must be a
+    provincial office (or the HQ bloc) of the cluster's hierarchy, and in no
+    other cluster of it."""
+    errors = []
+    foreign = [u.name for u in units if u.hierarchy_id != cluster.hierarchy_id]
+    if foreign:
+        errors.append(
+            _("Not units of %(hierarchy)s: %(units)s.")
+            % {"hierarchy": cluster.hierarchy, "units": ", ".join(foreign)}
+        )
+    wrong_kind = [u.name for u in units if u.kind not in CLUSTER_KINDS]
+    if wrong_kind:
+        errors.append(
+            _("A cluster groups provincial offices: %(units)s cannot be members.")
+            % {"units": ", ".join(wrong_kind)}
+        )
+    taken = (
+        Cluster.members.through.objects.filter(unit__in=units, cluster__hierarchy=cluster.hierarchy)
+        .exclude(cluster=cluster)
+        .select_related("unit", "cluster")
+    )
+    for link in taken:
+        errors.append(
+            _("%(unit)s is already in %(cluster)s.")
+            % {"unit": link.unit.name, "cluster": link.cluster.name}
+        )
+    return errors
+
+
+@transaction.atomic
+def set_cluster_members(*, actor: User, cluster: Cluster, units: list[Unit]) -> Cluster:
+    """Make ``units`` the members of ``cluster`` (administrators only);
+    refused with the reasons of ``cluster_member_errors``."""
+    if not may_configure(actor):
+        raise PermissionDenied
+    errors = cluster_member_errors(cluster=cluster, units=units)
+    if errors:
+        raise ValidationError(errors)
+    cluster.members.set(units)
+    return cluster

@@ -6,6 +6,7 @@ app_name = "units"
 urlpatterns = [
     path("", views.UnitListView.as_view(), name="unit_list"),
     path("tree/", views.UnitTreeView.as_view(), name="unit_tree"),
+    path("clusters/", views.ClusterListView.as_view(), name="cluster_list"),
     path("import/", views.UnitImportView.as_view(), name="unit_import"),
     path("import/template.xlsx", views.UnitTemplateView.as_view(), name="unit_template"),
     path("export.xlsx", views.UnitExportView.as_view(), name="unit_export"),

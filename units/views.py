@@ -61,6 +61,20 @@ class UnitTreeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class ClusterListView(LoginRequiredMixin, TemplateView):
+    """The emulation clusters (cụm thi đua) of the hierarchy one works in;
+    administrators edit them in the administration site."""
+
+    template_name = "units/cluster_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            clusters=selectors.clusters_of(self.request.user),
+            may_configure=may_configure(self.request.user),
+            **kwargs,
+        )
+
+
 class UnitDetailView(LoginRequiredMixin, DetailView):
     """One unit, its place in the tree, its direct children, and the units
     it took over from the previous hierarchy (or that took it over).
@@ -91,6 +105,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             totals=selectors.subtree_totals(unit),
             may_change=has_permission(user, Action.CHANGE, unit),
             predecessors=selectors.predecessors_of(unit),
+            clusters=unit.clusters.order_by("position"),
             successors=selectors.successors_of(unit),
         )
         return context
