@@ -6,6 +6,7 @@ code change.
 """
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +60,31 @@ class Cycle(models.Model):
     )
     minority_target_percent = models.PositiveSmallIntegerField(
         _("target share of ethnic-minority delegates (%)"), default=5
+    )
+    # Plausibility (one rule everywhere): attendance above this multiple of
+    # the unit's headcount needs a confirmation with a reason.
+    attendance_headcount_multiple = models.DecimalField(
+        _("plausible attendance, as a multiple of the headcount"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("Attendance above this multiple of the unit's staff must be confirmed."),
+    )
+    # Balance at the Congress: each level's and field's share of the elected
+    # against its target (empty: its share of the sector's staff).
+    balance_tolerance_points = models.PositiveSmallIntegerField(
+        _("balance tolerance (percentage points)"),
+        default=10,
+        help_text=_("A level or field whose share of the elected differs more is warned of."),
+    )
+    balance_targets = models.JSONField(
+        _("balance targets"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Shares in %, e.g. {"levels": {"district": 60}, "fields": {"collection": 20}}; '
+            "a level or field left out is compared with its share of the sector's staff."
+        ),
     )
     pilot_units = models.ManyToManyField(
         "units.Unit",
@@ -232,6 +258,34 @@ class TierCapException(models.Model):
             raise ValidationError({"unit": _("The unit belongs to another cycle's hierarchy.")})
 
 
+class TierExemption(models.Model):
+    """A unit that truly cannot hold its conference of a tier, recorded by
+    the council with a reason: the tier above may go ahead without it (the
+    tiers run in order otherwise)."""
+
+    tier = models.ForeignKey(
+        Tier, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("tier")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("unit")
+    )
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exemption")
+        verbose_name_plural = _("exemptions")
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "unit"], name="congress_exemption_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.tier}"
+
+
 class FieldOfWork(models.TextChoices):
     """Fields of work (lĩnh vực nghiệp vụ) of the sector, for papers and
     delegates."""
@@ -284,6 +338,24 @@ class Conference(models.Model):
     held_on = models.DateField(_("held on"), null=True, blank=True)
     actual_attendance = models.PositiveIntegerField(_("actual attendance"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Why figures outside the plausible range (attendance above the cycle's
+    # multiple of the headcount, a held date outside the tier's window) are
+    # right: the explicit confirmation, shown as such on the board.
+    unusual_figures_reason = models.TextField(_("why the unusual figures are right"), blank=True)
+    # The council's acceptance of a conference that comes before a pilot
+    # unit's of the same tier (pilots first), with its reason.
+    order_accepted_reason = models.TextField(
+        _("why it may come before the pilot units"), blank=True
+    )
+    order_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted before the pilots by"),
+    )
+    order_accepted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: every change bumps it; a form that carries an old
     # value was edited meanwhile by someone else and is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -334,6 +406,8 @@ class ConferenceTransition(models.Model):
         REOPEN = "reopen", _("Reopened for changes")
         HOLD = "hold", _("Recorded as held")
         CLOSE = "close", _("Closed")
+        CORRECT = "correct", _("Corrected")
+        ACCEPT_ORDER = "accept_order", _("Accepted before the pilot units")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=Conference.Status.choices, blank=True)
@@ -342,6 +416,8 @@ class ConferenceTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
+    # For a correction: each corrected field's old and new value, as shown.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("status change")

@@ -323,3 +323,38 @@ def cycles_with_counts():
         )
         .order_by("-period_start_year", "pk")
     )
+
+
+def lower_tier(tier: Tier) -> Tier | None:
+    """The tier whose conferences elect to this one's (level − 1)."""
+    return Tier.objects.filter(cycle_id=tier.cycle_id, level=tier.level - 1).first()
+
+
+def units_yet_to_hold(conference: Conference) -> list[Unit]:
+    """The units below ``conference``'s unit that organise the tier beneath
+    it and have not held their conference of it yet (registered or not),
+    less those the council exempted: while any is left, ``conference`` may
+    not be recorded as held nor its seats allocated, since their attendance
+    decides the quotas (DOMAIN.md, "Between the tiers"). Each unit carries
+    ``lower_status`` (its conference's status, or ``None`` when not
+    registered). Two queries."""
+    from .models import TierExemption
+
+    below = lower_tier(conference.tier)
+    if below is None:
+        return []
+    held = [Conference.Status.HELD, Conference.Status.CLOSED]
+    status = Conference.objects.filter(tier=below, unit=OuterRef("pk")).values("status")[:1]
+    units = list(
+        Unit.objects.subtree_of(conference.unit)
+        .exclude(pk=conference.unit_id)
+        .filter(is_active=True, kind__in=below.organiser_kinds)
+        .exclude(
+            pk__in=Conference.objects.filter(tier=below, status__in=held).values("unit_id")
+        )
+        .exclude(pk__in=TierExemption.objects.filter(tier=below).values("unit_id"))
+        .annotate(lower_status=Subquery(status))
+        .select_related("parent")
+        .order_by("path")
+    )
+    return units

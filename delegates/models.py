@@ -64,6 +64,13 @@ class Person(models.Model):
     )
     good_solution = models.BooleanField(_("good work solution or new model"), default=False)
     works_directly = models.BooleanField(_("carries out the work directly"), default=False)
+    # "Gương điển hình tiên tiến có thành tích xuất sắc": a line of the
+    # official list, set by the officer with its reason (empty: not marked).
+    exemplar_reason = models.TextField(
+        _("outstanding exemplar: why"),
+        blank=True,
+        help_text=_("Fill in to mark the person as an exemplar with outstanding achievements."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # The record of the same person in the previous hierarchy's register,
     # when the register was carried into a new cycle (``carry_register``).
@@ -327,6 +334,16 @@ class Election(models.Model):
         related_name="incoming_elections",
         verbose_name=_("elects delegates to"),
     )
+    # The approved allocation version whose quota bound the election when
+    # it was confirmed: a newer version never changes it silently.
+    allocation = models.ForeignKey(
+        "Allocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bound_elections",
+        verbose_name=_("allocation that bound it"),
+    )
     valid_ballots = models.PositiveIntegerField(_("valid ballots"), default=0)
     # Elected: votes > threshold × valid ballots (default: more than half).
     threshold_numerator = models.PositiveSmallIntegerField(default=1)
@@ -366,3 +383,41 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.votes}"
+
+
+class CompositionRules(models.Model):
+    """A conference's own composition, where the guidance lets VSS set it
+    separately (the HQ bloc's tier-2 conference): its categories, the lines
+    of the official list that give a seat, and its maximum. Without a row,
+    the tier's rules apply (those of a province's conference)."""
+
+    conference = models.OneToOneField(
+        "congress.Conference", on_delete=models.CASCADE, related_name="composition_rules"
+    )
+    categories = models.JSONField(
+        _("categories of delegates"),
+        default=list,
+        help_text=_("Values of Category; empty: all three."),
+    )
+    official_lines = models.JSONField(
+        _("lines of the official list"),
+        default=list,
+        help_text=_("Keys of the official-delegate lines that give a seat; empty: the tier's."),
+    )
+    cap = models.PositiveIntegerField(
+        _("maximum attendance"), null=True, blank=True, help_text=_("Empty: the tier's.")
+    )
+    cap_counts_guests = models.BooleanField(
+        _("guests count towards the maximum"), null=True, blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("composition of a conference")
+        verbose_name_plural = _("compositions of conferences")
+
+    def __str__(self) -> str:
+        return str(self.conference)
