@@ -170,7 +170,7 @@ def _branches(visible: QuerySet[Unit], tiers: list[Tier]) -> list[Branch]:
     return [
         Branch(code, name)
         for code, name in visible.filter(depth__lte=1, code__in=organised)
-        .order_by("depth", "position", "name")
+        .order_by("depth", "position", "name_key")
         .values_list("code", "name")
     ]
 
@@ -363,7 +363,7 @@ def _unit_progress(
             conference_status=F("tier_conference__status"),
             conference_date=F("tier_conference__date"),
         )
-        .order_by("depth", "position", "name")
+        .order_by("depth", "position", "name_key")
     )
     late = lateness(tier, today=today, within_days=within_days)
     days_left = (tier.deadline - today).days

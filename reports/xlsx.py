@@ -2,13 +2,29 @@
 the sheets (JSON-serialisable, so that it can be checksummed and handed to
 a worker) and the one writer that turns it into an .xlsx workbook."""
 
+import datetime
 import json
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-Cell = str | int | float | None
+# A date travels as {"date": "2020-01-14"} (the description is JSON) and is
+# written as a date cell shown dd/mm/yyyy, so that Excel sorts and filters
+# it as a date; a bare year is a number.
+Cell = str | int | float | dict[str, str] | None
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def date_cell(day: datetime.date | None) -> Cell:
+    """A date for a sheet's row (``None`` stays an empty cell)."""
+    return {"date": day.isoformat()} if day is not None else None
+
+
+def _value(cell: Cell) -> object:
+    if isinstance(cell, dict):
+        return datetime.date.fromisoformat(cell["date"])
+    return cell
 
 
 @dataclass
@@ -77,7 +93,10 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
                 for index in range(1, len(sheet_spec.columns) + 1):
                     sheet.cell(row=sheet.max_row, column=index).fill = section_fill
             else:
-                sheet.append(row)
+                sheet.append([_value(cell) for cell in row])
+                for index, cell in enumerate(row, start=1):
+                    if isinstance(cell, dict):
+                        sheet.cell(row=sheet.max_row, column=index).number_format = DATE_FORMAT
         last = get_column_letter(len(sheet_spec.columns))
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
         sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"

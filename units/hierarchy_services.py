@@ -374,7 +374,7 @@ def export_units(*, hierarchy: Hierarchy, units: QuerySet[Unit] | None = None) -
     Three queries whatever the size."""
     chosen = (units if units is not None else Unit.objects.all()).filter(hierarchy=hierarchy)
     rows = list(
-        chosen.annotate(parent_code=F("parent__code")).order_by("depth", "position", "name")
+        chosen.annotate(parent_code=F("parent__code")).order_by("depth", "position", "name_key")
     )
     through = Unit.predecessors.through
     predecessors: dict[int, list[str]] = {}
@@ -425,7 +425,7 @@ def import_template(*, hierarchy: Hierarchy) -> bytes:
 
 
 def _in_tree_order(hierarchy: Hierarchy) -> list[Unit]:
-    units = Unit.objects.filter(hierarchy=hierarchy).order_by("depth", "position", "name")
+    units = Unit.objects.filter(hierarchy=hierarchy).order_by("depth", "position", "name_key")
     return tree_order(list(units.only("pk", "parent_id", "code", "name", "kind")))
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .collation import name_key
 from .text import fold, nfc
 
 
@@ -93,6 +94,9 @@ class Unit(models.Model):
     # unit's own code at depth 0 and 1: what the progress board groups by.
     branch_code = models.CharField(_("branch"), max_length=32, editable=False, default="")
     search_name = models.CharField(max_length=255, editable=False, default="")
+    # The name in Vietnamese dictionary order, as a string the database
+    # sorts (``units.collation.name_key``): order by it, not by ``name``.
+    name_key = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(
         _("protocol order"),
         default=0,
@@ -161,6 +165,7 @@ class Unit(models.Model):
         """Normalise the name and compute path, depth and search key."""
         self.name = nfc(self.name.strip())
         self.search_name = fold(f"{self.name} {self.code}")
+        self.name_key = name_key(self.name)
         self.path = self.build_path(self.parent, self.code)
         self.depth = self.path.count("/") - 2
         segments = self.path.strip("/").split("/")

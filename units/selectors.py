@@ -49,7 +49,7 @@ class TreeNode:
 def unit_tree(*, user: User) -> list[TreeNode]:
     """The visible units as a forest (usually one root), siblings in
     protocol order, each node with its subtree's headcount: one query."""
-    units = list(visible_units(user).order_by("depth", "position", "name"))
+    units = list(visible_units(user).order_by("depth", "position", "name_key"))
     nodes = {unit.pk: TreeNode(unit) for unit in units}
     roots = []
     for unit in units:
@@ -125,7 +125,7 @@ def clusters_of(user: User) -> list[Cluster]:
         clusters = clusters.filter(members__in=visible).distinct()
     loaded = list(
         clusters.prefetch_related(
-            Prefetch("members", queryset=Unit.objects.order_by("position", "name"))
+            Prefetch("members", queryset=Unit.objects.order_by("position", "name_key"))
         ).order_by("position", "name")
     )
     members = [member for cluster in loaded for member in cluster.members.all()]

@@ -101,7 +101,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             ancestors=[
                 a for a in selectors.ancestors_of(unit) if has_permission(user, Action.VIEW, a)
             ],
-            children=unit.children.order_by("position", "name"),
+            children=unit.children.order_by("position", "name_key"),
             totals=selectors.subtree_totals(unit),
             may_change=has_permission(user, Action.CHANGE, unit),
             predecessors=selectors.predecessors_of(unit),

@@ -11,6 +11,7 @@ country, issued by VSS); the worker recomputes the board for that scope
 with ``congress.progress.progress_board`` on the day it runs.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from units.text import fold
 
 from ..exporters import Params, PdfExporter, Target, XlsxExporter, invalid_param
 from ..letterhead import letterhead_for
-from ..xlsx import Cell, Column, Sheet
+from ..xlsx import Cell, Column, Sheet, date_cell
 
 # -- Parameters ------------------------------------------------------------------
 
@@ -117,7 +118,7 @@ class UnitLine:
     number: int
     unit: str
     status: str
-    date: str
+    date: datetime.date | None
     lateness: str
 
 
@@ -141,7 +142,7 @@ class ProgressReport:
                     number=number,
                     unit=item.unit.name,
                     status=item.status_label,
-                    date=item.date.strftime("%d/%m/%Y") if item.date else "",
+                    date=item.date,
                     lateness=str(Lateness(item.lateness).label) if item.lateness else "",
                 )
             )
@@ -175,7 +176,7 @@ class ProgressReport:
         return [self.count(board.totals, c.attr, board.matching) for c in self.columns]
 
     @property
-    def tier_rows(self) -> list[tuple[str, str, list[int], int]]:
+    def tier_rows(self) -> list[tuple[str, datetime.date, list[int], int]]:
         """(tier, deadline, counts, share held %) of each tier shown that
         the scope holds conferences of (as the board's cards); no
         "matching" count (the status filter keeps provinces, not tiers)."""
@@ -183,7 +184,7 @@ class ProgressReport:
         return [
             (
                 item.tier.name,
-                item.tier.deadline.strftime("%d/%m/%Y"),
+                item.tier.deadline,
                 [self.count(item.funnel, c.attr) for c in self.columns if c.attr != "matching"],
                 item.funnel.held_percent,
             )
@@ -417,7 +418,8 @@ class ProgressXlsx(ProgressTargetMixin, XlsxExporter):
                 Column(_("Share held"), 12),
             ],
             rows=[
-                [name, deadline, *counts, held] for name, deadline, counts, held in report.tier_rows
+                [name, date_cell(deadline), *counts, held]
+                for name, deadline, counts, held in report.tier_rows
             ],
         )
         sheets = [provinces, tiers]
@@ -426,7 +428,13 @@ class ProgressXlsx(ProgressTargetMixin, XlsxExporter):
             for tier_name, group in report.unit_groups:
                 unit_rows.append(tier_name)
                 unit_rows.extend(
-                    [line.number, line.unit, line.status, line.date or None, line.lateness or None]
+                    [
+                        line.number,
+                        line.unit,
+                        line.status,
+                        date_cell(line.date),
+                        line.lateness or None,
+                    ]
                     for line in group
                 )
             sheets.append(

@@ -151,10 +151,14 @@ def test_the_workbook_has_the_board_rows_and_totals(users, progress_data):
     assert rows["BHXH TP. Hồ Chí Minh"][2:] == (3, 2, 2, 1, 1, 0, 0, 2, 33)
     assert rows["BHXH TP. Hà Nội"][2:] == (1, 1, 1, 1, 1, 1, 0, 0, 100)
     assert rows[_("Total")][2:] == (4, 3, 3, 2, 2, 1, 0, 2, 50)
-    tier_rows = [row for row in by_tier.iter_rows(values_only=True) if row[1] == "30/01/2020"]
+    deadline = datetime.datetime(2020, 1, 30)
+    tier_rows = [row for row in by_tier.iter_rows(values_only=True) if row[1] == deadline]
     assert tier_rows == [
-        ("Hội nghị điển hình tiên tiến cấp cơ sở", "30/01/2020", 4, 3, 3, 2, 2, 1, 0, 2, 50)
+        ("Hội nghị điển hình tiên tiến cấp cơ sở", deadline, 4, 3, 3, 2, 2, 1, 0, 2, 50)
     ]
+    # A date cell, shown as offices write dates.
+    cell = next(c for c in by_tier["B"] if c.value == deadline)
+    assert cell.number_format == "DD/MM/YYYY"
 
 
 @pytest.mark.parametrize("exporter", [ProgressPdf(), ProgressXlsx()], ids=["pdf", "xlsx"])
