@@ -48,6 +48,12 @@ class UnitAdmin(admin.ModelAdmin):
     readonly_fields = ["path"]
     list_per_page = 100
 
+    def save_model(self, request, obj, form, change):
+        # A headcount typed in is a real figure: the demo label goes.
+        if "headcount" in form.changed_data:
+            obj.headcount_is_demo = False
+        super().save_model(request, obj, form, change)
+
     def get_readonly_fields(self, request, obj=None):
         # The place in the tree is fixed once created: a reform of the
         # hierarchy is a new hierarchy, not a move (descendants' paths hang on it).

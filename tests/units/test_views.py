@@ -167,3 +167,25 @@ def test_unit_detail_offers_registration_to_its_officer_only(client, tree, users
     assert f"?unit={tree.hcm_district.pk}&amp;tier={tier.pk}" in response.text
     client.force_login(users["council"])
     assert client.get(url).context["registrable_tiers"] == []
+
+
+def test_a_headcount_typed_in_the_admin_loses_the_demo_label(client, tree, users):
+    tree.hcm_district.headcount_is_demo = True
+    tree.hcm_district.save()
+    client.force_login(users["admin"])
+    url = reverse("admin:units_unit_change", args=[tree.hcm_district.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        name=tree.hcm_district.name,
+        kind=tree.hcm_district.kind,
+        position=tree.hcm_district.position,
+        headcount=57,
+        is_active="on",
+        headcount_is_demo="on",
+    )
+    data.pop("predecessors", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tree.hcm_district.refresh_from_db()
+    assert (tree.hcm_district.headcount, tree.hcm_district.headcount_is_demo) == (57, False)
