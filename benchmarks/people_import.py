@@ -70,7 +70,11 @@ def generate(rows: int, seed: int, unit_codes: list[str]) -> bytes:
             "rank": rng.choice(ranks),
             "field_of_work": rng.choice(fields),
             "unit_code": unit,
-            "is_council_member": "x" if rng.random() < 0.02 else "",
+            "council_role": (
+                rng.choice(["Chủ tịch", "Thường trực", "Thư ký", "Ủy viên", "uy vien"])
+                if rng.random() < 0.02
+                else ""
+            ),
             "handles_emulation": "x" if rng.random() < 0.05 else "",
             "good_person_good_deed": "x" if rng.random() < 0.1 else "",
             "good_solution": "x" if rng.random() < 0.05 else "",

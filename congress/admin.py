@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from units.models import UnitKind
 
-from .models import Cycle, Tier, TierCapException
+from .models import Cycle, Tier, TierCapException, TierExemption
 
 
 class TierForm(forms.ModelForm):
@@ -57,3 +57,21 @@ class CycleAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "period_start_year", "period_end_year", "is_current"]
     autocomplete_fields = ["pilot_units"]
     inlines = [TierInline]
+
+
+@admin.register(TierExemption)
+class TierExemptionAdmin(admin.ModelAdmin):
+    """Exemptions are recorded by the council from the unit's page or the
+    conference above (``services.exempt_unit``); here to look them up."""
+
+    list_display = ["unit", "tier", "recorded_by", "recorded_at"]
+    list_filter = ["tier__cycle", "tier"]
+    search_fields = ["unit__name", "unit__code", "reason"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    list_select_related = ["unit", "tier", "recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -107,12 +107,11 @@ def _person(rng: random.Random) -> str:
 
 def _season_start(tier: Tier, previous: Tier | None) -> datetime.date:
     """A tier's conferences follow the tier below (they elect its
-    delegates): from two weeks before that tier's deadline, within the
-    window."""
+    delegates, and the tiers run in order: ``rules.tier_order_errors``):
+    from that tier's deadline, within the window."""
     if previous is None:
         return tier.window_start
-    start = previous.deadline - datetime.timedelta(days=14)
-    return min(max(start, tier.window_start), tier.deadline)
+    return min(max(previous.deadline, tier.window_start), tier.deadline)
 
 
 def _conference_date(

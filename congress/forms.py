@@ -3,14 +3,15 @@ applied by the services, whose errors the views put back on these forms."""
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Hierarchy, Unit, UnitKind
 
-from . import uploads
+from . import rules, uploads
 from .models import (
     CombinedWith,
     CommunicationActivity,
@@ -35,6 +36,29 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"})
 
 
+def asks_for_confirmation(error: ValidationError) -> bool:
+    """Whether a service refused figures outside the plausible range that a
+    reason would confirm (``rules.UNUSUAL``): the form then asks for one."""
+    return any(
+        item.code == rules.UNUSUAL
+        for items in getattr(error, "error_dict", {}).values()
+        for item in items
+    )
+
+
+def unusual_figures_reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Confirm, with the reason these figures are right"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Figures outside the plausible range are saved only with a reason, "
+            "and shown as confirmed unusual figures on the progress board."
+        ),
+    )
+
+
 class ConferenceForm(forms.Form):
     """The details of a conference, for registering and changing it."""
 
@@ -53,6 +77,7 @@ class ConferenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    unusual_figures_reason = unusual_figures_reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisers=None, submit_label=None, **kwargs):
@@ -61,9 +86,20 @@ class ConferenceForm(forms.Form):
             del self.fields["organiser"]
         else:
             self.fields["organiser"].choices = organisers
+        self.organisers = organisers
+        self.submit_label = submit_label
+        # The confirmation is asked for once a figure was found unusual, or
+        # shown while one is stored or typed.
+        self.asks_reason = bool(
+            self.initial.get("unusual_figures_reason")
+            or (self.data.get("unusual_figures_reason") or "").strip()
+        )
         self.helper = FormHelper()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
         self.helper.layout = Layout(
-            *(["organiser"] if organisers is not None else []),
+            *(["organiser"] if self.organisers is not None else []),
             Row(
                 Column("date", css_class="col-md-4"),
                 Column("start_time", css_class="col-md-3"),
@@ -75,9 +111,25 @@ class ConferenceForm(forms.Form):
                 Column("combined_with", css_class="col-md-8"),
             ),
             "note",
+            *(
+                [
+                    Div(
+                        "unusual_figures_reason",
+                        css_class="border border-warning rounded p-2 mb-3",
+                        data_testid="confirm-unusual",
+                    )
+                ]
+                if self.asks_reason
+                else []
+            ),
             "version",
-            Submit("save", submit_label or _("Save")),
+            Submit("save", self.submit_label or _("Save")),
         )
+
+    def ask_for_reason(self) -> None:
+        """Show the "confirm, with reason" field (a figure was unusual)."""
+        self.asks_reason = True
+        self._lay_out()
 
     def details(self) -> ConferenceDetails:
         data = self.cleaned_data
@@ -89,6 +141,7 @@ class ConferenceForm(forms.Form):
             combined_with=data["combined_with"],
             expected_attendance=data["expected_attendance"],
             note=data["note"].strip(),
+            unusual_figures_reason=data.get("unusual_figures_reason", ""),
         )
 
     @classmethod
@@ -101,6 +154,7 @@ class ConferenceForm(forms.Form):
             "combined_with": conference.combined_with,
             "expected_attendance": conference.expected_attendance,
             "note": conference.note,
+            "unusual_figures_reason": conference.unusual_figures_reason,
             "version": conference.version,
         }
 
@@ -115,7 +169,48 @@ class TransitionForm(forms.Form):
     actual_attendance = forms.IntegerField(
         label=_("Actual attendance"), min_value=1, required=False
     )
+    unusual_figures_reason = unusual_figures_reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    """A correction of a held conference's date and attendance, with why."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    actual_attendance = forms.IntegerField(label=_("Actual attendance"), min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    unusual_figures_reason = unusual_figures_reason_field()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, conference: Conference) -> dict:
+        return {
+            "held_on": conference.held_on,
+            "actual_attendance": conference.actual_attendance,
+            "version": conference.version,
+        }
+
+
+class ReasonForm(forms.Form):
+    """A decision of the council that needs only its reason: accepting a
+    conference before the pilot units, exempting a unit."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ExemptionForm(ReasonForm):
+    """The council exempts a unit from a tier: which unit, which tier."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    tier = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # -- Uploaded documents ------------------------------------------------------

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -426,6 +426,18 @@ class ConferenceTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """The corrected figures as (label, old, new), for the history."""
+        rows = []
+        for name, (old, new) in (self.changes or {}).items():
+            try:
+                label = str(Conference._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+            rows.append((label, old, new))
+        return rows
 
 
 def upload_path(instance: "StoredFile", filename: str) -> str:

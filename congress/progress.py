@@ -14,7 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from django.db import models
-from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +35,7 @@ from units.models import Unit, User
 from units.permissions import Action, has_permission, scope_root, visible_units
 
 from .models import Conference, Cycle, Tier
+from .selectors import before_pilots_condition
 
 S = Conference.Status
 
@@ -56,6 +67,14 @@ class BoardStatus(models.TextChoices):
     CLOSED = S.CLOSED.value, S.CLOSED.label
     OVERDUE = "overdue", _("Overdue")
     DUE_SOON = "due_soon", _("Due soon")
+    BEFORE_PILOTS = "before_pilots", _("Before the pilot units")
+    UNUSUAL_FIGURES = "unusual_figures", _("Unusual figures, confirmed")
+    EXEMPTED = "exempted", _("Exempted by the council")
+
+
+# The statuses that are marks on a unit's conference, not a stage of it:
+# counted in the board's "notes" column.
+MARKS = (BoardStatus.BEFORE_PILOTS, BoardStatus.UNUSUAL_FIGURES, BoardStatus.EXEMPTED)
 
 
 class Lateness(models.TextChoices):
@@ -84,7 +103,12 @@ class Funnel:
     ``expected`` counts the active units of the tiers' organiser kinds;
     the stages are cumulative (see ``STAGE_STATUSES``); ``overdue`` and
     ``due_soon`` count units that have not held their conference (the
-    unregistered included) once the deadline passed / within the window.
+    unregistered included) once the deadline passed / within the window,
+    less those the council exempted. The marks: ``before_pilots``
+    conferences that come before the pilot units and were not accepted so
+    (``selectors.PilotOrder``), ``unusual_figures`` those whose figures
+    were confirmed outside the plausible range, ``exempted`` units the
+    council exempted that have not held their conference.
     """
 
     expected: int = 0
@@ -95,6 +119,9 @@ class Funnel:
     closed: int = 0
     overdue: int = 0
     due_soon: int = 0
+    before_pilots: int = 0
+    unusual_figures: int = 0
+    exempted: int = 0
 
     def __add__(self, other: "Funnel") -> "Funnel":
         return Funnel(
@@ -104,6 +131,15 @@ class Funnel:
     @property
     def not_registered(self) -> int:
         return self.expected - self.registered
+
+    @property
+    def marks(self) -> list[tuple[str, str, int]]:
+        """The marks with a count: (status, label, count), for the notes."""
+        return [
+            (str(mark), str(mark.label), count)
+            for mark in MARKS
+            if (count := getattr(self, str(mark)))
+        ]
 
     @property
     def held_percent(self) -> int:
@@ -120,38 +156,66 @@ class Funnel:
             BoardStatus.CLOSED: self.closed,
             BoardStatus.OVERDUE: self.overdue,
             BoardStatus.DUE_SOON: self.due_soon,
+            BoardStatus.BEFORE_PILOTS: self.before_pilots,
+            BoardStatus.UNUSUAL_FIGURES: self.unusual_figures,
+            BoardStatus.EXEMPTED: self.exempted,
         }
         return exact[BoardStatus(status)]
 
 
 def _with_tier_conference(units: QuerySet[Unit], tier: Tier) -> QuerySet[Unit]:
     """The tier's organisers among ``units``, each joined (LEFT JOIN) to its
-    conference of that tier, if any: at most one per unit and tier."""
+    conference of that tier, if any, and to its exemption from the tier, if
+    any: at most one of each per unit and tier."""
     return units.filter(kind__in=tier.organiser_kinds).annotate(
-        tier_conference=FilteredRelation("conferences", condition=Q(conferences__tier=tier))
+        tier_conference=FilteredRelation("conferences", condition=Q(conferences__tier=tier)),
+        tier_exemption=FilteredRelation("exemptions", condition=Q(exemptions__tier=tier)),
     )
 
 
+# Reached through ``_with_tier_conference``'s joins.
+NOT_HELD = ~Q(tier_conference__status__in=HELD_STATUSES) | Q(tier_conference__isnull=True)
+EXEMPTED_NOT_HELD = Q(tier_exemption__isnull=False) & NOT_HELD
+UNUSUAL = Q(tier_conference__isnull=False) & ~Q(tier_conference__unusual_figures_reason="")
+
+
+def _before_pilots(tier: Tier) -> Q:
+    """The units whose conference of ``tier`` comes before the pilot units
+    (``selectors.before_pilots_condition``), as a condition on the joins."""
+    return before_pilots_condition(tier=tier, prefix="tier_conference__")
+
+
 def _branch_funnels(
-    units: QuerySet[Unit], tier: Tier, *, today: datetime.date, within_days: int
+    units: QuerySet[Unit],
+    tier: Tier,
+    *,
+    today: datetime.date,
+    within_days: int,
 ) -> dict[str, Funnel]:
-    """One tier's funnel per branch (province, HQ bloc, VSS): one query."""
+    """One tier's funnel and marks per branch (province, HQ bloc, VSS): one
+    query."""
     stages = {
         stage: Count("tier_conference", filter=Q(tier_conference__status__in=statuses))
         for stage, statuses in STAGE_STATUSES.items()
+    }
+    marks = {
+        "before_pilots": Count("pk", filter=_before_pilots(tier)),
+        "unusual_figures": Count("pk", filter=UNUSUAL),
+        "exempted": Count("pk", filter=EXEMPTED_NOT_HELD),
     }
     rows = (
         _with_tier_conference(units, tier)
         .order_by()
         .values("branch_code")
-        .annotate(expected=Count("pk"), **stages)
+        .annotate(expected=Count("pk"), **stages, **marks)
     )
     late = lateness(tier, today=today, within_days=within_days)
     funnels = {}
     for row in rows:
         code = row.pop("branch_code")
         funnel = Funnel(**row)
-        not_held = funnel.expected - funnel.held
+        # Units exempted by the council are not late: the tier goes on without them.
+        not_held = funnel.expected - funnel.held - funnel.exempted
         funnel.overdue = not_held if late == Lateness.OVERDUE else 0
         funnel.due_soon = not_held if late == Lateness.DUE_SOON else 0
         funnels[code] = funnel
@@ -216,8 +280,8 @@ class Board:
     @property
     def matching_column(self) -> bool:
         """Whether the table needs a column counting the chosen status: the
-        lateness ones have their own columns already."""
-        return bool(self.status) and self.status not in Lateness.values
+        lateness ones have their own columns already, the marks their notes."""
+        return bool(self.status) and self.status not in (*Lateness.values, *MARKS)
 
 
 def tiers_of_cycle(cycle: Cycle | None) -> list[Tier]:
@@ -250,6 +314,9 @@ def progress_board(
     ``due_within`` days (not held). ``status`` keeps the rows with units in
     that state and counts them; ``branch`` keeps one row, and only if it is
     a branch of the user's scope: a foreign code shows nothing.
+
+    The marks of ``Funnel`` (before the pilot units, confirmed unusual
+    figures, exempted) are counted in the same aggregates.
 
     Queries: one aggregate per tier, one for the branch names; never one
     per row.
@@ -323,6 +390,9 @@ class UnitProgress:
     lateness: str  # "overdue", "due_soon" or ""
     days_left: int  # to the tier's deadline; negative once passed
     may_register: bool
+    before_pilots: bool = False  # comes before the pilot units, not accepted
+    unusual_figures_reason: str = ""  # figures confirmed outside the plausible range
+    exemption_reason: str | None = None  # the council exempted the unit from the tier
 
     @property
     def status_label(self) -> str:
@@ -343,6 +413,12 @@ class UnitProgress:
             return True
         if status in Lateness.values:
             return self.lateness == status
+        if status == BoardStatus.BEFORE_PILOTS:
+            return self.before_pilots
+        if status == BoardStatus.UNUSUAL_FIGURES:
+            return bool(self.unusual_figures_reason)
+        if status == BoardStatus.EXEMPTED:
+            return self.exemption_reason is not None and self.status not in HELD_STATUSES
         return self.status == status
 
 
@@ -353,15 +429,23 @@ def _unit_progress(
     *,
     today: datetime.date,
     within_days: int,
+    marks: bool = True,
 ) -> list[UnitProgress]:
     """Each of ``units`` that organises ``tier``, with its conference's
-    state (one query)."""
+    state and, unless ``marks`` is off, its marks (one query)."""
     rows = (
         _with_tier_conference(units, tier)
         .annotate(
             conference_pk=F("tier_conference__pk"),
             conference_status=F("tier_conference__status"),
             conference_date=F("tier_conference__date"),
+            conference_unusual=F("tier_conference__unusual_figures_reason"),
+            conference_before_pilots=ExpressionWrapper(
+                _before_pilots(tier), output_field=BooleanField()
+            )
+            if marks
+            else Value(False),
+            exemption_reason=F("tier_exemption__reason"),
         )
         .order_by("depth", "position", "name_key")
     )
@@ -374,10 +458,15 @@ def _unit_progress(
             conference_id=unit.conference_pk,
             status=unit.conference_status or BoardStatus.NOT_REGISTERED,
             date=unit.conference_date,
-            lateness="" if unit.conference_status in HELD_STATUSES else late,
+            lateness=""
+            if unit.conference_status in HELD_STATUSES or unit.exemption_reason is not None
+            else late,
             days_left=days_left,
             # Cheap: the policy compares paths, no query.
             may_register=unit.conference_pk is None and has_permission(user, Action.CHANGE, unit),
+            before_pilots=bool(unit.conference_before_pilots),
+            unusual_figures_reason=unit.conference_unusual or "",
+            exemption_reason=unit.exemption_reason,
         )
         for unit in rows
     ]
@@ -394,8 +483,8 @@ def branch_units(
 ) -> list[UnitProgress]:
     """The drill-down of one board row: every active organiser of the
     branch within the user's scope, tier by tier, with its conference's
-    state and lateness (same rules as ``progress_board``); ``status``
-    keeps the units in that state. One query per tier."""
+    state, lateness and marks (same rules as ``progress_board``);
+    ``status`` keeps the units in that state. One query per tier."""
     today = today or timezone.localdate()
     units = visible_units(user).filter(is_active=True, branch_code=branch)
     result = []
@@ -416,9 +505,10 @@ def deadline_alerts(
     within_days: int = REMINDER_DUE_DAYS,
 ) -> list[UnitProgress]:
     """The units of the user's scope that have not held their conference
-    and whose tier's deadline has passed (overdue) or comes within
-    ``within_days`` days (due soon): overdue first, then by tier and
-    protocol order. Only tiers that are late cost a query."""
+    (nor been exempted from it) and whose tier's deadline has passed
+    (overdue) or comes within ``within_days`` days (due soon): overdue
+    first, then by tier and protocol order. Only tiers that are late cost a
+    query."""
     today = today or timezone.localdate()
     units = visible_units(user).filter(is_active=True)
     alerts: list[UnitProgress] = []
@@ -426,7 +516,10 @@ def deadline_alerts(
         if lateness(tier, today=today, within_days=within_days):
             alerts += [
                 row
-                for row in _unit_progress(user, units, tier, today=today, within_days=within_days)
+                # The marks are not listed with the deadlines.
+                for row in _unit_progress(
+                    user, units, tier, today=today, within_days=within_days, marks=False
+                )
                 if row.lateness
             ]
     alerts.sort(key=lambda a: (a.lateness != Lateness.OVERDUE, a.tier.level))

@@ -1,13 +1,28 @@
 """Reads of cycles and tiers."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from units.models import Unit, User
 
 from .models import Conference, Cycle, OrganisationPlan, Tier, TierCapException
+from .rules import Neighbour
 
 
 def current_cycle() -> Cycle | None:
@@ -111,13 +126,20 @@ def is_pilot(*, cycle: Cycle, unit) -> bool:
     return cycle.pilot_units.filter(pk=unit.pk).exists()
 
 
+def held_or_planned_date():
+    """The day a conference is held: its held date once recorded, else its
+    planned date."""
+    return Coalesce("held_on", "date")
+
+
 def pilot_conference_dates(*, tier: Tier) -> list:
-    """Dates of the pilot units' registered conferences of this tier."""
+    """Dates of the pilot units' registered conferences of this tier (the
+    held date of those already held)."""
     from .models import Conference
 
     return list(
         Conference.objects.filter(tier=tier, unit__in=tier.cycle.pilot_units.all()).values_list(
-            "date", flat=True
+            held_or_planned_date(), flat=True
         )
     )
 
@@ -147,7 +169,8 @@ def visible_conferences(user: User) -> QuerySet:
 
 def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
     """For each tier, the units the user may act on that organise it and
-    have not registered their conference yet: one query per tier."""
+    have not registered their conference yet (nor been exempted from it by
+    the council): one query per tier."""
     from units.models import Unit
     from units.permissions import Action, allowed_actions, scope_root
 
@@ -162,6 +185,7 @@ def pending_organisers(*, user: User, cycle: Cycle) -> list[tuple[Tier, list]]:
         candidates = (
             units.filter(kind__in=tier.organiser_kinds)
             .exclude(conferences__tier=tier)
+            .exclude(exemptions__tier=tier)
             .select_related("parent")
             .order_by("path")
         )
@@ -349,12 +373,224 @@ def units_yet_to_hold(conference: Conference) -> list[Unit]:
         Unit.objects.subtree_of(conference.unit)
         .exclude(pk=conference.unit_id)
         .filter(is_active=True, kind__in=below.organiser_kinds)
-        .exclude(
-            pk__in=Conference.objects.filter(tier=below, status__in=held).values("unit_id")
-        )
+        .exclude(pk__in=Conference.objects.filter(tier=below, status__in=held).values("unit_id"))
         .exclude(pk__in=TierExemption.objects.filter(tier=below).values("unit_id"))
         .annotate(lower_status=Subquery(status))
         .select_related("parent")
         .order_by("path")
     )
     return units
+
+
+# -- The rules between the tiers (DOMAIN.md, "Between the tiers") -----------
+
+
+def subtree_headcount(unit: Unit) -> int:
+    """The staff of ``unit`` and of the active units under it: who attends a
+    tier whose conference all staff attend (``rules.unusual_figures``)."""
+    total = (
+        Unit.objects.subtree_of(unit)
+        .filter(Q(is_active=True) | Q(pk=unit.pk))
+        .aggregate(n=Sum("headcount"))["n"]
+    )
+    return total or 0
+
+
+def is_exempted(*, tier: Tier, unit: Unit) -> bool:
+    from .models import TierExemption
+
+    return TierExemption.objects.filter(tier=tier, unit=unit).exists()
+
+
+def order_neighbours(*, tier: Tier, unit: Unit) -> tuple[Neighbour | None, Neighbour | None]:
+    """What the order rule (``rules.tier_order_errors``) compares a
+    conference of ``unit`` at ``tier`` with:
+
+    - above: the conference of the tier above organised by the nearest
+      ancestor of ``unit`` that organises that tier (a district's province;
+      VSS for a province), if registered;
+    - below: the latest conference of the tier beneath organised by a unit
+      under ``unit``.
+
+    Each at its held date once held, else its planned date. Units the
+    council exempted from a tier are left out both ways: the tier above
+    goes ahead without them. Four queries at most."""
+    from .models import TierExemption
+
+    tiers = {
+        t.level: t
+        for t in Tier.objects.filter(
+            cycle_id=tier.cycle_id, level__in=[tier.level - 1, tier.level + 1]
+        )
+    }
+    above, below = tiers.get(tier.level + 1), tiers.get(tier.level - 1)
+    upper = lower = None
+    if above is not None and unit.ancestor_paths and not is_exempted(tier=tier, unit=unit):
+        organiser = (
+            Unit.objects.filter(
+                hierarchy_id=unit.hierarchy_id,
+                path__in=unit.ancestor_paths,
+                kind__in=above.organiser_kinds,
+            )
+            .annotate(
+                day=Subquery(
+                    Conference.objects.filter(tier=above, unit=OuterRef("pk")).values(
+                        day=held_or_planned_date()
+                    )[:1]
+                )
+            )
+            .order_by("-depth")
+            .first()
+        )
+        if organiser is not None and organiser.day is not None:
+            upper = Neighbour(unit=organiser.name, tier=above.name, date=organiser.day)
+    if below is not None:
+        latest = (
+            Conference.objects.filter(
+                tier=below,
+                unit__in=Unit.objects.subtree_of(unit).exclude(pk=unit.pk),
+            )
+            .exclude(unit__in=TierExemption.objects.filter(tier=below).values("unit_id"))
+            .annotate(day=held_or_planned_date())
+            .select_related("unit")
+            .order_by("-day", "unit__path")
+            .first()
+        )
+        if latest is not None:
+            lower = Neighbour(unit=latest.unit.name, tier=below.name, date=latest.day)
+    return upper, lower
+
+
+def upper_conference(*, tier: Tier, unit: Unit) -> Conference | None:
+    """The conference ``unit``'s conference of ``tier`` elects delegates to:
+    that of the tier above organised by its nearest ancestor organising it."""
+    above = Tier.objects.filter(cycle_id=tier.cycle_id, level=tier.level + 1).first()
+    if above is None or not unit.ancestor_paths:
+        return None
+    organiser = (
+        Unit.objects.filter(
+            hierarchy_id=unit.hierarchy_id,
+            path__in=unit.ancestor_paths,
+            kind__in=above.organiser_kinds,
+        )
+        .order_by("-depth")
+        .first()
+    )
+    if organiser is None:
+        return None
+    return Conference.objects.filter(tier=above, unit=organiser).select_related("unit").first()
+
+
+def exemptions_below(conference: Conference) -> list:
+    """The exemptions the council recorded for units under ``conference``'s
+    unit at the tier beneath: the units it goes ahead without."""
+    from .models import TierExemption
+
+    below = lower_tier(conference.tier)
+    if below is None:
+        return []
+    return list(
+        TierExemption.objects.filter(
+            tier=below,
+            unit__in=Unit.objects.subtree_of(conference.unit).exclude(pk=conference.unit_id),
+        )
+        .select_related("unit", "unit__parent", "recorded_by", "tier")
+        .order_by("unit__path")
+    )
+
+
+def unit_exemptions(*, unit: Unit, cycle: Cycle) -> dict[int, Any]:
+    """``unit``'s exemptions in ``cycle``, by tier id."""
+    from .models import TierExemption
+
+    return {
+        exemption.tier_id: exemption
+        for exemption in TierExemption.objects.filter(unit=unit, tier__cycle=cycle).select_related(
+            "recorded_by", "tier"
+        )
+    }
+
+
+def _pilot_bound(tier: Any) -> Subquery:
+    """The last day of the pilot units' conferences of ``tier`` (a tier's
+    id, or an ``OuterRef`` to one), at their held date once held: what
+    ``rules.pilot_bound`` says, in SQL. NULL while no pilot has one."""
+    return Subquery(
+        Conference.objects.filter(tier_id=tier, unit__pilot_in_cycles__tiers=tier)
+        .order_by()
+        .values("tier_id")
+        .annotate(last=Max(held_or_planned_date()))
+        .values("last")[:1],
+        output_field=DateField(),
+    )
+
+
+def before_pilots_condition(*, tier: Tier | None = None, prefix: str = "") -> Q:
+    """Pilots first, whatever the order of events: the conferences (reached
+    through ``prefix``, e.g. a filtered relation's ``"tier_conference__"``)
+    dated before the last of the pilot units' conferences of their tier
+    (``_pilot_bound``; at their held date once held), that are not a pilot
+    unit's and that the council has not accepted so
+    (``order_accepted_reason``).
+
+    Computed in the query at request time from the cycle's pilot units and
+    their conferences: a pilot registering after the others, a pilot's
+    date moving later or a pilot unit added to the cycle shows at once;
+    nothing is stored but the council's acceptance. With ``tier`` known
+    the database works the pilots' day out once for the query; without,
+    for each conference's tier."""
+    ref: Any = tier.pk if tier is not None else OuterRef(f"{prefix}tier_id")
+    bound = _pilot_bound(ref)
+    pilots = Cycle.pilot_units.through.objects.filter(cycle__tiers=ref).values("unit_id")
+    condition = (
+        Q(**{f"{prefix}held_on__isnull": True, f"{prefix}date__lt": bound})
+        | Q(**{f"{prefix}held_on__lt": bound})
+    ) & Q(**{f"{prefix}order_accepted_reason": ""})
+    condition &= ~Q(**{f"{prefix}unit_id__in": pilots})
+    if tier is not None:
+        condition &= Q(**{f"{prefix}tier_id": tier.pk})
+    return condition
+
+
+def with_pilot_order(conferences: QuerySet) -> QuerySet:
+    """``conferences`` with ``pilot_bound`` (the pilots' last day of their
+    tier, or ``None``) and ``before_pilots`` (``before_pilots_condition``)."""
+    return conferences.annotate(
+        pilot_bound=_pilot_bound(OuterRef("tier_id")),
+        before_pilots=ExpressionWrapper(before_pilots_condition(), output_field=BooleanField()),
+    )
+
+
+def before_pilots(conferences: QuerySet) -> QuerySet:
+    """Those of ``conferences`` that come before the pilot units of their
+    tier, with ``pilot_bound``."""
+    return with_pilot_order(conferences).filter(before_pilots_condition())
+
+
+def conferences_before_pilots(*, user: User, tiers: list[Tier]) -> list[Conference]:
+    """The conferences the user may see that come before the pilot units,
+    each with ``pilot_bound`` (the day to move it to), by date: one query
+    however many conferences there are."""
+    return list(
+        before_pilots(visible_conferences(user).filter(tier__in=tiers)).order_by(
+            "date", "unit__path"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PilotPosition:
+    """Where one conference stands against the pilot units of its tier."""
+
+    bound: datetime.date | None  # the pilots' last day, if any registered
+    before: bool  # it comes before them and nobody accepted it
+
+
+def pilot_position(conference: Conference) -> PilotPosition:
+    """One query."""
+    row = (
+        with_pilot_order(Conference.objects.filter(pk=conference.pk))
+        .values("pilot_bound", "before_pilots")
+        .get()
+    )
+    return PilotPosition(bound=row["pilot_bound"], before=bool(row["before_pilots"]))

@@ -42,6 +42,7 @@ from .models import (
     StoredFile,
     Tier,
     TierCapException,
+    TierExemption,
 )
 from .uploads import CheckedUpload
 
@@ -113,11 +114,18 @@ class ConferenceDetails:
     combined_with: str
     expected_attendance: int
     note: str = ""
+    # The confirmation of figures outside the plausible range (``rules.unusual_figures``).
+    unusual_figures_reason: str = ""
 
 
-def _schedule_errors(*, tier: Tier, unit: Unit, details: ConferenceDetails) -> dict[str, str]:
+def _schedule_errors(
+    *, tier: Tier, unit: Unit, details: ConferenceDetails, check_pilots: bool = True
+) -> dict[str, str]:
+    """The tier's rules (``rules.schedule_errors``, pilots first unless
+    ``check_pilots`` is off) and the order of the tiers
+    (``rules.tier_order_errors``) for a conference of ``unit`` at ``tier``."""
     pilot = selectors.is_pilot(cycle=tier.cycle, unit=unit)
-    return rules.schedule_errors(
+    errors = rules.schedule_errors(
         tier=tier,
         date=details.date,
         length=details.length,
@@ -125,8 +133,54 @@ def _schedule_errors(*, tier: Tier, unit: Unit, details: ConferenceDetails) -> d
         expected_attendance=details.expected_attendance,
         cap=selectors.cap_for(tier=tier, unit=unit) if tier.cap_counts_guests else None,
         is_pilot=pilot,
-        pilot_dates=[] if pilot else selectors.pilot_conference_dates(tier=tier),
+        pilot_dates=[]
+        if pilot or not check_pilots
+        else selectors.pilot_conference_dates(tier=tier),
     )
+    if "date" not in errors:
+        upper, lower = selectors.order_neighbours(tier=tier, unit=unit)
+        errors.update(rules.tier_order_errors(date=details.date, upper=upper, lower=lower))
+    return errors
+
+
+def _unusual_figures(
+    *,
+    tier: Tier,
+    unit: Unit,
+    attendance: int | None,
+    attendance_field: str,
+    held_on: datetime.date | None = None,
+) -> dict[str, str]:
+    """``rules.unusual_figures`` fed with the unit's subtree headcount and
+    the cycle's plausible multiple."""
+    return rules.unusual_figures(
+        tier=tier,
+        attendance=attendance,
+        attendance_field=attendance_field,
+        # A capped tier gets no headcount check (see the rule): no need to count.
+        headcount=selectors.subtree_headcount(unit) if tier.cap is None else 0,
+        multiple=tier.cycle.attendance_headcount_multiple,
+        held_on=held_on,
+    )
+
+
+def _refuse_or_confirm(*, errors: dict[str, str], unusual: dict[str, str], reason: str) -> str:
+    """Raise the broken rules; unusual figures count as broken unless
+    confirmed with a reason (their errors carry the code
+    ``rules.UNUSUAL``, for the form to ask for it). Returns the reason to
+    store: empty when the figures are plausible."""
+    reason = nfc(reason.strip())
+    combined: dict[str, list[ValidationError]] = {
+        field: [ValidationError(message)] for field, message in errors.items()
+    }
+    if unusual and not reason:
+        for field, message in unusual.items():
+            # A figure already refused needs no confirmation asked for.
+            if field not in combined:
+                combined[field] = [ValidationError(message, code=rules.UNUSUAL)]
+    if combined:
+        raise ValidationError(combined)
+    return reason if unusual else ""
 
 
 @transaction.atomic
@@ -136,7 +190,10 @@ def register_conference(
     """Register ``unit``'s conference of ``tier`` as a draft.
 
     Refused unless the actor may change the unit, the unit's kind organises
-    this tier, and the tier's rules hold (``congress.rules``). One
+    this tier, the tier's rules hold (``congress.rules``: window, length,
+    cap, pilots first) and the tiers stay in order
+    (``rules.tier_order_errors``); an expected attendance outside the
+    plausible range (``rules.unusual_figures``) needs a reason. One
     conference per unit and tier: the database constraint backs the check.
     """
     require_permission(actor, Action.CHANGE, unit)
@@ -144,10 +201,26 @@ def register_conference(
         raise ValidationError(_("This unit does not organise a conference of this tier."))
     if Conference.objects.filter(tier=tier, unit=unit).exists():
         raise ValidationError(_("This unit has already registered its conference of this tier."))
-    errors = _schedule_errors(tier=tier, unit=unit, details=details)
-    if errors:
-        raise ValidationError(errors)
+    if selectors.is_exempted(tier=tier, unit=unit):
+        raise ValidationError(
+            _(
+                "The council exempted this unit from the %(tier)s: it registers no conference "
+                "of it unless the exemption is lifted."
+            )
+            % {"tier": tier.name}
+        )
+    reason = _refuse_or_confirm(
+        errors=_schedule_errors(tier=tier, unit=unit, details=details),
+        unusual=_unusual_figures(
+            tier=tier,
+            unit=unit,
+            attendance=details.expected_attendance,
+            attendance_field="expected_attendance",
+        ),
+        reason=details.unusual_figures_reason,
+    )
     conference = Conference(tier=tier, unit=unit, created_by=actor, **asdict(details))
+    conference.unusual_figures_reason = reason
     try:
         with transaction.atomic():
             conference.save()
@@ -177,17 +250,40 @@ def _lock(conference: Conference, expected_version: int | None) -> Conference:
 def update_conference(
     *, actor: User, conference: Conference, details: ConferenceDetails, expected_version: int
 ) -> Conference:
-    """Change a draft's details; a conference edited meanwhile by someone
-    else (its version moved on) is refused with ``ConcurrentEditError``."""
+    """Change a draft's details, under the rules of ``register_conference``;
+    a conference edited meanwhile by someone else (its version moved on) is
+    refused with ``ConcurrentEditError``.
+
+    The council's acceptance of a date before the pilot units
+    (``accept_before_pilots``) is of that date: a new date drops it and is
+    checked again."""
     require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, expected_version)
     if conference.status != Conference.Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed; reopen the conference first."))
-    errors = _schedule_errors(tier=conference.tier, unit=conference.unit, details=details)
-    if errors:
-        raise ValidationError(errors)
+    keeps_acceptance = bool(conference.order_accepted_reason) and details.date == conference.date
+    reason = _refuse_or_confirm(
+        errors=_schedule_errors(
+            tier=conference.tier,
+            unit=conference.unit,
+            details=details,
+            check_pilots=not keeps_acceptance,
+        ),
+        unusual=_unusual_figures(
+            tier=conference.tier,
+            unit=conference.unit,
+            attendance=details.expected_attendance,
+            attendance_field="expected_attendance",
+        ),
+        reason=details.unusual_figures_reason,
+    )
     for field, value in asdict(details).items():
         setattr(conference, field, value)
+    conference.unusual_figures_reason = reason
+    if not keeps_acceptance:
+        conference.order_accepted_reason = ""
+        conference.order_accepted_by = None
+        conference.order_accepted_at = None
     conference.version += 1
     conference.save()
     return conference
@@ -257,11 +353,17 @@ def transition_conference(
     actual_attendance: int | None = None,
     expected_version: int | None = None,
     today: datetime.date | None = None,
+    unusual_figures_reason: str = "",
 ) -> Conference:
     """Move a conference along ``TRANSITIONS`` and record who, when and why.
 
     "hold" records the date and the attendance (tier 1: the figure quotas
-    are computed from); "close" needs the minutes uploaded first.
+    are computed from): a past date, within the cap, the tiers in order
+    (``rules.tier_order_errors`` on the held date) and, for tier 2 and the
+    Congress, every unit below held or exempted
+    (``selectors.units_yet_to_hold``); figures outside the plausible range
+    need ``unusual_figures_reason``. "close" needs the minutes uploaded
+    first.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -286,8 +388,30 @@ def transition_conference(
             else None,
             today=today or timezone.localdate(),
         )
-        if errors:
-            raise ValidationError(errors)
+        if "held_on" not in errors:
+            upper, lower = selectors.order_neighbours(tier=tier, unit=conference.unit)
+            errors.update(
+                rules.tier_order_errors(date=held_on, upper=upper, lower=lower, field="held_on")
+            )
+        below = selectors.lower_tier(tier)
+        if below is not None:
+            errors.update(
+                rules.units_yet_to_hold_errors(
+                    lower_tier=below.name,
+                    units=[unit.name for unit in selectors.units_yet_to_hold(conference)],
+                )
+            )
+        conference.unusual_figures_reason = _refuse_or_confirm(
+            errors=errors,
+            unusual=_unusual_figures(
+                tier=tier,
+                unit=conference.unit,
+                attendance=actual_attendance,
+                attendance_field="actual_attendance",
+                held_on=held_on,
+            ),
+            reason=unusual_figures_reason,
+        )
         conference.held_on = held_on
         conference.actual_attendance = actual_attendance
     if (
@@ -308,6 +432,178 @@ def transition_conference(
         reason=reason,
     )
     return conference
+
+
+def _shown(value: object) -> object:
+    """A figure as the page shows it, for a correction's record."""
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+@transaction.atomic
+def correct_held_figures(
+    *,
+    actor: User,
+    conference: Conference,
+    held_on: datetime.date | None,
+    actual_attendance: int | None,
+    reason: str,
+    version: int,
+    unusual_figures_reason: str = "",
+    today: datetime.date | None = None,
+) -> Conference:
+    """Correct a held (or closed) conference's held date and actual
+    attendance, with the reason: whoever may change the conference does it
+    (DOMAIN.md: "a correction keeps who, when and why"). The new figures
+    keep the rules of recording as held (a past date, within the cap) and
+    the plausibility rule (``rules.unusual_figures``: a reason confirms
+    unusual ones). A ``ConferenceTransition`` (action "correct") records
+    each changed figure as ``changes`` {field: [old, new]}, as shown.
+    Refused with ``ConcurrentEditError`` if the conference changed since
+    ``version``; a quota allocation computed from the old attendance is
+    then shown out of date by the allocation pages.
+    """
+    require_permission(actor, Action.CHANGE, conference.unit)
+    conference = _lock(conference, version)
+    if not conference.is_held:
+        raise ValidationError(_("Only the figures of a held conference can be corrected."))
+    tier = conference.tier
+    reason = nfc(reason.strip())
+    errors = rules.attendance_errors(
+        held_on=held_on,
+        attendance=actual_attendance,
+        cap=selectors.cap_for(tier=tier, unit=conference.unit) if tier.cap_counts_guests else None,
+        today=today or timezone.localdate(),
+    )
+    if not reason:
+        errors["reason"] = _("Give the reason for the correction.")
+    changes = {
+        field: [_shown(old), _shown(new)]
+        for field, old, new in (
+            ("held_on", conference.held_on, held_on),
+            ("actual_attendance", conference.actual_attendance, actual_attendance),
+        )
+        if old != new
+    }
+    if not changes and not errors:
+        errors[NON_FIELD_ERRORS] = _("These are the figures already recorded: nothing to correct.")
+    confirmed = _refuse_or_confirm(
+        errors=errors,
+        unusual=_unusual_figures(
+            tier=tier,
+            unit=conference.unit,
+            attendance=actual_attendance,
+            attendance_field="actual_attendance",
+            held_on=held_on,
+        ),
+        reason=unusual_figures_reason,
+    )
+    conference.held_on = held_on
+    conference.actual_attendance = actual_attendance
+    conference.unusual_figures_reason = confirmed
+    conference.version += 1
+    conference.save()
+    ConferenceTransition.objects.create(
+        conference=conference,
+        from_status=conference.status,
+        to_status=conference.status,
+        action=ConferenceTransition.Action.CORRECT,
+        actor=actor,
+        reason=reason,
+        changes=changes,
+    )
+    return conference
+
+
+@transaction.atomic
+def accept_before_pilots(
+    *, actor: User, conference: Conference, reason: str, version: int | None = None
+) -> Conference:
+    """The council accepts, with a reason, a conference that comes before
+    the pilot units of its tier (``selectors.pilot_position``): it is no
+    longer flagged. Recorded as a ``ConferenceTransition`` (action
+    "accept_order"); a new date drops the acceptance
+    (``update_conference``)."""
+    require_permission(actor, Action.REVIEW, conference.unit)
+    conference = _lock(conference, version)
+    reason = nfc(reason.strip())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason it may come before the pilot units.")})
+    if not selectors.pilot_position(conference).before:
+        raise ValidationError(
+            _("This conference does not come before the pilot units: there is nothing to accept.")
+        )
+    conference.order_accepted_reason = reason
+    conference.order_accepted_by = actor
+    conference.order_accepted_at = timezone.now()
+    conference.version += 1
+    conference.save()
+    ConferenceTransition.objects.create(
+        conference=conference,
+        from_status=conference.status,
+        to_status=conference.status,
+        action=ConferenceTransition.Action.ACCEPT_ORDER,
+        actor=actor,
+        reason=reason,
+    )
+    return conference
+
+
+@transaction.atomic
+def exempt_unit(*, actor: User, tier: Tier, unit: Unit, reason: str) -> TierExemption:
+    """The council records that ``unit`` truly cannot hold its conference of
+    ``tier``, with the reason: the conference above it may then be recorded
+    as held without it (``selectors.units_yet_to_hold``), and the order of
+    the tiers leaves it out. A unit that held its conference needs none."""
+    require_permission(actor, Action.REVIEW, unit)
+    if unit.hierarchy_id != tier.cycle.hierarchy_id or unit.kind not in tier.organiser_kinds:
+        raise ValidationError(_("This unit does not organise a conference of this tier."))
+    if not Tier.objects.filter(cycle_id=tier.cycle_id, level=tier.level + 1).exists():
+        raise ValidationError(
+            _("No conference comes after the %(tier)s: there is nothing to exempt it from.")
+            % {"tier": tier.name}
+        )
+    reason = nfc(reason.strip())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason the unit cannot hold its conference.")})
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    held = Conference.objects.filter(
+        tier=tier, unit=unit, status__in=[Conference.Status.HELD, Conference.Status.CLOSED]
+    )
+    names = {"unit": unit.name, "tier": tier.name}
+    if held.exists():
+        raise ValidationError(_("%(unit)s has held its %(tier)s: it needs no exemption.") % names)
+    if TierExemption.objects.filter(tier=tier, unit=unit).exists():
+        raise ValidationError(_("%(unit)s is already exempted from the %(tier)s.") % names)
+    try:
+        with transaction.atomic():
+            return TierExemption.objects.create(
+                tier=tier, unit=unit, reason=reason, recorded_by=actor
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(unit)s is already exempted from the %(tier)s.") % names
+        ) from error
+
+
+@transaction.atomic
+def lift_exemption(*, actor: User, exemption: TierExemption) -> None:
+    """The council lifts an exemption: the unit must hold its conference
+    again before the one above it is recorded as held. Refused once that
+    conference was recorded as held without it (under its row lock, so
+    that the two cannot cross)."""
+    require_permission(actor, Action.REVIEW, exemption.unit)
+    upper = selectors.upper_conference(tier=exemption.tier, unit=exemption.unit)
+    if upper is not None and _lock(upper, None).is_held:
+        raise ValidationError(
+            _(
+                "%(unit)s has recorded its %(tier)s as held without this unit: "
+                "the exemption can no longer be lifted."
+            )
+            % {"unit": upper.unit.name, "tier": upper.tier.name}
+        )
+    TierExemption.objects.filter(pk=exemption.pk).delete()
 
 
 # -- Stored documents: organisation plans and conference documents ---------

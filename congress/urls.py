@@ -23,6 +23,20 @@ conference_patterns = [
     path("<int:pk>/", conferences.ConferenceDetailView.as_view(), name="conference_detail"),
     path("<int:pk>/edit/", conferences.ConferenceEditView.as_view(), name="conference_edit"),
     path(
+        "<int:pk>/correct/", conferences.ConferenceCorrectView.as_view(), name="conference_correct"
+    ),
+    path(
+        "<int:pk>/accept-before-pilots/",
+        conferences.ConferenceAcceptOrderView.as_view(),
+        name="conference_accept_order",
+    ),
+    path("exemptions/add/", conferences.ExemptionCreateView.as_view(), name="exemption_add"),
+    path(
+        "exemptions/<int:pk>/lift/",
+        conferences.ExemptionLiftView.as_view(),
+        name="exemption_lift",
+    ),
+    path(
         "<int:pk>/documents/upload/",
         documents.ConferenceDocumentUploadView.as_view(),
         name="conference_document_upload",

@@ -22,11 +22,30 @@ conference row locked (so versions and the "one approved" rule are
 serialised); every change bumps ``lock_version`` and a change made on a
 stale page raises ``StaleAllocationError``. The reads the page needs are at
 the end of this module.
+
+Locks, in one order everywhere (delegates/elections.py keeps the same):
+first the row of the conference whose seats are shared (``Conference``,
+``select_for_update``), then the allocation rows, then election rows. The
+confirmation of an election locks the conference above before its own row
+and reads the approved version only then, so a review and a confirmation
+of one conference are serialised whichever starts first, and neither
+waits on a row the other holds. Each lock takes its own row only
+(``select_for_update(of=("self",))``): with ``select_related`` a lock
+would also take every joined row (tier, units, the other conference), in
+an order the query plan decides.
+
+Read at request time, never stored: an allocation is *out of date* when a
+line's attendance is no longer the unit's held attendance (a correction of
+the conference below, DOMAIN.md "Figures entered by hand get corrected");
+the officer computes a new version, and an approved one binds until a
+newer one is approved. Approving a version that gives a unit fewer seats
+than its confirmed election elected flags that election (``excess_of``),
+shown to the council before it approves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -35,12 +54,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from congress.models import Conference, Tier
+from congress.models import Conference, ConferenceTransition, Tier
+from congress.selectors import units_yet_to_hold
 from units.models import Unit, User
 from units.permissions import Action, require_permission
 from units.text import nfc
@@ -145,12 +165,27 @@ def elected_seats(conference: Conference, *, units: int | None = None) -> int:
     return elected
 
 
+def official_warning(official: int) -> str:
+    """Computing before the conference's official delegates are listed is
+    allowed (the officer may need a first picture), with this warning:
+    the elected seats are the cap minus the official delegates, so they
+    shrink once these are listed. Empty when some are listed."""
+    if official:
+        return ""
+    return _(
+        "No official delegate of this conference is listed yet: the elected seats will "
+        "shrink when they are, and the allocation will need a new version."
+    )
+
+
 # -- Writes -------------------------------------------------------------------
 
 
 def _lock_conference(conference: Conference) -> Conference:
     return (
-        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=conference.pk)
     )
 
 
@@ -159,7 +194,7 @@ def _locked(allocation: Allocation) -> Allocation:
     allocations), then the allocation itself."""
     _lock_conference(allocation.conference)
     return (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("conference__tier", "conference__unit")
         .get(pk=allocation.pk)
     )
@@ -229,11 +264,13 @@ def _translated(error: apportionment.ApportionmentError, upper: int | None) -> V
 
 
 def _units_to_share(conference: Conference) -> list[selectors.UnitBelow]:
-    below = selectors.units_below(conference)
-    if not below:
-        raise ValidationError(_("There is no unit below this conference to allocate seats to."))
-    not_held = [entry.unit.name for entry in below if not entry.is_held]
-    if not_held:
+    """The units below with a held conference. Refused while any unit below
+    has not held its conference (``units_yet_to_hold``: the tiers run in
+    order, DOMAIN.md "Between the tiers"); a unit the council exempted
+    holds none and elects no one, so it is left out."""
+    waiting = units_yet_to_hold(conference)
+    if waiting:
+        not_held = [unit.name for unit in waiting]
         raise ValidationError(
             ngettext(
                 "The allocation is computed from the attendance of the conferences below; "
@@ -244,6 +281,9 @@ def _units_to_share(conference: Conference) -> list[selectors.UnitBelow]:
             )
             % {"count": len(not_held), "units": ", ".join(not_held)}
         )
+    below = [entry for entry in selectors.units_below(conference) if entry.is_held]
+    if not below:
+        raise ValidationError(_("There is no unit below this conference to allocate seats to."))
     return below
 
 
@@ -531,11 +571,14 @@ def review_allocation(
 def conference_allocations(conference: Conference) -> list[Allocation]:
     """Every version of the conference's allocation, newest first, with who
     made and reviewed it: one query."""
-    return list(
+    versions = list(
         Allocation.objects.filter(conference=conference)
         .select_related("created_by", "reviewed_by")
         .order_by("-version")
     )
+    for allocation in versions:
+        allocation.conference = conference  # known: spares a query per version
+    return versions
 
 
 def is_workable(allocation: Allocation, *, newest: int) -> bool:
@@ -717,15 +760,115 @@ def allocation_view(allocation: Allocation) -> AllocationView:
     )
 
 
+# -- Out of date after a correction -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceChange:
+    """A line whose attendance is no longer its unit's held attendance: the
+    conference below was corrected (or is no longer held) since the
+    version was computed."""
+
+    unit: Unit
+    old: int
+    new: int | None  # None: the unit's conference is no longer held
+    conference_id: int | None
+    correction: ConferenceTransition | None = None
+
+
+def attendance_changes(
+    versions: Sequence[Allocation],
+    *,
+    lines: Mapping[int, Sequence[AllocationLine]] | None = None,
+    corrections: bool = False,
+) -> dict[int, list[AttendanceChange]]:
+    """For each allocation (by id), the lines whose attendance differs from
+    the held attendance of the unit's conference of the tier below, now.
+
+    Read at request time: nothing is stored, so a correction shows at once
+    and a new version computed from the corrected figure shows none.
+    ``conference__tier`` of each allocation must be loaded; ``lines`` (by
+    allocation id, with their units) spares the query that loads them
+    (one query loads those of the allocations it leaves out).
+    Two queries for any number of allocations and lines, a third with
+    ``corrections`` (the latest correction of each conference concerned,
+    with who made it)."""
+    if not versions:
+        return {}
+    given: dict[int, list[AllocationLine]] = {pk: list(v) for pk, v in (lines or {}).items()}
+    missing = [a.pk for a in versions if a.pk not in given]
+    if missing:
+        for pk in missing:
+            given[pk] = []
+        for line in AllocationLine.objects.filter(allocation_id__in=missing).select_related("unit"):
+            given[line.allocation_id].append(line)
+    tiers = {a.pk: (a.conference.tier.cycle_id, a.conference.tier.level - 1) for a in versions}
+    unit_ids = {line.unit_id for a in versions for line in given.get(a.pk, ())}
+    held = (Conference.Status.HELD, Conference.Status.CLOSED)
+    below: dict[tuple[int, int, int], tuple[int, int | None]] = {}
+    if unit_ids:
+        rows = Conference.objects.filter(
+            tier__cycle_id__in={cycle for cycle, _level in tiers.values()},
+            tier__level__in={level for _cycle, level in tiers.values()},
+            unit_id__in=unit_ids,
+        ).values_list(
+            "pk", "tier__cycle_id", "tier__level", "unit_id", "status", "actual_attendance"
+        )
+        for pk, cycle_id, level, unit_id, status, attendance in rows:
+            below[(cycle_id, level, unit_id)] = (pk, attendance if status in held else None)
+    found: dict[int, list[tuple[AllocationLine, int | None, int | None]]] = {}
+    for allocation in versions:
+        cycle_id, level = tiers[allocation.pk]
+        for line in given.get(allocation.pk, ()):
+            conference_id, now = below.get((cycle_id, level, line.unit_id), (None, None))
+            if now != line.attendance:
+                found.setdefault(allocation.pk, []).append((line, now, conference_id))
+    latest: dict[int, ConferenceTransition] = {}
+    if corrections and found:
+        concerned = {pk for entries in found.values() for _l, _n, pk in entries if pk is not None}
+        for transition in (
+            ConferenceTransition.objects.filter(
+                conference_id__in=concerned, action=ConferenceTransition.Action.CORRECT
+            )
+            .select_related("actor")
+            .order_by("at", "pk")
+        ):
+            # The latest correction that changed the attendance (one may
+            # have corrected the date only).
+            if not transition.changes or "actual_attendance" in transition.changes:
+                latest[transition.conference_id] = transition
+    return {
+        allocation_id: [
+            AttendanceChange(
+                unit=line.unit,
+                old=line.attendance,
+                new=now,
+                conference_id=conference_id,
+                correction=latest.get(conference_id) if conference_id is not None else None,
+            )
+            for line, now, conference_id in entries
+        ]
+        for allocation_id, entries in found.items()
+    }
+
+
 def allocations_for_review(user: User, *, status: str = "") -> QuerySet[Allocation]:
     """The allocations of the conferences the user may see, the ones
     awaiting review first, then by conference and newest version; with
-    their conference, unit and reviewer (one query)."""
+    their conference, unit and reviewer, and ``newest_version`` (the
+    conference's newest version number): one query."""
     from congress.selectors import visible_conferences
 
-    allocations = Allocation.objects.filter(
-        conference__in=visible_conferences(user).values("pk")
-    ).select_related("conference__tier", "conference__unit", "created_by", "reviewed_by")
+    newest = (
+        Allocation.objects.filter(conference_id=OuterRef("conference_id"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    allocations = (
+        Allocation.objects.filter(conference__in=visible_conferences(user).values("pk"))
+        .select_related("conference__tier", "conference__unit", "created_by", "reviewed_by")
+        .annotate(newest_version=Subquery(newest))
+    )
     if status in Allocation.Status.values:
         allocations = allocations.filter(status=status)
     return allocations.order_by(

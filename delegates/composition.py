@@ -1,7 +1,8 @@
 """The composition of a conference's delegates (cơ cấu đại biểu): counts and
 shares by category, gender, ethnicity, level, field of work, emulation
 titles and exemplar marks, and the cycle's targets (women ≥ 30 %,
-ethnic minorities ≥ 5 % in cycle V).
+ethnic minorities ≥ 5 % in cycle V); at the Congress, the balance of the
+elected delegates across levels and fields of work.
 
 ``tally`` is pure (plain facts in, figures out); ``composition`` loads a
 conference's delegates in two queries and tallies them. Guests outside the
@@ -10,14 +11,15 @@ own, "not in the register", so every exclusive table adds up to the total.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Field, Prefetch
+from django.db.models import Count, Field, Prefetch, Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from congress.models import Conference, Cycle, FieldOfWork
+from congress.models import Conference, Cycle, FieldOfWork, Tier
 from units.models import UnitKind
 
 from .models import Category, Delegate, EmulationTitle, Gender, Person
@@ -26,12 +28,20 @@ from .selectors import title_years
 NOT_IN_REGISTER = "not_in_register"
 
 # Levels of the sector (DOMAIN.md: "balanced … across levels"), by the kind
-# of the unit a delegate works in. The defence and police BHXH sit directly
-# under VSS like a province.
+# of the unit a delegate works in (``level_of``):
+# - district level: districts, a province's departments, and since 2025 the
+#   grassroots offices (BHXH cơ sở) that took the districts over;
+# - province level: the provinces' own offices, and the defence and police
+#   BHXH, which sit directly under VSS like a province;
+# - VSS level: VSS itself, the headquarters bloc and the units under VSS.
+# A kind not listed falls back on the unit's depth in the tree (0: VSS,
+# 1: province, deeper: district).
 DISTRICT_LEVEL, PROVINCE_LEVEL, VSS_LEVEL = "district", "province", "vss"
+LEVELS = (DISTRICT_LEVEL, PROVINCE_LEVEL, VSS_LEVEL)
 LEVEL_OF_KIND: dict[str, str] = {
     UnitKind.DISTRICT: DISTRICT_LEVEL,
     UnitKind.PROVINCE_DEPARTMENT: DISTRICT_LEVEL,
+    UnitKind.GRASSROOTS_OFFICE: DISTRICT_LEVEL,
     UnitKind.PROVINCE: PROVINCE_LEVEL,
     UnitKind.SECTOR: PROVINCE_LEVEL,
     UnitKind.VSS: VSS_LEVEL,
@@ -39,6 +49,25 @@ LEVEL_OF_KIND: dict[str, str] = {
     UnitKind.VSS_OFFICE: VSS_LEVEL,
     UnitKind.VSS_SERVICE: VSS_LEVEL,
 }
+LEVEL_BY_DEPTH = (VSS_LEVEL, PROVINCE_LEVEL)
+
+
+def level_of(kind: str, depth: int) -> str:
+    """The level of a unit of ``kind`` at ``depth`` (see ``LEVEL_OF_KIND``)."""
+    level = LEVEL_OF_KIND.get(kind)
+    if level is not None:
+        return level
+    return LEVEL_BY_DEPTH[depth] if depth < len(LEVEL_BY_DEPTH) else DISTRICT_LEVEL
+
+
+def level_choices() -> list[tuple[str, str]]:
+    return [
+        (DISTRICT_LEVEL, _("District level (districts, departments)")),
+        (PROVINCE_LEVEL, _("Province level")),
+        (VSS_LEVEL, _("VSS level (headquarters, units under VSS)")),
+    ]
+
+
 EXEMPLAR_MARKS = ("good_person_good_deed", "good_solution", "works_directly")
 
 
@@ -105,12 +134,190 @@ class Target:
         return self.base == 0 or 100 * self.count >= self.target_percent * self.base
 
 
+# -- Balance of the elected delegates at the Congress --------------------------
+# DOMAIN.md, "Delegates of the Congress": the elected are "balanced in number
+# and structure across levels and fields of work". Each level's and each
+# field's share of the elected delegates is compared with its target, from
+# ``Cycle.balance_targets`` ({"levels": {...}, "fields": {...}}, in %) or,
+# for a level or field left out, with its share of the sector's staff: the
+# headcounts of the cycle's hierarchy by level, the register's active
+# people by field. Beyond ±``Cycle.balance_tolerance_points`` points it is
+# warned of, as the women and minority targets are.
+
+LEVELS_KEY, FIELDS_KEY = "levels", "fields"
+
+
+@dataclass(frozen=True)
+class StaffShares:
+    """The sector's staff by level (headcounts) and by field (register)."""
+
+    levels: dict[str, int]
+    fields: dict[str, int]
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    dimension: str  # LEVELS_KEY or FIELDS_KEY
+    key: str
+    label: str
+    count: int
+    base: int  # the elected delegates
+    target: Fraction  # percent
+    configured: bool  # the cycle's target, not the staff's share
+    tolerance: int  # percentage points
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.count / self.base, 1) if self.base else 0.0
+
+    @property
+    def target_percent(self) -> float:
+        return round(float(self.target), 1)
+
+    @property
+    def difference(self) -> float:
+        """Points above (+) or below (−) the target."""
+        return round(self.percent - float(self.target), 1)
+
+    @property
+    def within(self) -> bool:
+        # Exact: |100·count/base − target| ≤ tolerance. Nothing to measure
+        # (no elected delegate yet) is not a warning.
+        if not self.base:
+            return True
+        return abs(100 * self.count - self.target * self.base) <= self.tolerance * self.base
+
+
+@dataclass(frozen=True)
+class Balance:
+    base: int
+    tolerance: int
+    lines: list[BalanceLine]
+
+    def of(self, dimension: str) -> list[BalanceLine]:
+        return [line for line in self.lines if line.dimension == dimension]
+
+    @property
+    def levels(self) -> list[BalanceLine]:
+        return self.of(LEVELS_KEY)
+
+    @property
+    def fields(self) -> list[BalanceLine]:
+        return self.of(FIELDS_KEY)
+
+    @property
+    def warnings(self) -> list[BalanceLine]:
+        return [line for line in self.lines if not line.within]
+
+
+def _percent_value(value: object) -> Fraction | None:
+    """A target from the cycle's JSON: a number from 0 to 100 (a string of
+    one too); anything else is ignored."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        share = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+    return share if 0 <= share <= 100 else None
+
+
+def configured_targets(cycle: Cycle) -> dict[str, dict[str, Fraction]]:
+    """``Cycle.balance_targets`` read safely: known levels and fields with a
+    share from 0 to 100 (others ignored)."""
+    raw = cycle.balance_targets if isinstance(cycle.balance_targets, dict) else {}
+    known = {LEVELS_KEY: set(LEVELS), FIELDS_KEY: set(FieldOfWork.values)}
+    result: dict[str, dict[str, Fraction]] = {LEVELS_KEY: {}, FIELDS_KEY: {}}
+    for dimension, keys in known.items():
+        entries = raw.get(dimension)
+        if not isinstance(entries, dict):
+            continue
+        for key, value in entries.items():
+            share = _percent_value(value)
+            if key in keys and share is not None:
+                result[dimension][key] = share
+    return result
+
+
+def staff_shares(cycle: Cycle) -> StaffShares:
+    """The sector's staff of ``cycle``'s hierarchy: headcounts of its active
+    units summed by level, and its register's active people by field. Two
+    queries (aggregates)."""
+    from units.models import Unit
+
+    levels: dict[str, int] = {}
+    for kind, depth, headcount in (
+        Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True)
+        .values("kind", "depth")
+        .annotate(staff=Sum("headcount"))
+        .values_list("kind", "depth", "staff")
+    ):
+        level = level_of(kind, depth)
+        levels[level] = levels.get(level, 0) + (headcount or 0)
+    fields = dict(
+        Person.objects.filter(unit__hierarchy_id=cycle.hierarchy_id, is_active=True)
+        .values("field_of_work")
+        .annotate(people=Count("pk"))
+        .values_list("field_of_work", "people")
+    )
+    return StaffShares(levels=levels, fields=fields)
+
+
+def needs_staff_shares(cycle: Cycle) -> bool:
+    """Whether some level or field has no target of its own."""
+    targets = configured_targets(cycle)
+    return len(targets[LEVELS_KEY]) < len(LEVELS) or len(targets[FIELDS_KEY]) < len(
+        FieldOfWork.values
+    )
+
+
+def balance_of(facts: Sequence[Facts], cycle: Cycle, staff: StaffShares | None) -> Balance:
+    """The balance of the elected delegates among ``facts`` (pure): one line
+    per level and per field, against the cycle's target or the staff's
+    share (``staff``: needed when some target is left out)."""
+    elected = [fact for fact in facts if fact.category == Category.ELECTED and fact.in_register]
+    base = len(elected)
+    tolerance = cycle.balance_tolerance_points
+    targets = configured_targets(cycle)
+    staff = staff or StaffShares(levels={}, fields={})
+    lines: list[BalanceLine] = []
+    dimensions = (
+        (LEVELS_KEY, level_choices(), staff.levels, lambda fact: fact.level),
+        (FIELDS_KEY, FieldOfWork.choices, staff.fields, lambda fact: fact.field_of_work),
+    )
+    for dimension, choices, reference, value in dimensions:
+        reference_total = sum(reference.values())
+        for key, label in choices:
+            configured = targets[dimension].get(key)
+            if configured is not None:
+                target = configured
+            elif reference_total:
+                target = Fraction(100 * reference.get(key, 0), reference_total)
+            else:
+                target = Fraction(0)
+            lines.append(
+                BalanceLine(
+                    dimension=dimension,
+                    key=key,
+                    label=str(label),
+                    count=sum(1 for fact in elected if value(fact) == key),
+                    base=base,
+                    target=target,
+                    configured=configured is not None,
+                    tolerance=tolerance,
+                )
+            )
+    return Balance(base=base, tolerance=tolerance, lines=lines)
+
+
 @dataclass(frozen=True)
 class Composition:
     total: int
     in_register: int
     dimensions: list[Dimension]
     targets: list[Target] = field(default_factory=list)
+    # At the Congress only: the balance of the elected delegates.
+    balance: Balance | None = None
 
     @property
     def shortfalls(self) -> list[Target]:
@@ -214,15 +421,7 @@ def tally(facts: Sequence[Facts], *, cycle: Cycle) -> Composition:
         Dimension(
             "level",
             _("Level"),
-            _rows(
-                facts,
-                [
-                    (DISTRICT_LEVEL, _("District level (districts, departments)")),
-                    (PROVINCE_LEVEL, _("Province level")),
-                    (VSS_LEVEL, _("VSS level (headquarters, units under VSS)")),
-                ],
-                lambda fact: fact.level,
-            ),
+            _rows(facts, level_choices(), lambda fact: fact.level),
         ),
         Dimension(
             "field_of_work",
@@ -277,7 +476,7 @@ def facts_of(delegate: Delegate, titles: Iterable[EmulationTitle] = ()) -> Facts
         category=delegate.category,
         gender=person.gender,
         minority=person.is_ethnic_minority,
-        level=LEVEL_OF_KIND.get(person.unit.kind, ""),
+        level=level_of(person.unit.kind, person.unit.depth),
         field_of_work=person.field_of_work,
         titles=frozenset(title.title for title in titles),
         marks=frozenset(mark for mark in EXEMPLAR_MARKS if getattr(person, mark)),
@@ -304,7 +503,25 @@ def composition(conference: Conference) -> Composition:
     facts = [
         facts_of(delegate, getattr(delegate.person, "cycle_titles", ())) for delegate in delegates
     ]
-    return tally(facts, cycle=cycle)
+    figures = tally(facts, cycle=cycle)
+    if conference.tier.level == Tier.Level.CONGRESS:
+        staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
+        figures = replace(figures, balance=balance_of(facts, cycle, staff))
+    return figures
+
+
+def congress_balance(conference: Conference) -> Balance:
+    """The balance of the Congress's elected delegates (the warnings of its
+    allocation page): one query for them, two more for the staff's shares
+    when some target is left out; ``conference.tier.cycle`` should be
+    selected."""
+    cycle = conference.tier.cycle
+    delegates = Delegate.objects.filter(
+        conference=conference, category=Category.ELECTED
+    ).select_related("person__unit")
+    facts = [facts_of(delegate) for delegate in delegates]
+    staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
+    return balance_of(facts, cycle, staff)
 
 
 def shortfalls_of(delegates: Iterable[Delegate], cycle: Cycle) -> list[Target]:

@@ -10,6 +10,28 @@ elected people elected delegates of the conference above, all or nothing.
 Writes here follow delegates/services.py: keyword-only with ``actor``, one
 transaction each, the election row locked; the few reads the election page
 needs live at the end of this module.
+
+Locks, in one order everywhere (delegates/allocations.py keeps the same):
+first the row of the conference above (``Conference``, whose seats and
+allocation are at stake; ``select_for_update``), then the allocation rows,
+then the election row, then the delegates. ``confirm_election`` and
+``resolve_excess`` lock the conference above before the election, and
+read the approved allocation only under that lock: the council's review
+locks the same conference first, so a confirmation and a review are
+serialised and cannot deadlock. Each lock takes its own row only
+(``select_for_update(of=("self",))``): with ``select_related`` a lock
+would also take every joined row (tier, units, the other conference), in
+an order the query plan decides. Writes that touch only the election (the
+candidates, the votes) lock its row alone.
+
+Bound to the quota it used: a confirmed election keeps the approved
+version that gave its unit's quota (``Election.allocation``); its page and
+its count read that version, never "the approved one now". When a newer
+version gives the unit fewer seats than the election elected, the
+election is flagged (``excess_of``) with the delegates concerned, until
+the officer removes enough of them (``resolve_excess``). The election's
+result and binding stay as confirmed (the removed show as no longer in the
+list); nothing changes by itself.
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,6 +43,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congress.models import Conference, Tier
 from units.models import Unit, User
@@ -35,7 +58,7 @@ from .election_count import (
     check_threshold,
     count_votes,
 )
-from .models import Candidate, Category, Delegate, Election, Person
+from .models import Allocation, Candidate, Category, Delegate, Election, Person
 from .names import name_sort_key
 from .services import add_delegate
 
@@ -101,9 +124,24 @@ def target_conference(conference: Conference) -> Conference:
 # -- Writes -------------------------------------------------------------------
 
 
+def _lock_target(election: Election) -> Conference:
+    """Lock the conference above: the first lock of every write that reads
+    its allocation (the module's lock order)."""
+    return (
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=election.target_id)
+    )
+
+
+def seats_in(allocation: Allocation, unit: Unit) -> int | None:
+    """The seats ``allocation`` gives ``unit`` (``None``: no line for it)."""
+    return allocation.lines.filter(unit=unit).values_list("seats", flat=True).first()
+
+
 def _locked(election: Election) -> Election:
     return (
-        Election.objects.select_for_update()
+        Election.objects.select_for_update(of=("self",))
         .select_related("conference__tier", "conference__unit", "target__tier", "target__unit")
         .get(pk=election.pk)
     )
@@ -125,7 +163,9 @@ def open_election(*, actor: User, conference: Conference) -> Election:
     to the conference above; opening it again returns the same election."""
     require_permission(actor, Action.CHANGE, conference.unit)
     conference = (
-        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=conference.pk)
     )
     existing = Election.objects.filter(conference=conference).first()
     if existing is not None:
@@ -272,11 +312,15 @@ def confirm_election(
     A confirmed election is frozen.
     """
     require_permission(actor, Action.CHANGE, election.conference.unit)
+    # The conference above first (see the module's lock order): the
+    # approved version cannot change from here to the commit.
+    _lock_target(election)
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
-    quota = selectors.approved_quota(target=election.target, unit=election.conference.unit)
-    if quota is None:
+    binding = selectors.approved_allocation(election.target)
+    quota = seats_in(binding, election.conference.unit) if binding is not None else None
+    if binding is None or quota is None:
         raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
     candidates = list(election.candidates.select_related("person__unit"))
     if not candidates:
@@ -326,10 +370,13 @@ def confirm_election(
                 }
             ) from error
     election.status = Election.Status.CONFIRMED
+    election.allocation = binding
     election.confirmed_by = actor
     election.confirmed_at = timezone.now()
     election.lock_version += 1
-    election.save(update_fields=["status", "confirmed_by", "confirmed_at", "lock_version"])
+    election.save(
+        update_fields=["status", "allocation", "confirmed_by", "confirmed_at", "lock_version"]
+    )
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 
@@ -398,7 +445,236 @@ def register_search(election: Election, query: str, *, limit: int = 20) -> list[
         return []
     people = candidates_register(election).exclude(candidacies__election=election)
     found = selectors.matching_name(people, query).select_related("unit")
-    return sorted(
-        found.order_by("unit__path", "rank", "full_name")[:limit],
-        key=lambda p: (p.unit.path, p.rank, name_sort_key(p.full_name)),
+    return list(found.order_by("unit__path", "rank", "name_key", "pk")[:limit])
+
+
+# -- The version that binds, and the excess a newer one causes -------------------
+
+
+def binding_allocation(election: Election) -> Allocation | None:
+    """The version whose quota binds the election's count: for a confirmed
+    election the one it was bound to when confirmed (``Election.allocation``,
+    never the approved one now); for one being recorded, the approved
+    version that would bind it if confirmed now."""
+    if election.status == Election.Status.CONFIRMED:
+        return election.allocation
+    return selectors.approved_allocation(election.target)
+
+
+@dataclass(frozen=True)
+class ExcessDelegate:
+    """An elected delegate of the conference above from an election that a
+    newer version gives fewer seats; ``beyond``: among the fewest votes
+    past the new seats (never set for candidates tied across the cut)."""
+
+    delegate: Delegate
+    votes: int | None
+    beyond: bool
+
+
+@dataclass(frozen=True)
+class Excess:
+    """A confirmed election that elected more delegates than ``allocation``
+    (a newer approved version, or one awaiting review) gives its unit."""
+
+    election: Election
+    allocation: Allocation
+    seats: int
+    delegates: list[ExcessDelegate]
+
+    @property
+    def unit(self) -> Unit:
+        return self.election.conference.unit
+
+    @property
+    def elected(self) -> int:
+        return len(self.delegates)
+
+    @property
+    def excess(self) -> int:
+        return self.elected - self.seats
+
+    @property
+    def bound_version(self) -> int | None:
+        bound = self.election.allocation
+        return bound.version if bound is not None else None
+
+    @property
+    def names(self) -> str:
+        return ", ".join(entry.delegate.name for entry in self.delegates)
+
+    @property
+    def suggested(self) -> list[ExcessDelegate]:
+        return [entry for entry in self.delegates if entry.beyond]
+
+
+def _ranked(delegates: list[Delegate], votes: dict[int, int], seats: int) -> list[ExcessDelegate]:
+    """By votes (most first), then Vietnamese name order; those past
+    ``seats`` with fewer votes than the last kept are ``beyond``."""
+    ordered = sorted(
+        delegates,
+        key=lambda d: (-votes.get(d.person_id or 0, 0), name_sort_key(d.name), d.pk),
     )
+    last_kept = None
+    if 0 < seats <= len(ordered):
+        last_kept = votes.get(ordered[seats - 1].person_id or 0, 0)
+    return [
+        ExcessDelegate(
+            delegate=delegate,
+            votes=votes.get(delegate.person_id or 0),
+            beyond=index >= seats
+            and (last_kept is None or votes.get(delegate.person_id or 0, 0) < last_kept),
+        )
+        for index, delegate in enumerate(ordered)
+    ]
+
+
+def excess_of(
+    allocation: Allocation,
+    *,
+    seats_by_unit: Mapping[int, int] | None = None,
+    elections: Iterable[Election] | None = None,
+) -> list[Excess]:
+    """The confirmed elections to ``allocation``'s conference whose elected
+    delegates there (category elected, ``elected_at`` the electing
+    conference) outnumber the seats ``allocation`` gives their unit (no
+    line: none), each with those delegates by votes. Nothing is changed:
+    the officer resolves each (``resolve_excess``).
+
+    ``seats_by_unit`` (unit id → seats) spares the query of the lines;
+    ``elections`` (with ``conference__unit`` and ``allocation`` selected)
+    that of the elections. At most four queries, whatever the numbers."""
+    if seats_by_unit is None:
+        seats_by_unit = dict(allocation.lines.values_list("unit_id", "seats"))
+    if elections is None:
+        elections = Election.objects.filter(
+            target_id=allocation.conference_id, status=Election.Status.CONFIRMED
+        ).select_related("conference__unit", "conference__tier", "allocation")
+    confirmed = [e for e in elections if e.status == Election.Status.CONFIRMED]
+    if not confirmed:
+        return []
+    by_source: dict[int, list[Delegate]] = {e.conference_id: [] for e in confirmed}
+    for delegate in Delegate.objects.filter(
+        conference_id=allocation.conference_id,
+        category=Category.ELECTED,
+        elected_at_id__in=list(by_source),
+    ).select_related("person__unit"):
+        if delegate.elected_at_id is not None:
+            by_source[delegate.elected_at_id].append(delegate)
+    over = [
+        e
+        for e in confirmed
+        if len(by_source[e.conference_id]) > seats_by_unit.get(e.conference.unit_id, 0)
+    ]
+    if not over:
+        return []
+    votes: dict[int, dict[int, int]] = {e.pk: {} for e in over}
+    for election_id, person_id, count in Candidate.objects.filter(election__in=over).values_list(
+        "election_id", "person_id", "votes"
+    ):
+        votes[election_id][person_id] = count
+    return [
+        Excess(
+            election=e,
+            allocation=allocation,
+            seats=seats_by_unit.get(e.conference.unit_id, 0),
+            delegates=_ranked(
+                by_source[e.conference_id],
+                votes[e.pk],
+                seats_by_unit.get(e.conference.unit_id, 0),
+            ),
+        )
+        for e in sorted(over, key=lambda e: (e.conference.unit.path, e.pk))
+    ]
+
+
+@dataclass(frozen=True)
+class Newer:
+    """A version approved after the one a confirmed election is bound to:
+    what it gives the unit, and the excess if the election elected more."""
+
+    allocation: Allocation
+    seats: int | None
+    excess: Excess | None
+
+
+def newer_allocation(election: Election) -> Newer | None:
+    """For a confirmed election: the version approved since its binding,
+    if any (``None`` while its bound version is still the approved one).
+    At most five queries."""
+    if election.status != Election.Status.CONFIRMED:
+        return None
+    approved = selectors.approved_allocation(election.target)
+    if approved is None or approved.pk == election.allocation_id:
+        return None
+    seats = seats_in(approved, election.conference.unit)
+    found = excess_of(
+        approved,
+        seats_by_unit={election.conference.unit_id: seats or 0},
+        elections=[election],
+    )
+    return Newer(allocation=approved, seats=seats, excess=found[0] if found else None)
+
+
+def excess_by_source(conference: Conference) -> dict[int, Excess]:
+    """The excess the approved allocation of ``conference`` shows, by the
+    electing conference's id: for the flags of its delegate list."""
+    approved = selectors.approved_allocation(conference)
+    if approved is None:
+        return {}
+    return {excess.election.conference_id: excess for excess in excess_of(approved)}
+
+
+@transaction.atomic
+def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) -> list[Delegate]:
+    """Resolve the excess a newer approved version causes: remove the
+    chosen delegates (ids; exactly as many as are too many) from the
+    conference above. The election keeps its result and the version it was
+    bound to (the quota it used); with the excess gone, it is no longer
+    flagged.
+
+    CHANGE on the conference above's unit (its delegates change); refused
+    when the conference above is closed, when nothing is in excess, or
+    when the choice is not exactly the excess among this election's
+    delegates. Locks in the module's order: the conference above, then the
+    election."""
+    require_permission(actor, Action.CHANGE, election.target.unit)
+    target = _lock_target(election)
+    if target.status == Conference.Status.CLOSED:
+        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    election = _locked(election)
+    approved = selectors.approved_allocation(target)
+    found = (
+        excess_of(approved, elections=[election])
+        if approved is not None and election.status == Election.Status.CONFIRMED
+        else []
+    )
+    if approved is None or not found:
+        raise ValidationError(
+            _("Nothing to resolve: this election elected no more delegates than its seats.")
+        )
+    excess = found[0]
+    chosen = set(remove)
+    by_pk = {entry.delegate.pk: entry.delegate for entry in excess.delegates}
+    if chosen - set(by_pk):
+        raise ValidationError(_("Choose among the delegates this election elected."))
+    if len(chosen) != excess.excess:
+        raise ValidationError(
+            ngettext(
+                "Choose exactly %(excess)s delegate to remove: version %(version)s gives "
+                "%(unit)s %(seats)s seats and %(elected)s are elected.",
+                "Choose exactly %(excess)s delegates to remove: version %(version)s gives "
+                "%(unit)s %(seats)s seats and %(elected)s are elected.",
+                excess.excess,
+            )
+            % {
+                "excess": excess.excess,
+                "version": approved.version,
+                "unit": excess.unit.name,
+                "seats": excess.seats,
+                "elected": excess.elected,
+            }
+        )
+    removed = [by_pk[pk] for pk in sorted(chosen)]
+    Delegate.objects.filter(pk__in=chosen).delete()
+    return removed

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import FieldOfWork
 
-from .models import EmulationTitle, Gender, Rank
+from .models import Category, CouncilRole, EmulationTitle, Gender, Rank
 
 # -- Delegates of a conference (guests, official delegates) -----------------
 
@@ -219,8 +219,17 @@ class PersonForm(forms.Form):
     field_of_work = forms.ChoiceField(
         label=_("Field of work"), choices=FieldOfWork.choices, initial=FieldOfWork.OTHER
     )
-    is_council_member = forms.BooleanField(
-        label=_("Member of the Emulation & Reward Council"), required=False
+    council_role = forms.ChoiceField(
+        label=_("Role on the council"),
+        required=False,
+        choices=[("", _("Not on a council")), *CouncilRole.choices],
+        help_text=_("The standing member is the standing vice-chair (Phó Chủ tịch Thường trực)."),
+    )
+    council_unit = UnitChoiceField(
+        label=_("Whose council"),
+        required=False,
+        queryset=None,
+        empty_label=_("Their own province (VSS for VSS and the HQ bloc)"),
     )
     handles_emulation = forms.BooleanField(
         label=_("In charge of emulation and reward work"), required=False
@@ -230,13 +239,28 @@ class PersonForm(forms.Form):
     )
     good_solution = forms.BooleanField(label=_("Good work solution or new model"), required=False)
     works_directly = forms.BooleanField(label=_("Carries out the work directly"), required=False)
+    exemplar_reason = forms.CharField(
+        label=_("Exemplar with outstanding achievements: why"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Fill in to mark the person as an exemplar with outstanding achievements "
+            "(a line of the official delegates' list); leave empty otherwise."
+        ),
+    )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, councils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["council_unit"].queryset = councils
 
     def clean(self):
         data = super().clean()
+        if data.get("council_unit") is not None and not data.get("council_role"):
+            self.add_error(
+                "council_role", _("Choose the role on that council, or leave the council empty.")
+            )
         if (
             not data.get("birth_date")
             and not data.get("birth_year")
@@ -246,6 +270,71 @@ class PersonForm(forms.Form):
                 "birth_year", _("Enter the date of birth, or at least the year of birth.")
             )
         return data
+
+
+class CompositionRulesForm(forms.Form):
+    """A conference's own composition (the HQ bloc's, set by VSS); the rules
+    are ``delegates.services.set_composition_rules``'."""
+
+    TIER, CHOSEN = "tier", "chosen"
+    COUNTED, NOT_COUNTED = "counted", "not_counted"
+
+    categories = forms.MultipleChoiceField(
+        label=_("Categories of delegates"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Keep at least one category of delegates.")},
+    )
+    lines_from = forms.ChoiceField(
+        label=_("Official delegates"),
+        widget=forms.RadioSelect,
+        choices=[
+            (TIER, _("The tier's list (that of a province's conference)")),
+            (CHOSEN, _("Only the lines ticked below")),
+        ],
+        initial=TIER,
+    )
+    official_lines = forms.MultipleChoiceField(
+        label=_("Lines of the official list that give a seat"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cap = forms.IntegerField(
+        label=_("Maximum attendance"), required=False, min_value=1, max_value=100000
+    )
+    cap_counts_guests = forms.ChoiceField(
+        label=_("Guests and the maximum"),
+        required=False,
+        choices=[
+            ("", _("As the tier says")),
+            (COUNTED, _("Counted")),
+            (NOT_COUNTED, _("Not counted")),
+        ],
+    )
+
+    def __init__(self, *args, lines, tier_cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official_lines"].choices = lines
+        if tier_cap is not None:
+            self.fields["cap"].help_text = _("Empty: the tier's maximum (%(cap)s).") % {
+                "cap": tier_cap
+            }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lines_from") == self.CHOSEN and not data.get("official_lines"):
+            self.add_error("official_lines", _("Tick at least one line, or keep the tier's list."))
+        return data
+
+    def chosen_lines(self) -> list[str]:
+        if self.cleaned_data["lines_from"] != self.CHOSEN:
+            return []
+        return list(self.cleaned_data["official_lines"])
+
+    def counts_guests(self) -> bool | None:
+        return {self.COUNTED: True, self.NOT_COUNTED: False}.get(
+            self.cleaned_data.get("cap_counts_guests") or ""
+        )
 
 
 class PersonTitlesForm(forms.Form):

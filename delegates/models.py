@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.models import FieldOfWork
 
@@ -36,6 +37,17 @@ class Rank(models.IntegerChoices):
 KINH = "Kinh"
 
 
+class CouncilRole(models.TextChoices):
+    """A seat on an Emulation & Reward Council (HĐTĐKT): VSS has one and so
+    does each province. The standing member is the "Phó Chủ tịch Thường
+    trực"."""
+
+    CHAIR = "chair", pgettext_lazy("council role", "Chair")
+    STANDING = "standing", pgettext_lazy("council role", "Standing member")
+    SECRETARY = "secretary", pgettext_lazy("council role", "Secretary")
+    MEMBER = "member", pgettext_lazy("council role", "Member")
+
+
 class Person(models.Model):
     """A member of staff (CCVC, NLĐ) of a unit."""
 
@@ -44,6 +56,9 @@ class Person(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=150)
     search_name = models.CharField(max_length=150, editable=False, default="")
+    # The name in Vietnamese order (given name first), as a string the
+    # database sorts (``delegates.names.name_key``): lists order by it.
+    name_key = models.TextField(editable=False, default="")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -53,8 +68,20 @@ class Person(models.Model):
     field_of_work = models.CharField(
         _("field of work"), max_length=32, choices=FieldOfWork.choices, default=FieldOfWork.OTHER
     )
-    is_council_member = models.BooleanField(
-        _("member of the Emulation & Reward Council"), default=False
+    # A role on a named council: VSS's (its root unit) or a province's.
+    council_role = models.CharField(
+        _("role on the Emulation & Reward Council"),
+        max_length=16,
+        choices=CouncilRole.choices,
+        blank=True,
+    )
+    council_unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_members",
+        verbose_name=_("council of"),
     )
     handles_emulation = models.BooleanField(
         _("in charge of emulation and reward work"), default=False
@@ -88,12 +115,18 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["unit__path", "rank", "full_name"]
+        ordering = ["unit__path", "rank", "name_key", "pk"]
         indexes = [models.Index(fields=["unit", "rank"], name="delegates_person_unit_rank")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="delegates_person_birth_year_plausible",
+            ),
+            # A role belongs to a council, and a council needs a role.
+            models.CheckConstraint(
+                condition=Q(council_role="", council_unit__isnull=True)
+                | (~Q(council_role="") & Q(council_unit__isnull=False)),
+                name="delegates_person_council_role_has_council",
             ),
         ]
 
@@ -103,6 +136,11 @@ class Person(models.Model):
     @property
     def is_ethnic_minority(self) -> bool:
         return self.ethnicity.strip().casefold() != KINH.casefold()
+
+    @property
+    def is_exemplar(self) -> bool:
+        """Marked an exemplar with outstanding achievements (with a reason)."""
+        return bool(self.exemplar_reason.strip())
 
 
 class EmulationTitle(models.Model):

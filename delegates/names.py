@@ -2,14 +2,15 @@
 
 People are ordered by their given name (the last word), then the family
 name, then the middle names, each word in the Vietnamese dictionary order of
-``units.collation`` (letters before tones, syllable by syllable). ``name_key``
-is the same order as a string the database can sort by (``Person.name_key``).
+``units.collation`` (letters before tones, syllable by syllable).
+``sortable_name`` is the same order as a string the database can sort by,
+stored as ``Person.name_key``.
 """
 
 from units.collation import ALPHABET, SortKey, WordKey, sortable, vietnamese_sort_key, word_key
 from units.text import nfc
 
-__all__ = ["ALPHABET", "given_name", "name_key", "name_sort_key", "vietnamese_sort_key"]
+__all__ = ["ALPHABET", "given_name", "name_sort_key", "sortable_name", "vietnamese_sort_key"]
 
 NameSortKey = tuple[WordKey, WordKey, tuple[WordKey, ...], SortKey]
 
@@ -35,7 +36,7 @@ def name_sort_key(full_name: str) -> NameSortKey:
     return word_key(given), word_key(family), middle, vietnamese_sort_key(full_name)
 
 
-def name_key(full_name: str) -> str:
+def sortable_name(full_name: str) -> str:
     """``name_sort_key`` as a string the database sorts in the same order
     (without the whole name's own key: the database breaks the last ties)."""
     given, family, middle, _whole = name_sort_key(full_name)

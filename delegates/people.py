@@ -31,7 +31,8 @@ from units.permissions import (
 )
 from units.text import fold
 
-from .models import KINH, EmulationTitle, Person, Rank
+from .models import KINH, CouncilRole, EmulationTitle, Person, Rank
+from .names import sortable_name
 from .people_import import (
     FLAGS,
     HEADERS,
@@ -89,11 +90,74 @@ class PersonDetails:
     position: str = ""
     rank: int = Rank.STAFF
     field_of_work: str = FieldOfWork.OTHER
-    is_council_member: bool = False
+    council_role: str = ""
+    # Whose council; ``None`` with a role: the person's branch's (``council_of``).
+    council_unit: Unit | None = None
     handles_emulation: bool = False
     good_person_good_deed: bool = False
     good_solution: bool = False
     works_directly: bool = False
+    exemplar_reason: str = ""
+
+
+def council_of(unit: Unit) -> Unit | None:
+    """The council a unit's people sit on by default: their province's, or
+    VSS's (the root) for VSS and the HQ bloc. One query."""
+    from .selectors import branch_council
+
+    parts = unit.path.strip("/").split("/")
+    paths = [f"/{parts[0]}/", *([f"/{parts[0]}/{parts[1]}/"] if len(parts) > 1 else [])]
+    councils = {
+        u.path: u for u in Unit.objects.filter(hierarchy_id=unit.hierarchy_id, path__in=paths)
+    }
+    return branch_council(unit, councils)
+
+
+def council_choices(unit: Unit) -> list[Unit]:
+    """The councils a person of ``unit`` may sit on: their branch's and
+    VSS's (the same one for VSS and the HQ bloc). One query."""
+    branch = council_of(unit)
+    if branch is None:
+        return []
+    if branch.parent_id is None:
+        return [branch]
+    root = Unit.objects.filter(hierarchy_id=unit.hierarchy_id, parent=None).first()
+    return [branch, *([root] if root is not None else [])]
+
+
+def _council_seat(
+    *, actor: User, person: Person | None, details: PersonDetails
+) -> tuple[str, Unit | None]:
+    """The (role, council) to store: a role on the person's branch council
+    by default, or on VSS's; who changes a seat must be able to change the
+    council's unit (VSS's council is VSS's to record)."""
+    role = details.council_role or ""
+    if role and role not in CouncilRole.values:
+        raise ValidationError({"council_role": _("Choose a role on the council.")})
+    if not role:
+        return "", None
+    choices = council_choices(details.unit)
+    council = details.council_unit or (choices[0] if choices else None)
+    if council is None or council.pk not in {unit.pk for unit in choices}:
+        raise ValidationError(
+            {
+                "council_unit": _(
+                    "A person sits on the council of their own province (or of VSS for VSS "
+                    "and the HQ bloc), or on the council of VSS."
+                )
+            }
+        )
+    unchanged = (
+        person is not None and person.council_role == role and person.council_unit_id == council.pk
+    )
+    if not unchanged and not has_permission(actor, Action.CHANGE, council):
+        raise ValidationError(
+            {
+                "council_unit": _("Only those who manage %(unit)s record its council's members.")
+                % {"unit": council.name}
+            }
+        )
+    return role, council
 
 
 def _birth(details: PersonDetails) -> int:
@@ -157,6 +221,8 @@ def save_person(*, actor: User, person: Person | None = None, details: PersonDet
     if any(char.isdigit() for char in full_name):
         raise ValidationError({"full_name": _("A name has no digits.")})
     birth_year = _birth(details)
+    council_role, council_unit = _council_seat(actor=actor, person=person, details=details)
+    exemplar_reason = _clean_text(details.exemplar_reason, "exemplar_reason")
     _lock_units([details.unit.pk])
     same = find_same_person(
         unit=details.unit,
@@ -179,6 +245,7 @@ def save_person(*, actor: User, person: Person | None = None, details: PersonDet
     person.unit = details.unit
     person.full_name = full_name
     person.search_name = fold(full_name)
+    person.name_key = sortable_name(full_name)
     person.gender = details.gender
     person.birth_year = birth_year
     person.birth_date = details.birth_date
@@ -186,9 +253,12 @@ def save_person(*, actor: User, person: Person | None = None, details: PersonDet
     person.position = _clean_text(details.position, "position")
     person.rank = details.rank
     person.field_of_work = details.field_of_work
+    person.council_role = council_role
+    person.council_unit = council_unit
+    person.exemplar_reason = exemplar_reason
     for flag in FLAGS:
         setattr(person, flag, getattr(details, flag))
-    person.full_clean(exclude=["search_name"])
+    person.full_clean(exclude=["search_name", "name_key"])
     person.save()
     return person
 
@@ -305,12 +375,15 @@ def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes
     placed = [(row, usable[row.row]) for row in parsed.rows if row.row in usable]
     _lock_units(unit.pk for _row, unit in placed)
     errors.extend(_duplicates_in_register(placed))
+    councils = _branch_councils(unit for _row, unit in placed)
+    errors.extend(_council_problems(actor, placed, councils))
     if errors:
         result.errors = sorted(errors, key=lambda e: (e.row or 0, _column_index(e.column)))
         return result
 
     people = Person.objects.bulk_create(
-        [_person_of(row, unit) for row, unit in placed], batch_size=BATCH_SIZE
+        [_person_of(row, unit, councils.get(unit.pk)) for row, unit in placed],
+        batch_size=BATCH_SIZE,
     )
     titles = [
         EmulationTitle(person=person, year=year, title=title)
@@ -380,11 +453,56 @@ def _duplicates_in_register(placed: list[tuple[PersonRow, Unit]]) -> list[RowErr
     return errors
 
 
-def _person_of(row: PersonRow, unit: Unit) -> Person:
+def _branch_councils(units: Iterable[Unit]) -> dict[int, Unit | None]:
+    """Each unit's default council (``council_of``), one query per
+    hierarchy (an import touches one)."""
+    from .selectors import branch_council, council_units
+
+    by_pk = {unit.pk: unit for unit in units}
+    councils: dict[int, dict[str, Unit]] = {}
+    for unit in by_pk.values():
+        if unit.hierarchy_id not in councils:
+            councils[unit.hierarchy_id] = council_units(unit.hierarchy_id)
+    return {pk: branch_council(unit, councils[unit.hierarchy_id]) for pk, unit in by_pk.items()}
+
+
+def _council_problems(
+    actor: User, placed: list[tuple[PersonRow, Unit]], councils: dict[int, Unit | None]
+) -> list[RowError]:
+    """Rows giving a council role the actor may not record: the role is on
+    the branch's council (VSS's for VSS and the HQ bloc), as on the form."""
+    errors = []
+    allowed: dict[int, bool] = {}
+    for row, unit in placed:
+        if not row.council_role:
+            continue
+        council = councils.get(unit.pk)
+        if council is None:
+            continue
+        if council.pk not in allowed:
+            allowed[council.pk] = has_permission(actor, Action.CHANGE, council)
+        if not allowed[council.pk]:
+            errors.append(
+                RowError(
+                    row.row,
+                    HEADERS["council_role"],
+                    _("Only those who manage %(unit)s record its council's members.")
+                    % {"unit": council.name},
+                )
+            )
+    return errors
+
+
+def _person_of(row: PersonRow, unit: Unit, council: Unit | None) -> Person:
+    # The import records a role on the branch's council; VSS's council is
+    # set on the person's page.
     return Person(
         unit=unit,
+        council_role=row.council_role if council is not None else "",
+        council_unit=council if row.council_role else None,
         full_name=row.full_name,
         search_name=fold(row.full_name),
+        name_key=sortable_name(row.full_name),
         gender=row.gender,
         birth_year=row.birth_year,
         birth_date=row.birth_date,
@@ -402,6 +520,7 @@ def _person_of(row: PersonRow, unit: Unit) -> Person:
 _CARRIED_FIELDS = (
     "full_name",
     "search_name",
+    "name_key",
     "gender",
     "birth_year",
     "birth_date",
@@ -409,11 +528,11 @@ _CARRIED_FIELDS = (
     "position",
     "rank",
     "field_of_work",
-    "is_council_member",
     "handles_emulation",
     "good_person_good_deed",
     "good_solution",
     "works_directly",
+    "exemplar_reason",
 )
 
 
@@ -451,6 +570,7 @@ def carry_register(*, actor: User, unit: Unit) -> CarryResult:
     _lock_units(set(new_unit_of.values()))
     people = list(
         Person.objects.filter(unit_id__in=new_unit_of, is_active=True)
+        .select_related("council_unit")
         .prefetch_related("titles")
         .order_by("pk")
     )
@@ -460,12 +580,31 @@ def carry_register(*, actor: User, unit: Unit) -> CarryResult:
         ).values_list("carried_from_id", flat=True)
     )
     pending = [person for person in people if person.pk not in carried]
+    new_units = Unit.objects.in_bulk({new_unit_of[person.unit_id] for person in pending})
+    defaults = _branch_councils(new_units.values())
+    root = Unit.objects.filter(hierarchy_id=unit.hierarchy_id, parent=None).first()
+
+    def carried_seat(person: Person) -> dict:
+        # A seat on VSS's council stays on VSS's; any other moves to the
+        # council of the new unit's branch (the merged province's).
+        council = None
+        if person.council_role and person.council_unit is not None:
+            if person.council_unit.parent_id is None:
+                council = root
+            else:
+                council = defaults.get(new_unit_of[person.unit_id])
+        return {
+            "council_role": person.council_role if council is not None else "",
+            "council_unit": council,
+        }
+
     copies = Person.objects.bulk_create(
         [
             Person(
                 unit_id=new_unit_of[person.unit_id],
                 carried_from=person,
                 **{name: getattr(person, name) for name in _CARRIED_FIELDS},
+                **carried_seat(person),
             )
             for person in pending
         ],

@@ -29,6 +29,7 @@ from units.encodings import LegacyEncodingError, normalise_text
 from units.text import fold, nfc
 
 from .models import KINH, EmulationTitle, Gender, Rank
+from .official_lists import COUNCIL_ROLE_WORDS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,7 +44,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("rank", "Cấp bậc", 26),
     ("field_of_work", "Lĩnh vực", 30),
     ("unit_code", "Mã đơn vị", 12),
-    ("is_council_member", "Thành viên HĐTĐKT (x)", 11),
+    ("council_role", "Vai trò trong HĐTĐKT", 14),
     ("handles_emulation", "Phụ trách TĐKT (x)", 11),
     ("good_person_good_deed", "Người tốt - Việc tốt (x)", 11),
     ("good_solution", "Giải pháp hay/mô hình mới (x)", 12),
@@ -54,7 +55,6 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 HEADERS = {key: header for key, header, _width in COLUMNS}
 FLAGS = (
-    "is_council_member",
     "handles_emulation",
     "good_person_good_deed",
     "good_solution",
@@ -62,6 +62,13 @@ FLAGS = (
 )
 TITLE_COLUMNS = tuple(title.value for title in EmulationTitle.Title)
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
+# A council role as the file writes it: Chủ tịch, Thường trực, Thư ký, Ủy viên
+# (the standing member being the "Phó Chủ tịch Thường trực").
+COUNCIL_ROLE_LABELS = COUNCIL_ROLE_WORDS
+_COUNCIL_ROLE_ALIASES = {
+    "pho chu tich thuong truc": "standing",
+    "uy vien thuong truc": "standing",
+}
 
 LIST_SHEET = "Danh sách"
 GUIDE_SHEET = "Hướng dẫn"
@@ -104,6 +111,7 @@ class PersonRow:
     rank: int
     field_of_work: str
     unit_code: str
+    council_role: str = ""  # a CouncilRole value, or empty: none
     flags: dict[str, bool] = field(default_factory=dict)
     # title value → years, ascending
     titles: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -144,6 +152,13 @@ def rank_labels() -> dict[str, int]:
 
 def field_labels() -> dict[str, str]:
     return {fold(str(label)): value for value, label in FieldOfWork.choices}
+
+
+def council_role_labels() -> dict[str, str]:
+    """Folded labels (and the usual longer names) → CouncilRole values."""
+    return {fold(label): str(value) for value, label in COUNCIL_ROLE_LABELS.items()} | (
+        _COUNCIL_ROLE_ALIASES
+    )
 
 
 # --- reading -------------------------------------------------------------------
@@ -237,6 +252,7 @@ class _RowReader:
         self.parsed = parsed
         self.ranks = rank_labels()
         self.fields = field_labels()
+        self.council_roles = council_role_labels()
         self.ok = True
         self.number = 0
 
@@ -288,6 +304,7 @@ class _RowReader:
             self.parsed.unit_codes[number] = unit_code
         else:
             self.error("unit_code", _("Enter the unit's code (see the sheet “Danh mục”)."))
+        council_role = self.council_role(cells.get("council_role"))
         flags = {key: self.flag(key, cells.get(key)) for key in FLAGS}
         titles = {key: self.title_years(key, cells.get(key)) for key in TITLE_COLUMNS}
         if not self.ok:
@@ -303,6 +320,7 @@ class _RowReader:
             rank=int(rank),
             field_of_work=str(field_of_work),
             unit_code=unit_code,
+            council_role=council_role,
             flags=flags,
             titles={key: years for key, years in titles.items() if years},
         )
@@ -380,6 +398,19 @@ class _RowReader:
         )
         return default
 
+    def council_role(self, value: Any) -> str:
+        text = self.text("council_role", value)
+        if not text:
+            return ""
+        if fold(text) in self.council_roles:
+            return self.council_roles[fold(text)]
+        self.error(
+            "council_role",
+            _("“%(text)s” is no role on the council: write %(roles)s, or leave the cell empty.")
+            % {"text": text, "roles": ", ".join(COUNCIL_ROLE_LABELS.values())},
+        )
+        return ""
+
     def flag(self, key: str, value: Any) -> bool:
         if _is_blank(value) or value is False or value == 0:
             return False
@@ -442,10 +473,6 @@ def duplicates_within(rows: Iterable[PersonRow]) -> list[RowError]:
 # --- writing -------------------------------------------------------------------
 
 
-def format_birth(year: int, date: datetime.date | None) -> str:
-    return date.strftime("%d/%m/%Y") if date else str(year)
-
-
 def format_years(years: Iterable[int]) -> str:
     return ", ".join(str(year) for year in sorted(years))
 
@@ -464,8 +491,8 @@ def write_workbook(
     the guide and the lists; ``units`` are (code, name) the user may fill.
 
     Typing helps: a frozen header, column widths, drop-down lists for
-    gender, rank, field of work and unit code, and the birth column stored
-    as text so that Excel cannot read 05/03 as 3 May.
+    gender, rank, field of work, unit code and council role, and the birth
+    column stored as text so that Excel cannot read 05/03 as 3 May.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -482,10 +509,13 @@ def write_workbook(
     ranks = [str(label) for _value, label in Rank.choices]
     fields = [str(label) for _value, label in FieldOfWork.choices]
     genders = list(GENDER_LABELS.values())
-    choices.append(["Giới tính", "Cấp bậc", "Lĩnh vực", "Mã đơn vị", "Tên đơn vị"])
+    roles = list(COUNCIL_ROLE_LABELS.values())
+    choices.append(
+        ["Giới tính", "Cấp bậc", "Lĩnh vực", "Mã đơn vị", "Tên đơn vị", HEADERS["council_role"]]
+    )
     for cell in choices[1]:
         cell.font = bold
-    length = max(len(ranks), len(fields), len(genders), len(units))
+    length = max(len(ranks), len(fields), len(genders), len(units), len(roles))
     for index in range(length):
         code, name = units[index] if index < len(units) else ("", "")
         choices.append(
@@ -495,9 +525,10 @@ def write_workbook(
                 fields[index] if index < len(fields) else None,
                 code or None,
                 name or None,
+                roles[index] if index < len(roles) else None,
             ]
         )
-    for letter, width in zip("ABCDE", (12, 34, 44, 14, 50), strict=True):
+    for letter, width in zip("ABCDEF", (12, 34, 44, 14, 50, 22), strict=True):
         choices.column_dimensions[letter].width = width
 
     lists = {
@@ -505,6 +536,7 @@ def write_workbook(
         "rank": ("B", len(ranks)),
         "field_of_work": ("C", len(fields)),
         "unit_code": ("D", len(units)),
+        "council_role": ("F", len(roles)),
     }
     for key, (column, count) in lists.items():
         workbooks.add_choice_list(
@@ -555,7 +587,14 @@ def _write_guide(sheet: Any, *, years: range, example_unit: str) -> None:
             "Bắt buộc. Mã của đơn vị công tác (trang “Danh mục”), trong phạm vi bạn được cập nhật.",
             example_unit,
         ),
-        "is_council_member": ("Ghi “x” nếu là thành viên Hội đồng TĐKT.", ""),
+        "council_role": (
+            "Vai trò trong Hội đồng Thi đua - Khen thưởng của BHXH tỉnh nơi công tác (của BHXH "
+            "Việt Nam với cơ quan BHXH Việt Nam và Khối cơ quan): “Chủ tịch”, “Thường trực” "
+            "(Phó Chủ tịch Thường trực), “Thư ký” hoặc “Ủy viên”; để trống nếu không tham gia "
+            "Hội đồng. Thành viên Hội đồng của BHXH Việt Nam là người của tỉnh thì ghi trên trang "
+            "của người đó.",
+            "Ủy viên",
+        ),
         "handles_emulation": ("Ghi “x” nếu phụ trách công tác thi đua, khen thưởng.", "x"),
         "good_person_good_deed": ("Ghi “x” nếu là gương “Người tốt - Việc tốt”.", "x"),
         "good_solution": ("Ghi “x” nếu có giải pháp công tác hay, mô hình mới.", ""),

@@ -7,17 +7,19 @@ from functools import lru_cache
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from congress.models import Conference, Cycle, Tier
 from congress.selectors import cap_for
 from units.models import Unit, UnitKind
 from units.text import fold
 
+from . import official_lists
 from .models import (
     Allocation,
     AllocationLine,
     Category,
+    CompositionRules,
+    CouncilRole,
     Delegate,
     EmulationTitle,
     Person,
@@ -26,18 +28,83 @@ from .models import (
 from .names import name_sort_key
 
 
+@dataclass(frozen=True)
+class ConferenceRules:
+    """What a conference's delegates are made of: the categories allowed,
+    the official-list lines that give a seat, the cap and whether guests
+    count. A conference's own ``CompositionRules`` (the HQ bloc's, set by
+    VSS) override the tier's, field by field; without them, the tier's."""
+
+    level: int
+    categories: tuple[str, ...]
+    line_keys: tuple[str, ...]
+    cap: int | None
+    cap_counts_guests: bool
+    own: CompositionRules | None = None
+
+    def allows(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def lines(self) -> tuple[official_lists.Line, ...]:
+        """The official-list lines that give a seat (none if the rules
+        leave official delegates out)."""
+        if not self.line_keys or not self.allows(Category.OFFICIAL):
+            return ()
+        return official_lists.lines_for(self.level, self.line_keys)
+
+
+def own_rules(conference: Conference) -> CompositionRules | None:
+    """The conference's own composition, if VSS set one: only the HQ bloc's
+    conferences have one (``services.has_own_composition``), so the others
+    cost no query; one query then cached on the conference (a missing row
+    too)."""
+    if conference.unit.kind != UnitKind.HQ_BLOC:
+        return None
+    return getattr(conference, "composition_rules", None)
+
+
+def conference_rules(conference: Conference) -> ConferenceRules:
+    """The rules in force for ``conference`` (see ``ConferenceRules``): at
+    most two queries (its own rules, the unit's cap exception)."""
+    own = own_rules(conference)
+    tier = conference.tier
+    categories = tuple(
+        c for c in Category.values if not (own and own.categories) or c in own.categories
+    )
+    if own is not None and own.official_lines:
+        keys = tuple(line.key for line in official_lists.lines_for(tier.level, own.official_lines))
+    else:
+        keys = tuple(line.key for line in official_lists.lines_for(tier.level))
+    cap = own.cap if own is not None and own.cap is not None else None
+    if cap is None:
+        cap = cap_for(tier=tier, unit=conference.unit)
+    counts_guests = tier.cap_counts_guests
+    if own is not None and own.cap_counts_guests is not None:
+        counts_guests = own.cap_counts_guests
+    return ConferenceRules(
+        level=tier.level,
+        categories=categories,
+        line_keys=keys,
+        cap=cap,
+        cap_counts_guests=counts_guests,
+        own=own,
+    )
+
+
 def delegate_cap(conference: Conference) -> int | None:
-    """The conference's maximum attendance, its unit's exception included
-    (300; 350 for the HQ bloc, HCMC and Hà Nội; 500 at the Congress);
-    ``None`` where all staff attend (tier 1)."""
-    return cap_for(tier=conference.tier, unit=conference.unit)
+    """The conference's maximum attendance: its own composition's if VSS
+    set one, else the tier's with the unit's exception (300; 350 for the HQ
+    bloc, HCMC and Hà Nội; 500 at the Congress); ``None`` where all staff
+    attend (tier 1)."""
+    return conference_rules(conference).cap
 
 
 def counted_delegates(conference: Conference) -> QuerySet[Delegate]:
     """The delegates that count towards the cap: guests are left out where
-    the tier says so (the Congress: "500, guests not counted")."""
+    the rules say so (the Congress: "500, guests not counted")."""
     delegates = Delegate.objects.filter(conference=conference)
-    if not conference.tier.cap_counts_guests:
+    if not conference_rules(conference).cap_counts_guests:
         delegates = delegates.exclude(category=Category.GUEST)
     return delegates
 
@@ -86,7 +153,7 @@ def conference_delegates(conference: Conference) -> list[Delegate]:
     elected them. One query."""
     return list(
         Delegate.objects.filter(conference=conference).select_related(
-            "person", "person__unit", "unit", "elected_at__unit"
+            "person", "person__unit", "unit", "elected_at__unit", "elected_at__tier"
         )
     )
 
@@ -244,7 +311,8 @@ class Seats:
 
 
 def _seats(conference: Conference, per_category: dict[str, int]) -> Seats:
-    counts_guests = conference.tier.cap_counts_guests
+    rules = conference_rules(conference)
+    counts_guests = rules.cap_counts_guests
     return Seats(
         categories=[
             CategoryCount(
@@ -254,15 +322,17 @@ def _seats(conference: Conference, per_category: dict[str, int]) -> Seats:
                 counted=category != Category.GUEST or counts_guests,
             )
             for category, label in Category.choices
+            # A category the rules leave out is shown only if it has delegates.
+            if rules.allows(category) or per_category.get(category)
         ],
-        cap=delegate_cap(conference),
+        cap=rules.cap,
         cap_counts_guests=counts_guests,
     )
 
 
 def seats(conference: Conference) -> Seats:
     """The seats of a conference, taken and left (guests counted or not
-    as the tier says): two queries."""
+    as the rules say): at most four queries."""
     per_category = dict(
         Delegate.objects.filter(conference=conference)
         .values("category")
@@ -309,8 +379,8 @@ def delegate_list(
     filters: DelegateFilters | None = None,
 ) -> DelegateList:
     """The delegate list of a conference: ordered, filtered, counted per
-    category against the cap (guests counted or not as the tier says).
-    Three queries whatever the number of delegates."""
+    category against the cap (guests counted or not as the rules say).
+    At most five queries whatever the number of delegates."""
     filters = filters or DelegateFilters()
     order = DelegateOrder.NAME if order == DelegateOrder.NAME else DelegateOrder.PROTOCOL
     delegates = conference_delegates(conference)
@@ -361,45 +431,31 @@ def register_search(conference: Conference, query: str, *, limit: int = 30) -> l
     return list(
         matching_name(people, query)
         .select_related("unit")
-        .order_by("unit__path", "rank", "full_name")[:limit]
+        .order_by("unit__path", "rank", "name_key", "pk")[:limit]
     )
 
 
 # -- Official delegates suggested by the app -----------------------------------
+# The lists are data (``delegates.official_lists``): each line's predicate
+# decides, over facts gathered here in a fixed number of queries; a filter
+# per line narrows the register in the database first, so the Congress does
+# not load the whole country's staff.
 
-
-class SuggestionReason(models.TextChoices):
-    """Why a person is proposed as an official delegate (DOMAIN.md), in
-    the order the suggestions are listed."""
-
-    LEADER = "leader", _("Leader of the unit")
-    UNIT_HEAD = "unit_head", _("Head of a unit below")
-    COUNCIL = "council", _("Member of the Emulation & Reward Council")
-    NATIONAL_SOLDIER = "national_soldier", _("National emulation soldier")
-    SECTOR_SOLDIER = "sector_soldier", _("Sector emulation soldier")
-    GRASSROOTS_SOLDIER = "grassroots_soldier", _("Grassroots emulation soldier")
-    EMULATION_STAFF = "emulation_staff", _("In charge of emulation and reward work")
-    GOOD_DEED = "good_deed", _("“Good person, good deed” exemplar")
-    GOOD_SOLUTION = "good_solution", _("Good work solution or new model")
-
-
-REASON_ORDER = {reason: index for index, reason in enumerate(SuggestionReason.values)}
-SOLDIER_REASONS = {
-    EmulationTitle.Title.NATIONAL: SuggestionReason.NATIONAL_SOLDIER,
-    EmulationTitle.Title.SECTOR: SuggestionReason.SECTOR_SOLDIER,
-    EmulationTitle.Title.GRASSROOTS: SuggestionReason.GRASSROOTS_SOLDIER,
-}
-LEADER_RANKS = (Rank.HEAD, Rank.DEPUTY_HEAD)
+LEADER_RANKS = official_lists.LEADER_RANKS
 
 
 @dataclass(frozen=True)
 class Reason:
-    kind: SuggestionReason
-    years: tuple[int, ...] = ()
+    """A line of the official list a person meets, with its detail (the
+    council role, the years of the title)."""
+
+    key: str
+    label: str
+    detail: str = ""
 
     @property
-    def label(self) -> str:
-        return str(self.kind.label)
+    def years(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.detail.split(", ") if part.isdigit())
 
 
 @dataclass(frozen=True)
@@ -414,95 +470,150 @@ def title_years(cycle: Cycle) -> range:
     return range(cycle.period_start_year - 1, cycle.period_end_year)
 
 
-def soldier_titles(conference: Conference) -> list[str]:
-    """Titles that make an official delegate: at the Congress national and
-    sector soldiers; at a tier-2 conference grassroots ones as well."""
-    if conference.tier.level >= Tier.Level.CONGRESS:
-        return [EmulationTitle.Title.NATIONAL, EmulationTitle.Title.SECTOR]
-    return list(EmulationTitle.Title.values)
+def council_units(hierarchy_id: int) -> dict[str, Unit]:
+    """The units that hold a council, by path: the root (VSS) and the
+    branches directly under it (provinces; the HQ bloc's people sit on
+    VSS's). One query."""
+    return {
+        unit.path: unit
+        for unit in Unit.objects.filter(hierarchy_id=hierarchy_id, depth__lte=1).only(
+            "pk", "path", "kind", "hierarchy_id", "name", "code"
+        )
+    }
 
 
-def _heads_below(conference: Conference) -> Q:
-    """Heads of the units of the conference's tier below (tier 2: districts'
-    and departments' leaders; the Congress: heads of provinces, of the HQ
-    bloc and of the units under VSS)."""
+def branch_council(unit: Unit, councils: dict[str, Unit]) -> Unit | None:
+    """The council ``unit``'s people sit on by default: their province's,
+    or VSS's for VSS and the HQ bloc (``councils``: ``council_units``)."""
+    parts = unit.path.strip("/").split("/")
+    root = councils.get(f"/{parts[0]}/")
+    if len(parts) == 1:
+        return root
+    branch = councils.get(f"/{parts[0]}/{parts[1]}/")
+    if branch is None or branch.kind == UnitKind.HQ_BLOC:
+        return root
+    return branch
+
+
+def _line_filters(context: official_lists.Context, years: list[int]) -> dict[str, Q]:
+    """Per line, a database filter holding at least everyone the line's
+    predicate accepts (the predicate then decides)."""
+    district_kinds = list(official_lists.DISTRICT_KINDS)
+
+    def titled(title: str) -> Q:
+        return Q(
+            pk__in=EmulationTitle.objects.filter(year__in=years, title=title).values("person_id")
+        )
+
+    return {
+        "leaders": Q(unit_id=context.unit_id, rank__in=LEADER_RANKS),
+        "council": Q(council_unit_id=context.council_unit_id),
+        "district_leaders": Q(
+            unit__parent_id=context.unit_id, unit__kind__in=district_kinds, rank=Rank.HEAD
+        ),
+        "department_leaders": Q(
+            unit__parent_id=context.unit_id, rank__in=official_lists.DEPARTMENT_LEADER_RANKS
+        )
+        & ~Q(unit__kind__in=district_kinds),
+        **{key: titled(title) for key, title in official_lists.SOLDIER_TITLES.items()},
+        "emulation_staff": Q(handles_emulation=True),
+        "exemplars": ~Q(exemplar_reason=""),
+        "vss_unit_heads": Q(unit__kind__in=official_lists.VSS_UNIT_KINDS, rank=Rank.HEAD),
+        "press_reporters": Q(unit_id__in=list(context.press_unit_ids)),
+        "province_council_chairs": Q(
+            council_role=CouncilRole.CHAIR, council_unit__kind=UnitKind.PROVINCE
+        ),
+        "province_council_standing": Q(
+            council_role__in=[CouncilRole.STANDING, CouncilRole.SECRETARY],
+            council_unit__kind=UnitKind.PROVINCE,
+        ),
+        "defence_police_leaders": Q(unit__kind=UnitKind.SECTOR, rank=Rank.HEAD),
+    }
+
+
+def official_context(
+    conference: Conference, lines: Iterable[official_lists.Line]
+) -> tuple[official_lists.Context, dict[str, Unit]]:
+    """What the lines read of the conference, and the councils by path:
+    two queries at most (the councils and press units; the councils that
+    have a standing member, when a line asks)."""
+    keys = {line.key for line in lines}
     unit = conference.unit
-    if conference.tier.level < Tier.Level.UPPER_GRASSROOTS:
-        return Q(pk__in=[])
-    heads = Q(unit__parent_id=unit.pk, rank=Rank.HEAD) | Q(
-        unit__parent_id=unit.pk,
-        unit__kind=UnitKind.PROVINCE_DEPARTMENT,
-        rank=Rank.DEPARTMENT_HEAD,
+    found = list(
+        Unit.objects.filter(hierarchy_id=unit.hierarchy_id)
+        .filter(Q(depth__lte=1) | Q(code__in=official_lists.PRESS_UNIT_CODES))
+        .only("pk", "path", "kind", "hierarchy_id", "name", "code", "depth")
     )
-    if conference.tier.level >= Tier.Level.CONGRESS:
-        heads |= Q(unit__kind__in=[UnitKind.VSS_OFFICE, UnitKind.VSS_SERVICE], rank=Rank.HEAD)
-    return heads
+    councils = {u.path: u for u in found if u.depth <= 1}
+    press = frozenset(u.pk for u in found if u.code in official_lists.PRESS_UNIT_CODES)
+    own_council = branch_council(unit, councils)
+    with_standing: frozenset[int] = frozenset()
+    if "province_council_standing" in keys:
+        with_standing = frozenset(
+            Person.objects.filter(
+                council_role=CouncilRole.STANDING,
+                council_unit__hierarchy_id=unit.hierarchy_id,
+                is_active=True,
+            ).values_list("council_unit_id", flat=True)
+        )
+    context = official_lists.Context(
+        unit_id=unit.pk,
+        council_unit_id=own_council.pk if own_council is not None else None,
+        title_years=title_years(conference.tier.cycle),
+        press_unit_ids=press,
+        councils_with_standing=with_standing,
+    )
+    return context, councils
 
 
-def _is_head_below(person: Person, conference: Conference) -> bool:
-    unit = person.unit
-    if conference.tier.level < Tier.Level.UPPER_GRASSROOTS:
-        return False
-    if unit.parent_id == conference.unit_id:
-        if person.rank == Rank.HEAD:
-            return True
-        return unit.kind == UnitKind.PROVINCE_DEPARTMENT and person.rank == Rank.DEPARTMENT_HEAD
-    return (
-        conference.tier.level >= Tier.Level.CONGRESS
-        and unit.kind in (UnitKind.VSS_OFFICE, UnitKind.VSS_SERVICE)
-        and person.rank == Rank.HEAD
+def person_facts(
+    person: Person, councils: dict[str, Unit], titles: Iterable[EmulationTitle] = ()
+) -> official_lists.PersonFacts:
+    """A person as the official lines see them (unit and council unit
+    selected, ``titles`` prefetched: no query)."""
+    council = branch_council(person.unit, councils)
+    return official_lists.PersonFacts(
+        unit_id=person.unit_id,
+        unit_kind=person.unit.kind,
+        unit_parent_id=person.unit.parent_id,
+        rank=person.rank,
+        branch_council_id=council.pk if council is not None else None,
+        position=person.position,
+        council_role=person.council_role,
+        council_unit_id=person.council_unit_id,
+        council_unit_kind=person.council_unit.kind if person.council_unit is not None else "",
+        handles_emulation=person.handles_emulation,
+        exemplar=person.is_exemplar,
+        titles=frozenset((t.title, t.year) for t in titles),
     )
 
 
-def suggestion_reasons(
-    person: Person, *, conference: Conference, titles: Iterable[EmulationTitle]
-) -> list[Reason]:
-    """Every ground on which ``person`` may attend ``conference`` ex
-    officio; ``titles`` are their titles of the cycle's years."""
-    reasons: list[Reason] = []
-    if person.unit_id == conference.unit_id and person.rank in LEADER_RANKS:
-        reasons.append(Reason(SuggestionReason.LEADER))
-    if _is_head_below(person, conference):
-        reasons.append(Reason(SuggestionReason.UNIT_HEAD))
-    if person.is_council_member:
-        reasons.append(Reason(SuggestionReason.COUNCIL))
-    wanted = soldier_titles(conference)
-    for title, kind in SOLDIER_REASONS.items():
-        years = sorted({t.year for t in titles if t.title == title})
-        if years and title in wanted:
-            reasons.append(Reason(kind, tuple(years)))
-    if person.handles_emulation:
-        reasons.append(Reason(SuggestionReason.EMULATION_STAFF))
-    if person.good_person_good_deed:
-        reasons.append(Reason(SuggestionReason.GOOD_DEED))
-    if person.good_solution:
-        reasons.append(Reason(SuggestionReason.GOOD_SOLUTION))
-    return sorted(reasons, key=lambda reason: REASON_ORDER[reason.kind])
+@dataclass(frozen=True)
+class OfficialCandidates:
+    """Who the lines name: those to suggest, and per line how many it names
+    who are on the list already."""
+
+    suggestions: list[Suggestion]
+    listed: dict[str, int]
 
 
-def suggest_official_delegates(conference: Conference) -> list[Suggestion]:
-    """People of the conference unit's subtree who qualify as official
-    delegates (DOMAIN.md: leaders, heads of the units below, council
-    members, emulation soldiers of the cycle's years, staff in charge of
-    emulation, exemplars), each with their reasons, leaving out those who
-    are already delegates. Listed by their first reason (national soldiers
-    before sector ones…), then in protocol order. Three queries whatever
-    the number of people."""
-    cycle = conference.tier.cycle
-    years = title_years(cycle)
-    wanted = soldier_titles(conference)
-    titled = EmulationTitle.objects.filter(year__in=list(years), title__in=wanted).values(
-        "person_id"
-    )
-    grounds = (
-        Q(unit_id=conference.unit_id, rank__in=LEADER_RANKS)
-        | _heads_below(conference)
-        | Q(is_council_member=True)
-        | Q(handles_emulation=True)
-        | Q(good_person_good_deed=True)
-        | Q(good_solution=True)
-        | Q(pk__in=titled)
-    )
+def official_candidates(conference: Conference) -> OfficialCandidates:
+    """People of the conference unit's subtree who attend by right, line by
+    line as the official list of its tier says (DOMAIN.md; or the lines its
+    own composition chose), each with the lines they meet; those already
+    delegates are counted per line, not suggested. The priorities among the
+    elected (good deeds, good solutions, direct work, women, minorities) are
+    no ground. Listed by the first line they meet, then in protocol order.
+    Seven queries at most whatever the size of the register."""
+    lines = [line for line in conference_rules(conference).lines if line.in_register]
+    if not lines:
+        return OfficialCandidates(suggestions=[], listed={})
+    context, councils = official_context(conference, lines)
+    years = list(context.title_years)
+    filters = _line_filters(context, years)
+    grounds = Q(pk__in=[])
+    for line in lines:
+        grounds |= filters[line.key]
     people = list(
         Person.objects.filter(
             unit__hierarchy_id=conference.unit.hierarchy_id,
@@ -510,35 +621,54 @@ def suggest_official_delegates(conference: Conference) -> list[Suggestion]:
             is_active=True,
         )
         .filter(grounds)
-        .exclude(pk__in=_delegate_people(conference))
-        .select_related("unit")
+        # Those on the list already are few (at most the cap): counted.
+        .annotate(
+            listed=models.Exists(
+                Delegate.objects.filter(conference=conference, person=models.OuterRef("pk"))
+            )
+        )
+        .select_related("unit", "council_unit")
         .prefetch_related(
             Prefetch(
                 "titles",
-                queryset=EmulationTitle.objects.filter(year__in=list(years), title__in=wanted),
+                queryset=EmulationTitle.objects.filter(year__in=years),
                 to_attr="cycle_titles",
             )
         )
     )
-    keys = unit_protocol_keys(person.unit for person in people)
-    suggestions = [
-        Suggestion(
-            person=person,
-            reasons=suggestion_reasons(person, conference=conference, titles=person.cycle_titles),
-        )
-        for person in people
-    ]
-    suggestions = [suggestion for suggestion in suggestions if suggestion.reasons]
-    return sorted(
-        suggestions,
+    order = {line.key: index for index, line in enumerate(lines)}
+    suggestions = []
+    listed: dict[str, int] = {}
+    for person in people:
+        facts = person_facts(person, councils, person.cycle_titles)
+        met = official_lists.lines_met(facts, context, lines)
+        if not met:
+            continue
+        if person.listed:
+            for line, _detail in met:
+                listed[line.key] = listed.get(line.key, 0) + 1
+            continue
+        reasons = [
+            Reason(key=line.key, label=line.label(context.title_years), detail=detail)
+            for line, detail in met
+        ]
+        suggestions.append(Suggestion(person=person, reasons=reasons))
+    keys = unit_protocol_keys(s.person.unit for s in suggestions)
+    suggestions.sort(
         key=lambda s: (
-            REASON_ORDER[s.reasons[0].kind],
+            order[s.reasons[0].key],
             keys.get(s.person.unit_id, ()),
             s.person.rank,
             _name_key(s.person.full_name),
             s.person.pk,
         ),
     )
+    return OfficialCandidates(suggestions=suggestions, listed=listed)
+
+
+def suggest_official_delegates(conference: Conference) -> list[Suggestion]:
+    """The people to suggest as official delegates (``official_candidates``)."""
+    return official_candidates(conference).suggestions
 
 
 # -- The people register ---------------------------------------------------------
@@ -560,6 +690,18 @@ def changeable_units(user) -> QuerySet[Unit]:
     if Action.CHANGE not in allowed_actions(user):
         return Unit.objects.none()
     return visible_units(user)
+
+
+def council_unit_choices(user, current: Unit | None = None) -> QuerySet[Unit]:
+    """The councils the user may seat people on (units holding one: VSS's
+    root, the provinces; not the HQ bloc, whose people sit on VSS's), and
+    the person's present one, so that editing keeps it."""
+    councils = (
+        changeable_units(user).filter(depth__lte=1, is_active=True).exclude(kind=UnitKind.HQ_BLOC)
+    )
+    if current is not None:
+        councils = councils | Unit.objects.filter(pk=current.pk)
+    return councils.order_by("depth", "position", "path")
 
 
 def people_list(
@@ -600,13 +742,13 @@ def people_list(
         people = people.filter(is_active=active)
     return people.prefetch_related(
         Prefetch("titles", queryset=EmulationTitle.objects.order_by("year", "title"))
-    ).order_by("unit__path", "rank", "full_name", "pk")
+    ).order_by("unit__path", "rank", "name_key", "pk")
 
 
 def person_delegations(person: Person) -> QuerySet[Delegate]:
     """The conferences a person attends as a delegate, lowest tier first."""
     return person.delegations.select_related(
-        "conference__tier", "conference__unit", "elected_at__unit"
+        "conference__tier", "conference__unit", "elected_at__unit", "elected_at__tier"
     ).order_by("conference__tier__level", "conference__date")
 
 

@@ -3,18 +3,18 @@ conference's row, counts, and only then inserts, so two officers adding the
 last seat at once cannot both succeed; a unique constraint keeps a person
 from attending one conference twice."""
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
-from units.models import User
-from units.permissions import Action, require_permission
+from units.models import Unit, UnitKind, User
+from units.permissions import Action, has_permission, require_permission
 from units.text import nfc
 
-from . import selectors
-from .models import Category, Delegate, Person
+from . import official_lists, selectors
+from .models import Category, CompositionRules, Delegate, Person
 
 
 @transaction.atomic
@@ -35,7 +35,9 @@ def add_delegate(
 
     Guests may be outside the register (a name, title and organisation);
     official and elected delegates are people of the conference unit's
-    subtree. The cap counts guests or not as the tier says. A person who is
+    subtree. The conference's rules (its own composition, else the tier's)
+    say which categories it has, its cap and whether guests count towards
+    it; they are read under the lock. A person who is
     already a delegate of the conference is refused (flagged, never
     duplicated). ``check_permission=False`` is for services that checked
     the actor's right themselves (an election's confirmation).
@@ -46,10 +48,20 @@ def add_delegate(
         raise ValidationError({"category": _("Choose a category.")})
     # Lock the conference: additions to it are serialised from here on.
     conference = (
-        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=conference.pk)
     )
     if conference.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    rules = selectors.conference_rules(conference)
+    if not rules.allows(category):
+        raise ValidationError(
+            {
+                "category": _("This conference's composition has no %(category)s.")
+                % {"category": str(Category(category).label).lower()}
+            }
+        )
     if category == Category.GUEST and person is None:
         guest_name = nfc(guest_name.strip())
         if not guest_name:
@@ -70,14 +82,14 @@ def add_delegate(
             )
     if category == Category.ELECTED and elected_at is None:
         raise ValidationError(_("An elected delegate needs the conference that elected them."))
-    counts = category != Category.GUEST or conference.tier.cap_counts_guests
-    cap = selectors.delegate_cap(conference)
+    counts = category != Category.GUEST or rules.cap_counts_guests
+    cap = rules.cap
     if counts and cap is not None and selectors.counted_delegates(conference).count() >= cap:
         raise ValidationError(
             _("The conference is full: at most %(cap)s delegates%(guests)s.")
             % {
                 "cap": cap,
-                "guests": "" if conference.tier.cap_counts_guests else _(", guests not counted"),
+                "guests": "" if rules.cap_counts_guests else _(", guests not counted"),
             }
         )
     delegate = Delegate(
@@ -126,9 +138,14 @@ def add_official_delegates(
     # Locked before counting, as add_delegate does: the seats left cannot
     # change between this count and the additions.
     locked = (
-        Conference.objects.select_for_update().select_related("tier", "unit").get(pk=conference.pk)
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=conference.pk)
     )
-    cap = selectors.delegate_cap(locked)
+    rules = selectors.conference_rules(locked)
+    if not rules.allows(Category.OFFICIAL):
+        raise ValidationError(_("This conference's composition has no official delegates."))
+    cap = rules.cap
     if cap is not None:
         left = max(0, cap - selectors.counted_delegates(locked).count())
         if len(people) > left:
@@ -150,3 +167,121 @@ def add_official_delegates(
         )
         for person in people
     ]
+
+
+# -- A conference's own composition (the HQ bloc's) -----------------------------
+
+
+def has_own_composition(conference: Conference) -> bool:
+    """The guidance lets VSS set the HQ bloc's composition apart ("riêng
+    Khối cơ quan BHXH Việt Nam sẽ có kế hoạch cụ thể sau")."""
+    return conference.unit.kind == UnitKind.HQ_BLOC
+
+
+def may_set_composition(user: User, conference: Conference) -> bool:
+    """Whoever may change the VSS root of the conference's hierarchy (the
+    VSS officer, an administrator) sets the HQ bloc's composition."""
+    root = Unit.objects.filter(hierarchy_id=conference.unit.hierarchy_id, parent=None).first()
+    return root is not None and has_permission(user, Action.CHANGE, root)
+
+
+@transaction.atomic
+def set_composition_rules(
+    *,
+    actor: User,
+    conference: Conference,
+    categories: list[str],
+    official_lines: list[str],
+    cap: int | None,
+    cap_counts_guests: bool | None,
+) -> CompositionRules | None:
+    """Set the conference's own composition: the categories it has, the
+    official-list lines that give a seat (empty: the tier's list), its
+    maximum (``None``: the tier's) and whether guests count (``None``: as
+    the tier says). Everything left as the tier's removes the row.
+
+    Only for the HQ bloc's conferences, by whoever may change the VSS root.
+    Under the conference's lock, as additions are: the new rules must hold
+    the delegates already listed (no category removed that has delegates,
+    no maximum below those counted)."""
+    if not may_set_composition(actor, conference):
+        raise PermissionDenied
+    if not has_own_composition(conference):
+        raise ValidationError(_("Only the HQ bloc's conference has a composition of its own."))
+    locked = (
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("tier", "unit")
+        .get(pk=conference.pk)
+    )
+    if locked.status == Conference.Status.CLOSED:
+        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    wanted = [c for c in Category.values if c in set(categories)]
+    if not wanted:
+        raise ValidationError({"categories": _("Keep at least one category of delegates.")})
+    unknown = sorted(set(official_lines) - official_lists.LINE_KEYS)
+    if unknown:
+        raise ValidationError(
+            {"official_lines": _("Unknown lines: %(keys)s.") % {"keys": ", ".join(unknown)}}
+        )
+    if official_lines and Category.OFFICIAL not in wanted:
+        raise ValidationError(
+            {"official_lines": _("Lines of the official list need official delegates.")}
+        )
+    if cap is not None and cap < 1:
+        raise ValidationError({"cap": _("The maximum must be at least 1.")})
+    per_category = dict(
+        Delegate.objects.filter(conference=locked)
+        .values("category")
+        .annotate(count=models.Count("pk"))
+        .values_list("category", "count")
+    )
+    for category in Category.values:
+        if category not in wanted and per_category.get(category):
+            raise ValidationError(
+                {
+                    "categories": _(
+                        "%(count)s %(category)s are listed already: remove them before leaving "
+                        "the category out."
+                    )
+                    % {
+                        "count": per_category[category],
+                        "category": str(Category(category).label).lower(),
+                    }
+                }
+            )
+    counts_guests = (
+        locked.tier.cap_counts_guests if cap_counts_guests is None else cap_counts_guests
+    )
+    counted = sum(
+        count
+        for category, count in per_category.items()
+        if category != Category.GUEST or counts_guests
+    )
+    if cap is not None and cap < counted:
+        raise ValidationError(
+            {
+                "cap": _(
+                    "%(counted)s delegates counted are listed already: the maximum cannot be lower."
+                )
+                % {"counted": counted}
+            }
+        )
+    rules = CompositionRules.objects.filter(conference=locked).first()
+    every = len(wanted) == len(Category.values)
+    if every and not official_lines and cap is None and cap_counts_guests is None:
+        if rules is not None:
+            rules.delete()
+        return None
+    rules = rules or CompositionRules(conference=locked)
+    rules.categories = [] if every else wanted
+    # In the order of the lists, each once.
+    rules.official_lines = [
+        line.key
+        for line in official_lists.all_lines(locked.tier.level)
+        if line.key in set(official_lines)
+    ]
+    rules.cap = cap
+    rules.cap_counts_guests = cap_counts_guests
+    rules.updated_by = actor
+    rules.save()
+    return rules

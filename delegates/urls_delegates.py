@@ -18,6 +18,11 @@ delegate_patterns = [
         name="delegate_remove",
     ),
     path("composition/", delegates.CompositionView.as_view(), name="composition"),
+    path(
+        "composition/rules/",
+        delegates.CompositionRulesView.as_view(),
+        name="composition_rules",
+    ),
     path("check-in/", checkin.CheckInView.as_view(), name="check_in"),
     path("check-in/counts/", checkin.CheckInCountsView.as_view(), name="check_in_counts"),
 ]

@@ -21,4 +21,5 @@ election_patterns = [
     ),
     path("votes/", elections.VotesRecordView.as_view(), name="votes_record"),
     path("confirm/", elections.ElectionConfirmView.as_view(), name="election_confirm"),
+    path("resolve-excess/", elections.ExcessResolveView.as_view(), name="excess_resolve"),
 ]

@@ -220,13 +220,20 @@ DEMO_USERS = (
     DemoUser("council", "Nguyễn Thị Thu Hà", Role.COUNCIL, ROOT_CODE, "VSS council"),
     DemoUser("officer-hcm", "Trần Minh Tuấn", Role.OFFICER, "P79", "officer, BHXH TP.HCM"),
     DemoUser("officer-hanoi", "Lê Thị Hồng Nhung", Role.OFFICER, "P01", "officer, BHXH TP. Hà Nội"),
+    DemoUser(
+        "officer-vss",
+        "Đỗ Thị Thanh Hương",
+        Role.OFFICER,
+        ROOT_CODE,
+        "officer, VSS Emulation & Reward department",
+    ),
     DemoUser("printer", "Phạm Văn Đức", Role.PRINTER, ROOT_CODE, "printing staff"),
 )
 
 
 @transaction.atomic
 def create_demo_users(*, hierarchy: Hierarchy) -> list[User]:
-    """The five demo logins; existing accounts are left untouched.
+    """The demo logins; existing accounts are left untouched.
 
     Refused unless ``settings.ALLOW_DEMO_DATA`` (never in production).
     """

@@ -3,10 +3,12 @@ styled, frozen header and fixed widths, text columns, and drop-down lists
 read from a sheet of choices. Used by the unit import and the people
 register's import, so that both files look and behave alike in Excel."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 HEADER_FILL = "DCE6F1"
+DATE_FORMAT = "DD/MM/YYYY"
 # Rows past the data that still get the drop-down lists, for rows typed later.
 SPARE_ROWS = 1000
 
@@ -44,7 +46,11 @@ def list_sheet(
     for key in text_columns:
         sheet.column_dimensions[letters[key]].number_format = "@"
         for cell in sheet[letters[key]]:
-            cell.number_format = "@"
+            # A date or a number written by an export keeps its type.
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+            elif not isinstance(cell.value, int | float):
+                cell.number_format = "@"
     return sheet, letters, last
 
 

@@ -2,18 +2,34 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from congress import progress, selectors, services
-from congress.forms import ConferenceForm, TransitionForm
-from congress.models import Conference, Tier
+from congress.forms import (
+    ConferenceForm,
+    CorrectionForm,
+    ExemptionForm,
+    ReasonForm,
+    TransitionForm,
+    asks_for_confirmation,
+)
+from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from units.models import Role, Unit
-from units.permissions import Action, allowed_actions, has_permission, is_nationwide
+from units.permissions import (
+    Action,
+    allowed_actions,
+    has_permission,
+    is_nationwide,
+    visible_units,
+)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -39,6 +55,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             actions=sorted(allowed_actions(user)),
             # An officer's units that are late or nearly so: the reminder mail's list.
             deadline_alerts=progress.deadline_alerts(user=user, tiers=tiers, today=today)
+            if user.role == Role.OFFICER
+            else [],
+            # Pilots first: the officer's conferences that come before the pilot units.
+            before_pilots=selectors.conferences_before_pilots(user=user, tiers=tiers)
             if user.role == Role.OFFICER
             else [],
             alert_days=progress.REMINDER_DUE_DAYS,
@@ -86,7 +106,18 @@ def _organiser_choices(pending) -> list:
     ]
 
 
-class ConferenceRegisterView(LoginRequiredMixin, FormView):
+class RefusalMixin:
+    """Puts a service's refusal on the form, asking for the confirmation of
+    unusual figures when that is what was missing."""
+
+    def refused(self, form, error: ValidationError):
+        if asks_for_confirmation(error):
+            form.ask_for_reason()
+        form.add_error(None, error)
+        return self.form_invalid(form)  # type: ignore[attr-defined]
+
+
+class ConferenceRegisterView(RefusalMixin, LoginRequiredMixin, FormView):
     """Register a conference for one of the units the officer acts on."""
 
     template_name = "congress/conference_form.html"
@@ -122,8 +153,7 @@ class ConferenceRegisterView(LoginRequiredMixin, FormView):
                 actor=self.request.user, tier=tier, unit=unit, details=form.details()
             )
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.refused(form, error)
         messages.success(self.request, _("The conference is registered as a draft."))
         return redirect(conference)
 
@@ -174,23 +204,29 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
                     held_on=form.cleaned_data["held_on"],
                     actual_attendance=form.cleaned_data["actual_attendance"],
                     expected_version=form.cleaned_data["version"],
+                    unusual_figures_reason=form.cleaned_data["unusual_figures_reason"],
                 )
             except services.ConcurrentEditError:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else changed this conference meanwhile; nothing was done. "
-                        "Check it again."
-                    ),
-                )
-                return redirect(conference)
+                return self.changed_meanwhile(conference)
             except ValidationError as error:
+                asks_reason = asks_for_confirmation(error)
                 form.add_error(None, error)
             else:
                 messages.success(request, TRANSITION_MESSAGES.get(name, _("Done.")))
                 return redirect(conference)
-        context = self.get_context_data(transition_form=form, failed_transition=name)
+        else:
+            asks_reason = bool(form.data.get("unusual_figures_reason", "").strip())
+        context = self.get_context_data(
+            transition_form=form, failed_transition=name, asks_reason=asks_reason
+        )
         return self.render_to_response(context, status=400)
+
+    def changed_meanwhile(self, conference):
+        messages.error(
+            self.request,
+            _("Someone else changed this conference meanwhile; nothing was done. Check it again."),
+        )
+        return redirect(conference)
 
     def get_context_data(self, **kwargs):
         from congress.views.documents import conference_sections
@@ -201,7 +237,32 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         # The documents, papers and communication fragments; a failed form
         # passed in kwargs replaces its blank one.
         kwargs = {**conference_sections(user=user, conference=conference), **kwargs}
+        tier = conference.tier
+        below = selectors.lower_tier(tier)
+        may_review = has_permission(user, Action.REVIEW, conference.unit)
+        statuses = dict(Conference.Status.choices)
+        not_registered = progress.BoardStatus.NOT_REGISTERED.label
         return super().get_context_data(
+            # The tiers in order: the units below still to hold theirs, and
+            # those the council exempted.
+            lower_tier=below,
+            yet_to_hold=[
+                (unit, unit.lower_status or "none", statuses.get(unit.lower_status, not_registered))
+                for unit in selectors.units_yet_to_hold(conference)
+            ]
+            if below is not None and not conference.is_held
+            else [],
+            exemptions_below=selectors.exemptions_below(conference) if below is not None else [],
+            exemption=selectors.unit_exemptions(unit=conference.unit, cycle=tier.cycle).get(
+                tier.pk
+            ),
+            pilot=selectors.pilot_position(conference),
+            may_review=may_review,
+            accept_order_form=kwargs.pop("accept_order_form", None)
+            or ReasonForm(initial={"version": conference.version}),
+            correction_form=kwargs.pop("correction_form", None)
+            or CorrectionForm(initial=CorrectionForm.initial_for(conference)),
+            asks_reason=kwargs.pop("asks_reason", False),
             history=selectors.conference_history(conference),
             transitions=services.available_transitions(user=user, conference=conference),
             transition_form=kwargs.pop("transition_form", None)
@@ -218,7 +279,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         )
 
 
-class ConferenceEditView(ConferenceScopedMixin, FormView):
+class ConferenceEditView(RefusalMixin, ConferenceScopedMixin, FormView):
     """Change a draft; refused if someone else changed it meanwhile."""
 
     template_name = "congress/conference_form.html"
@@ -258,8 +319,7 @@ class ConferenceEditView(ConferenceScopedMixin, FormView):
             )
             return self.form_invalid(form)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.refused(form, error)
         messages.success(self.request, _("The changes are saved."))
         return redirect(self.conference)
 
@@ -267,6 +327,150 @@ class ConferenceEditView(ConferenceScopedMixin, FormView):
         return super().get_context_data(
             title=_("Change the conference"), conference=self.conference, **kwargs
         )
+
+
+class ConferenceCorrectView(ConferenceDetailView):
+    """Correct a held conference's date and attendance, with the reason
+    (``services.correct_held_figures``); a refusal re-renders the page with
+    the correction form open and what was typed kept."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = conference = self.get_object()
+        form = CorrectionForm(request.POST)
+        asks_reason = bool(form.data.get("unusual_figures_reason", "").strip())
+        if form.is_valid():
+            try:
+                services.correct_held_figures(
+                    actor=request.user,
+                    conference=conference,
+                    held_on=form.cleaned_data["held_on"],
+                    actual_attendance=form.cleaned_data["actual_attendance"],
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                    unusual_figures_reason=form.cleaned_data["unusual_figures_reason"],
+                )
+            except services.ConcurrentEditError:
+                return self.changed_meanwhile(conference)
+            except ValidationError as error:
+                asks_reason = asks_reason or asks_for_confirmation(error)
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The correction is recorded in the history."))
+                return redirect(conference)
+        context = self.get_context_data(
+            correction_form=form, failed_transition="correct", asks_reason=asks_reason
+        )
+        return self.render_to_response(context, status=400)
+
+
+class ConferenceAcceptOrderView(ConferenceDetailView):
+    """The council accepts, with a reason, a conference that comes before
+    the pilot units (``services.accept_before_pilots``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = conference = self.get_object()
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.accept_before_pilots(
+                    actor=request.user,
+                    conference=conference,
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                )
+            except services.ConcurrentEditError:
+                return self.changed_meanwhile(conference)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The conference is accepted before the pilot units."))
+                return redirect(conference)
+        context = self.get_context_data(accept_order_form=form, failed_transition="accept_order")
+        return self.render_to_response(context, status=400)
+
+
+def _back(request, fallback: str) -> str:
+    """Where a form posted from another page returns: its ``next``, if it
+    is a page of this site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _refusal_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class ExemptionCreateView(LoginRequiredMixin, View):
+    """The council exempts a unit that truly cannot hold its conference of
+    a tier, with the reason (``services.exempt_unit``); from the unit's page
+    or the page of the conference above. A unit outside the user's scope
+    is a 404; a role that does not review, a 403."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ExemptionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The form was incomplete; nothing was recorded."))
+            return redirect(_back(request, "home"))
+        unit = get_object_or_404(visible_units(request.user), pk=form.cleaned_data["unit"])
+        tier = get_object_or_404(
+            Tier.objects.select_related("cycle"),
+            pk=form.cleaned_data["tier"],
+            cycle__hierarchy_id=unit.hierarchy_id,
+        )
+        back = _back(request, unit_url(unit))
+        try:
+            services.exempt_unit(
+                actor=request.user, tier=tier, unit=unit, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _refusal_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(unit)s is exempted from the %(tier)s.") % {"unit": unit.name, "tier": tier},
+            )
+        return redirect(back)
+
+
+class ExemptionLiftView(LoginRequiredMixin, View):
+    """The council lifts an exemption (``services.lift_exemption``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        exemption = get_object_or_404(
+            TierExemption.objects.select_related("tier__cycle", "unit").filter(
+                unit__in=visible_units(request.user)
+            ),
+            pk=self.kwargs["pk"],
+        )
+        back = _back(request, unit_url(exemption.unit))
+        try:
+            services.lift_exemption(actor=request.user, exemption=exemption)
+        except ValidationError as error:
+            _refusal_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("The exemption of %(unit)s is lifted: it holds its %(tier)s again.")
+                % {"unit": exemption.unit.name, "tier": exemption.tier},
+            )
+        return redirect(back)
+
+
+def unit_url(unit: Unit) -> str:
+    return reverse("units:unit_detail", args=[unit.pk])
 
 
 TRANSITION_MESSAGES = {

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from congress.models import Conference, Tier
+from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
-from delegates import allocations
+from delegates import allocations, composition, elections
 from delegates.forms import (
     AllocationAdjustForm,
     AllocationComputeForm,
@@ -41,6 +42,19 @@ STALE_ADJUST_MESSAGE = gettext_lazy(
     "Someone else changed this allocation meanwhile; nothing was saved. The table shows "
     "the seats as they are now; your entries are kept in the form: check them and save again."
 )
+
+
+def excess_message(excess: elections.Excess) -> str:
+    return _(
+        "%(unit)s elected %(elected)s delegates, more than the %(seats)s seats version "
+        "%(version)s gives it: %(names)s. Resolve it on its election page."
+    ) % {
+        "unit": excess.unit.name,
+        "elected": excess.elected,
+        "seats": excess.seats,
+        "version": excess.allocation.version,
+        "names": excess.names,
+    }
 
 
 class AllocationMixin(ConferenceScopedMixin):
@@ -82,8 +96,10 @@ def allocation_context(
     failed_decision: str = "",
     loaded: dict[int, int] | None = None,
 ) -> dict:
-    """Everything the allocation page shows; about ten queries whatever the
-    number of units below."""
+    """Everything the allocation page shows: a fixed number of queries
+    whatever the number of units below (the versions, the shown one's
+    lines, the units below, those yet to hold, the attendance now, the
+    confirmed elections above quota; at the Congress, the balance)."""
     versions = allocations.conference_allocations(conference)
     newest = versions[0] if versions else None
     shown = next((a for a in versions if a.version == version), newest)
@@ -114,18 +130,57 @@ def allocation_context(
         review_form = AllocationReviewForm(initial={"lock_version": shown.lock_version})
     below = units_below(conference)
     rows = view.rows if view else []
+    # Out of date: the shown version, and the approved one if another.
+    approved = next((a for a in versions if a.status == Allocation.Status.APPROVED), None)
+    checked = [a for a in (shown, approved) if a is not None]
+    changes = allocations.attendance_changes(
+        list(dict.fromkeys(checked)),
+        lines={shown.pk: [row.line for row in view.rows]} if shown and view else None,
+        corrections=True,
+    )
+    # The excess of confirmed elections over the shown version's seats: the
+    # flags of the approved version, or what approving this one would cause.
+    excess = []
+    if shown is not None and view is not None and shown in (approved, newest):
+        excess = elections.excess_of(
+            shown, seats_by_unit={row.line.unit_id: row.line.seats for row in view.rows}
+        )
+    shown_changed = {c.unit.pk: c for c in changes.get(shown.pk, [])} if shown else {}
+    yet_to_hold = units_yet_to_hold(conference)
+    waiting = {unit.pk for unit in yet_to_hold}
+    budget = allocations.seat_budget(conference)
     return {
         "conference": conference,
         "versions": versions,
         "newest": newest,
         "shown": shown,
         "view": view,
-        "approved": next((a for a in versions if a.status == Allocation.Status.APPROVED), None),
+        "approved": approved,
         "pending": pending,
         "workable": workable,
-        "budget": allocations.seat_budget(conference),
+        "budget": budget,
         "below": below,
-        "not_held": [entry for entry in below if not entry.is_held],
+        # Units below that must hold their conference before any allocation.
+        "not_held": [
+            {
+                "unit": unit,
+                "status": Conference.Status(unit.lower_status).label
+                if unit.lower_status
+                else _("not registered"),
+            }
+            for unit in yet_to_hold
+        ],
+        # Units below neither held nor waited for: exempted by the council.
+        "exempted": {e.unit.pk for e in below if not e.is_held and e.unit.pk not in waiting},
+        "official_warning": allocations.official_warning(budget.official),
+        "shown_changes": changes.get(shown.pk, []) if shown else [],
+        "approved_changes": changes.get(approved.pk, [])
+        if approved is not None and approved != shown
+        else [],
+        "excess": excess,
+        "balance": composition.congress_balance(conference)
+        if conference.tier.level == Tier.Level.CONGRESS
+        else None,
         "may_change": may_change,
         "may_compute": may_compute,
         "may_adjust": may_adjust,
@@ -144,6 +199,8 @@ def allocation_context(
                 # The seats the user's page started from: a line they did
                 # not touch takes another user's change on a stale save.
                 "loaded": (loaded or {}).get(row.line.unit_id, row.line.seats),
+                # The attendance now, where a correction changed it.
+                "change": shown_changed.get(row.line.unit_id),
             }
             for row in rows
         ],
@@ -220,6 +277,11 @@ class AllocationComputeView(AllocationActionView):
                     )
                     % {"version": allocation.version, "seats": allocation.total_seats},
                 )
+                warning = allocations.official_warning(
+                    allocation.computation.get("budget", {}).get("official", 0)
+                )
+                if warning:
+                    messages.warning(self.request, warning)
                 return redirect(self.page_url())
         return self.render_page(compute_form=form)
 
@@ -338,6 +400,9 @@ class AllocationReviewView(AllocationActionView):
                     else _("Version %(version)s is returned to %(unit)s with your reason.")
                     % {"version": allocation.version, "unit": self.conference.unit.name},
                 )
+                if decision == allocations.Decision.APPROVE:
+                    for excess in elections.excess_of(allocation):
+                        messages.warning(self.request, excess_message(excess))
                 return redirect(self.page_url(allocation.version))
         return self.render_page(
             version=allocation.version, review_form=form, failed_decision=decision
@@ -364,18 +429,35 @@ class AllocationListView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Out of date after a correction, read now for the rows of the page:
+        # the versions still in play (the approved one, the newest one).
+        page = list(context["allocations"])
+        changes = allocations.attendance_changes(
+            [
+                a
+                for a in page
+                if a.status == Allocation.Status.APPROVED or a.version == a.newest_version
+            ]
+        )
+        for allocation in page:
+            allocation.attendance_changes = changes.get(allocation.pk, [])
+        context["allocations"] = page
+        return self.with_counts(context)
+
+    def with_counts(self, context):
         counts = dict(
             allocations.allocations_for_review(self.request.user)
             .order_by()
             .values_list("status")
             .annotate(count=Count("pk"))
         )
-        return super().get_context_data(
+        context.update(
             status=self.status(),
             statuses=[
                 (value, label, counts.get(value, 0)) for value, label in Allocation.Status.choices
             ],
             total=sum(counts.values()),
             may_review=Action.REVIEW in allowed_actions(self.request.user),
-            **kwargs,
         )
+        return context

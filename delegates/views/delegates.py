@@ -10,8 +10,8 @@ from the elections (another page) and are only shown here.
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -20,16 +20,23 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from congress.models import Conference
+from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
 from units.models import Unit
 from units.permissions import Action, has_permission
 from units.text import nfc
 
-from .. import selectors, services
+from .. import official_lists, selectors, services
 from ..composition import bar_chart, composition, shortfalls_of
+from ..elections import excess_by_source
 from ..exports import DelegateListExport
-from ..forms import GuestDelegateForm, OfficialDelegateForm, SuggestionSelectionForm
+from ..forms import (
+    CompositionRulesForm,
+    GuestDelegateForm,
+    OfficialDelegateForm,
+    SuggestionSelectionForm,
+)
 from ..models import Category, Gender
 
 SEARCH_LIMIT = 30  # people shown by the register search
@@ -94,10 +101,16 @@ class DelegateListView(DelegateListMixin, TemplateView):
         conference = self.get_conference()
         order, filters = self.list_params(conference)
         listing = selectors.delegate_list(conference, order=order, filters=filters)
+        # Elected delegates whose election a newer approved version leaves
+        # above its seats: flagged on their row (delegates.elections).
+        excess = excess_by_source(conference)
+        for delegate in listing.delegates:
+            delegate.excess = excess.get(delegate.elected_at_id) if delegate.elected_at_id else None
         query = self.request.GET.copy()
         query.pop("order", None)
         return super().get_context_data(
             conference=conference,
+            **composition_rules_context(self.request.user, conference),
             listing=listing,
             groups=listing.grouped(),
             filters=filters,
@@ -110,6 +123,26 @@ class DelegateListView(DelegateListMixin, TemplateView):
             export_query=self.request.GET.urlencode(),
             **kwargs,
         )
+
+
+def composition_rules_context(user, conference: Conference) -> dict:
+    """What the list shows of the rules in force: the categories it may add,
+    the HQ bloc's own composition and whether the user may set it."""
+    rules = selectors.conference_rules(conference)
+    own_composition = services.has_own_composition(conference)
+    years = selectors.title_years(conference.tier.cycle)
+    return {
+        "rules": rules,
+        "own_composition": own_composition,
+        "own_lines": [line.label(years) for line in rules.lines] if rules.own else [],
+        "may_set_composition": own_composition and services.may_set_composition(user, conference),
+        # The categories kept, when the rules leave one out.
+        "own_categories": [str(label) for value, label in Category.choices if rules.allows(value)]
+        if len(rules.categories) < len(Category.values)
+        else [],
+        "has_official": rules.allows(Category.OFFICIAL),
+        "has_guests": rules.allows(Category.GUEST),
+    }
 
 
 class DelegateExportView(DelegateListMixin, View):
@@ -247,8 +280,12 @@ class SuggestionsView(DelegateChangeMixin, FormView):
     form_class = SuggestionSelectionForm
 
     @cached_property
+    def candidates(self) -> selectors.OfficialCandidates:
+        return selectors.official_candidates(self.conference)
+
+    @cached_property
     def suggestions(self) -> list[selectors.Suggestion]:
-        return selectors.suggest_official_delegates(self.conference)
+        return self.candidates.suggestions
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "suggestions": self.suggestions}
@@ -279,25 +316,34 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         ticked = set()
         if form is not None and form.is_bound:
             ticked = {value for value in form.data.getlist("people") if value.isdigit()}
-        # ``?reason=`` shows only the people with that reason; the form
-        # still accepts every suggestion.
+        # ``?reason=`` (a line's key) shows only the people meeting that
+        # line; the form still accepts every suggestion.
+        rules = selectors.conference_rules(self.conference)
+        years = selectors.title_years(self.conference.tier.cycle)
         reason = self.request.GET.get("reason", "")
-        reason = reason if reason in selectors.SuggestionReason.values else ""
-        counts = Counter(r.kind for s in self.suggestions for r in s.reasons)
+        reason = reason if reason in {line.key for line in rules.lines} else ""
+        counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
-            s for s in self.suggestions if not reason or any(r.kind == reason for r in s.reasons)
+            s for s in self.suggestions if not reason or any(r.key == reason for r in s.reasons)
         ]
         return super().get_context_data(
             conference=self.conference,
             suggestions=shown,
             suggestion_count=len(self.suggestions),
             reason=reason,
-            reasons=[
-                (kind, label, counts[kind])
-                for kind, label in selectors.SuggestionReason.choices
-                if counts[kind]
+            # The list in force, line by line, with how many are suggested.
+            official_lines=[
+                (
+                    line.key,
+                    line.label(years),
+                    counts[line.key],
+                    line.in_register,
+                    self.candidates.listed.get(line.key, 0),
+                )
+                for line in rules.lines
             ],
-            years=list(selectors.title_years(self.conference.tier.cycle)),
+            rules=rules,
+            years=list(years),
             ticked={int(value) for value in ticked},
             seats=selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
@@ -352,5 +398,114 @@ class CompositionView(ConferenceScopedMixin, TemplateView):
             ],
             cycle=conference.tier.cycle,
             may_print=has_permission(self.request.user, Action.PRINT, conference.unit),
+            **kwargs,
+        )
+
+
+class CompositionRulesView(DelegateListMixin, FormView):
+    """The HQ bloc conference's own composition, set by VSS: its categories
+    of delegates, the official-list lines that give a seat, its maximum and
+    whether guests count. 404 for another conference or outside the user's
+    scope; 403 unless the user may change the VSS root."""
+
+    template_name = "delegates/composition_rules.html"
+    form_class = CompositionRulesForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.conference = self.get_conference()
+        if not services.has_own_composition(self.conference):
+            raise Http404
+        if not services.may_set_composition(request.user, self.conference):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def years(self) -> range:
+        return selectors.title_years(self.conference.tier.cycle)
+
+    def get_form_kwargs(self):
+        tier = self.conference.tier
+        own = {line.key for line in official_lists.lines_for(tier.level)}
+        choices = [
+            (line.key, line.label(self.years))
+            for line in official_lists.all_lines(tier.level)
+            if line.in_register
+        ]
+        # The tier's own lines, then those of the other lists (the Congress').
+        lines = [
+            (_("Lines of this tier's list"), [c for c in choices if c[0] in own]),
+            (_("Lines of the other tiers' lists"), [c for c in choices if c[0] not in own]),
+        ]
+        return {
+            **super().get_form_kwargs(),
+            "lines": lines,
+            "tier_cap": cap_for(tier=tier, unit=self.conference.unit),
+        }
+
+    def get_initial(self):
+        own = selectors.own_rules(self.conference)
+        if own is None:
+            return {"categories": list(Category.values), "lines_from": CompositionRulesForm.TIER}
+        return {
+            "categories": own.categories or list(Category.values),
+            "lines_from": CompositionRulesForm.CHOSEN
+            if own.official_lines
+            else CompositionRulesForm.TIER,
+            "official_lines": own.official_lines,
+            "cap": own.cap,
+            "cap_counts_guests": {
+                True: CompositionRulesForm.COUNTED,
+                False: CompositionRulesForm.NOT_COUNTED,
+            }.get(own.cap_counts_guests, ""),
+        }
+
+    def post(self, request, *args, **kwargs):
+        if "reset" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        try:
+            services.set_composition_rules(
+                actor=request.user,
+                conference=self.conference,
+                categories=list(Category.values),
+                official_lines=[],
+                cap=None,
+                cap_counts_guests=None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        messages.success(request, _("The conference follows the tier's rules again."))
+        return redirect(list_url(self.conference))
+
+    def form_valid(self, form):
+        try:
+            services.set_composition_rules(
+                actor=self.request.user,
+                conference=self.conference,
+                categories=form.cleaned_data["categories"],
+                official_lines=form.chosen_lines(),
+                cap=form.cleaned_data["cap"],
+                cap_counts_guests=form.counts_guests(),
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The composition of this conference is saved."))
+        return redirect(list_url(self.conference))
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        tier = self.conference.tier
+        return super().get_context_data(
+            conference=self.conference,
+            rules=selectors.conference_rules(self.conference),
+            tier_lines=[line.label(self.years) for line in official_lists.lines_for(tier.level)],
+            cancel_url=list_url(self.conference),
             **kwargs,
         )

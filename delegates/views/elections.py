@@ -21,7 +21,7 @@ from congress.views.conferences import ConferenceScopedMixin
 from delegates import elections
 from delegates.forms import ElectionPersonForm, ElectionVotesForm
 from delegates.models import Election, Person
-from delegates.selectors import approved_quota
+from delegates.selectors import approved_allocation
 from units.permissions import Action, has_permission
 
 STALE_MESSAGE = gettext_lazy(
@@ -54,13 +54,18 @@ class ElectionMixin(ConferenceScopedMixin):
 
 
 def election_context(
-    *, conference: Conference, may_change: bool, query: str = "", votes_form=None
+    *, conference: Conference, may_change: bool, user=None, query: str = "", votes_form=None
 ) -> dict:
     """Everything the page shows; the number of queries does not depend on
-    the number of candidates."""
+    the number of candidates.
+
+    The quota is that of the version bound to a confirmed election (never
+    the approved one now); while the election is recorded, that of the
+    approved version that would bind it. A version approved since a
+    confirmation is shown beside it, with the excess it causes, if any."""
     election = (
         Election.objects.filter(conference=conference)
-        .select_related("target__tier", "target__unit", "confirmed_by")
+        .select_related("target__tier", "target__unit", "confirmed_by", "allocation__reviewed_by")
         .first()
     )
     target, target_problem = None, ""
@@ -71,19 +76,38 @@ def election_context(
             target = elections.target_conference(conference)
         except ValidationError as error:
             target_problem = " ".join(error.messages)
-    quota = approved_quota(target=target, unit=conference.unit) if target else None
-    quota_problem = (
-        elections.missing_quota_reason(target, conference.unit)
-        if target is not None and quota is None
-        else ""
+    confirmed = election is not None and election.status == Election.Status.CONFIRMED
+    if election is not None:
+        binding = elections.binding_allocation(election)
+    else:
+        binding = approved_allocation(target) if target is not None else None
+    quota = elections.seats_in(binding, conference.unit) if binding is not None else None
+    quota_problem = ""
+    if target is not None and quota is None:
+        quota_problem = (
+            _("This election was confirmed before elections kept the allocation that bound them.")
+            if confirmed and binding is None
+            else elections.missing_quota_reason(target, conference.unit)
+        )
+    newer = elections.newer_allocation(election) if confirmed and election else None
+    may_resolve = bool(
+        newer
+        and newer.excess
+        and user is not None
+        and target is not None
+        and target.status != Conference.Status.CLOSED
+        and has_permission(user, Action.CHANGE, target.unit)
     )
     context = {
         "conference": conference,
         "election": election,
         "target": target,
         "target_problem": target_problem,
+        "binding": binding,
         "quota": quota,
         "quota_problem": quota_problem,
+        "newer": newer,
+        "may_resolve": may_resolve,
         "may_change": may_change,
         "may_open": may_change and election is None and target is not None and conference.is_held,
         "query": query,
@@ -148,6 +172,7 @@ class ElectionDetailView(ElectionMixin, TemplateView):
             **election_context(
                 conference=self.conference,
                 may_change=self.may_change,
+                user=self.request.user,
                 query=self.request.GET.get("q", "").strip()[:100],
             ),
             **kwargs,
@@ -259,6 +284,7 @@ class VotesRecordView(ElectionActionView):
         context = election_context(
             conference=self.conference,
             may_change=self.may_change,
+            user=self.request.user,
             votes_form=form,
         )
         return TemplateResponse(self.request, ElectionDetailView.template_name, context, status=400)
@@ -298,4 +324,35 @@ class ElectionConfirmView(ElectionActionView):
                 _("Already delegates of the conference above, not added again: %(names)s.")
                 % {"names": ", ".join(p.full_name for p in result.already_delegates)},
             )
+        return redirect(self.page_url())
+
+
+class ExcessResolveView(ElectionMixin, View):
+    """Remove the delegates chosen (``delegate``, repeated) from the
+    conference above, as many as a newer approved version leaves too many.
+    Needs CHANGE on the conference above's unit (its delegates change):
+    403 otherwise."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        election = self.election()
+        if election is None:
+            raise Http404
+        if not has_permission(request.user, Action.CHANGE, election.target.unit):
+            raise PermissionDenied
+        chosen = [int(v) for v in request.POST.getlist("delegate") if v.isdigit() and len(v) < 12]
+        try:
+            removed = elections.resolve_excess(actor=request.user, election=election, remove=chosen)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(f"{self.page_url()}#excess")
+        messages.success(
+            request,
+            _("Removed from %(target)s: %(names)s.")
+            % {
+                "target": election.target,
+                "names": ", ".join(delegate.name for delegate in removed),
+            },
+        )
         return redirect(self.page_url())

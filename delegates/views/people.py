@@ -26,10 +26,10 @@ from delegates.forms import (
 from delegates.models import EmulationTitle, Person
 from delegates.people_import import (
     COLUMNS,
+    COUNCIL_ROLE_LABELS,
     GENDER_LABELS,
     TITLE_COLUMNS,
     XLSX,
-    format_birth,
     format_years,
     mark,
     write_workbook,
@@ -138,7 +138,9 @@ class PersonScopedMixin(LoginRequiredMixin):
 
     def get_person(self) -> Person:
         return get_object_or_404(
-            selectors.visible_people(self.request.user).select_related("unit__parent"),
+            selectors.visible_people(self.request.user).select_related(
+                "unit__parent", "council_unit"
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -203,7 +205,11 @@ class PersonFormMixin(LoginRequiredMixin):
 
     def get_form_kwargs(self):
         units = selectors.changeable_units(self.request.user).filter(is_active=True)
-        return {**super().get_form_kwargs(), "units": units.order_by("path")}
+        person = getattr(self, "person", None)
+        councils = selectors.council_unit_choices(
+            self.request.user, person.council_unit if person is not None else None
+        )
+        return {**super().get_form_kwargs(), "units": units.order_by("path"), "councils": councils}
 
     def details(self, form) -> services.PersonDetails:
         return services.PersonDetails(**form.cleaned_data)
@@ -330,12 +336,14 @@ def export_row(number: int, person: Person) -> list:
         "number": number,
         "full_name": person.full_name,
         "gender": GENDER_LABELS.get(person.gender, ""),
-        "birth": format_birth(person.birth_year, person.birth_date),
+        # A date cell, or the bare year as a number.
+        "birth": person.birth_date or person.birth_year,
         "ethnicity": person.ethnicity,
         "position": person.position,
         "rank": person.get_rank_display(),
         "field_of_work": person.get_field_of_work_display(),
         "unit_code": person.unit.code,
+        "council_role": COUNCIL_ROLE_LABELS.get(person.council_role, ""),
         **{flag: mark(getattr(person, flag)) for flag in services.FLAGS},
     }
     for title in TITLE_COLUMNS:

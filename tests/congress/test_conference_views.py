@@ -28,7 +28,7 @@ def form_data(tree, tiers, **changes):
         "venue": "Hội trường BHXH Quận 1",
         "length": "half_day",
         "combined_with": "year_end_review",
-        "expected_attendance": "32",
+        "expected_attendance": "18",  # of 20 staff
         "note": "Kết hợp tổng kết năm 2019",
     }
     data.update(changes)
@@ -96,7 +96,7 @@ def test_officer_registers_and_lands_on_the_conference(client, users, tree, tier
     conference = Conference.objects.get()
     assert response.status_code == 302
     assert response["Location"] == conference.get_absolute_url()
-    assert (conference.unit, conference.expected_attendance) == (tree.hcm_district, 32)
+    assert (conference.unit, conference.expected_attendance) == (tree.hcm_district, 18)
     page = client.get(conference.get_absolute_url())
     assert "Đã đăng ký hội nghị" in page.text
     assert "15/01/2020" in page.text
@@ -177,11 +177,11 @@ def test_submit_accept_hold_through_the_page(client, users, hcm_conference):
     assert client.post(url, {"action": "accept", "version": 2}).status_code == 302
     client.force_login(users["officer_hcm"])
     response = client.post(
-        url, {"action": "hold", "version": 3, "held_on": "16/01/2020", "actual_attendance": "29"}
+        url, {"action": "hold", "version": 3, "held_on": "16/01/2020", "actual_attendance": "19"}
     )
     assert response.status_code == 302
     hcm_conference.refresh_from_db()
-    assert (hcm_conference.status, hcm_conference.actual_attendance) == ("held", 29)
+    assert (hcm_conference.status, hcm_conference.actual_attendance) == ("held", 19)
     history = client.get(url).context["history"]
     assert [step.action for step in history] == ["submit", "accept", "hold"]
 

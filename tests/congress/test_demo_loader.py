@@ -1,4 +1,4 @@
-"""The demo loader: five logins, idempotent, never in production."""
+"""The demo loader: six logins, idempotent, never in production."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +16,7 @@ def test_demo_users_log_in_with_their_roles(national_cycle, client):
         "council": (Role.COUNCIL, "VSS"),
         "officer-hcm": (Role.OFFICER, "P79"),
         "officer-hanoi": (Role.OFFICER, "P01"),
+        "officer-vss": (Role.OFFICER, "VSS"),
         "printer": (Role.PRINTER, "VSS"),
     }
     for username, (role, unit_code) in expected.items():
@@ -25,6 +26,8 @@ def test_demo_users_log_in_with_their_roles(national_cycle, client):
         assert response.status_code == 302, username
         client.post(reverse("logout"))
     assert User.objects.get(username="admin").is_superuser
+    vss = User.objects.get(username="officer-vss")
+    assert not (vss.is_superuser or vss.is_staff)  # VSS acts as VSS, not as an administrator
 
 
 def test_loading_again_keeps_changed_passwords(national_cycle):
@@ -35,7 +38,7 @@ def test_loading_again_keeps_changed_passwords(national_cycle):
     create_demo_users(hierarchy=national_cycle.hierarchy)
     officer.refresh_from_db()
     assert officer.check_password("Mat-khau-rieng-2020")
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
 
 
 def test_refused_without_allow_demo_data(national_cycle, settings):

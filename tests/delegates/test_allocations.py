@@ -7,8 +7,9 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from congress.models import Conference
+from congress.models import Conference, ConferenceTransition, TierExemption
 from delegates import allocations
 from delegates.models import Allocation, Category
 from delegates.selectors import approved_quota, units_below
@@ -473,3 +474,140 @@ def test_the_congress_allocation_shares_among_the_tier_two_organisers(tree, tier
 
     # 500 − 2 = 498 seats for attendance 300 : 200 : 100 → 249, 166, 83.
     assert seats_of(allocation) == {tree.hcm.pk: 249, tree.hanoi.pk: 166, bloc.pk: 83}
+
+
+# -- Only once the units below have held (issue 10) -------------------------------
+
+NOT_HELD_SINGULAR = (
+    "The allocation is computed from the attendance of the conferences below; "
+    "this unit has not held its conference yet: %(units)s."
+)
+NOT_HELD_PLURAL = (
+    "The allocation is computed from the attendance of the conferences below; "
+    "these %(count)s units have not held their conference yet: %(units)s."
+)
+
+
+def test_computing_is_refused_listing_every_unit_yet_to_hold(tree, tiers, users, hcm_upper):
+    # Quận 1 registered and accepted, not held; Văn phòng not even registered.
+    ConferenceFactory(tier=tiers[1], unit=tree.hcm_district, status=Conference.Status.ACCEPTED)
+
+    with pytest.raises(ValidationError) as error:
+        compute(users, hcm_upper)
+
+    names = f"{tree.hcm_district.name}, {tree.hcm_department.name}"
+    assert error.value.messages == [
+        ngettext(NOT_HELD_SINGULAR, NOT_HELD_PLURAL, 2) % {"count": 2, "units": names}
+    ]
+    assert not Allocation.objects.exists()
+
+
+def test_the_congress_waits_for_every_tier_two_conference(tree, tiers, users):
+    congress = ConferenceFactory(tier=tiers[3], unit=tree.vss)
+    hold(tiers[2], tree.hcm, 300)
+
+    with pytest.raises(ValidationError) as error:
+        compute(users, congress, actor=users["admin"])
+
+    assert error.value.messages == [
+        ngettext(NOT_HELD_SINGULAR, NOT_HELD_PLURAL, 1) % {"count": 1, "units": tree.hanoi.name}
+    ]
+
+
+def test_an_exempted_unit_elects_no_one_and_the_others_share(tree, tiers, users, hcm_upper):
+    hold(tiers[1], tree.hcm_district, 45)
+    TierExemption.objects.create(
+        tier=tiers[1], unit=tree.hcm_department, reason="Sáp nhập", recorded_by=users["council"]
+    )
+    set_cap(tiers, tree.hcm, 10)
+
+    allocation = compute(users, hcm_upper)
+
+    assert seats_of(allocation) == {tree.hcm_district.pk: 10}
+
+
+def test_computing_before_the_official_delegates_are_listed_warns(users, province):
+    conference = province["conference"]
+    warning = _(
+        "No official delegate of this conference is listed yet: the elected seats will "
+        "shrink when they are, and the allocation will need a new version."
+    )
+
+    assert allocations.official_warning(allocations.seat_budget(conference).official) == warning
+    allocation = compute(users, conference)  # warned, not refused
+    assert allocation.computation["budget"]["official"] == 0
+    DelegateFactory(conference=conference, category=Category.OFFICIAL)
+    assert allocations.official_warning(allocations.seat_budget(conference).official) == ""
+
+
+# -- Out of date after a correction ---------------------------------------------------
+
+
+def correct(conference, attendance, actor, reason="Nhập nhầm số người dự"):
+    """A correction of a held conference's attendance, as the congress
+    service records it (the figure, and who, when and why)."""
+    old = conference.actual_attendance
+    Conference.objects.filter(pk=conference.pk).update(actual_attendance=attendance)
+    ConferenceTransition.objects.create(
+        conference=conference,
+        from_status=conference.status,
+        to_status=conference.status,
+        action=ConferenceTransition.Action.CORRECT,
+        actor=actor,
+        reason=reason,
+        changes={"actual_attendance": [old, attendance]},
+    )
+
+
+def loaded(allocation):
+    return Allocation.objects.select_related("conference__tier").get(pk=allocation.pk)
+
+
+def approved_version(users, conference, **kwargs):
+    allocation = compute(users, conference, **kwargs)
+    submit(users, allocation)
+    return review(users, loaded(allocation), "approve")
+
+
+def test_a_corrected_attendance_puts_the_allocation_out_of_date(users, tiers, province):
+    conference = province["conference"]
+    district1 = province["units"][0]
+    allocation = approved_version(users, conference)
+    assert allocations.attendance_changes([loaded(allocation)]) == {}
+
+    lower = Conference.objects.get(tier=tiers[1], unit=district1)
+    correct(lower, 30, users["officer_hcm"])
+    changes = allocations.attendance_changes([loaded(allocation)], corrections=True)
+
+    assert [(c.unit, c.old, c.new) for c in changes[allocation.pk]] == [(district1, 13, 30)]
+    assert changes[allocation.pk][0].correction.reason == "Nhập nhầm số người dự"
+    # Still binding until a newer version is approved.
+    assert approved_quota(target=conference, unit=district1) == 2
+
+
+def test_a_new_version_from_the_corrected_figure_is_up_to_date(users, tiers, province):
+    conference = province["conference"]
+    district1 = province["units"][0]
+    first = approved_version(users, conference)
+    correct(Conference.objects.get(tier=tiers[1], unit=district1), 30, users["officer_hcm"])
+
+    second = approved_version(users, conference)
+
+    assert second.lines.get(unit=district1).attendance == 30
+    changes = allocations.attendance_changes([loaded(first), loaded(second)])
+    assert list(changes) == [first.pk]
+
+
+def test_changes_are_read_in_two_queries_for_any_number_of_versions(
+    users, tiers, province, django_assert_num_queries
+):
+    conference = province["conference"]
+    versions = [compute(users, conference, upper=upper) for upper in (None, 8, 9, 10)]
+    for unit, attendance in zip(province["units"], [14, 83, 27, 50], strict=True):
+        correct(Conference.objects.get(tier=tiers[1], unit=unit), attendance, users["admin"])
+    versions = [loaded(version) for version in versions]
+
+    with django_assert_num_queries(2):
+        changes = allocations.attendance_changes(versions)
+
+    assert {pk: len(found) for pk, found in changes.items()} == {v.pk: 4 for v in versions}

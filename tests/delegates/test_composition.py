@@ -2,14 +2,31 @@
 dimension against a hand-built set, the cycle's targets and their warnings,
 the page and its charts."""
 
+from fractions import Fraction
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
 
-from delegates.composition import Facts, bar_chart, composition, tally
+from delegates.composition import (
+    DISTRICT_LEVEL,
+    PROVINCE_LEVEL,
+    VSS_LEVEL,
+    Facts,
+    StaffShares,
+    balance_of,
+    bar_chart,
+    composition,
+    configured_targets,
+    level_of,
+    tally,
+)
 from delegates.models import Category, Delegate, EmulationTitle, Gender, Person
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
+from units.models import UnitKind
 
 NATIONAL, SECTOR, GRASSROOTS = EmulationTitle.Title
 
@@ -268,3 +285,166 @@ def test_composition_queries_do_not_grow_with_the_delegates(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.context["composition"].total == 207
+
+
+# -- Balance of the elected delegates at the Congress ------------------------------
+
+
+def test_a_delegates_level_comes_from_the_kind_of_their_unit_then_its_depth():
+    assert level_of(UnitKind.DISTRICT, 2) == DISTRICT_LEVEL
+    assert level_of(UnitKind.PROVINCE_DEPARTMENT, 2) == DISTRICT_LEVEL
+    assert level_of(UnitKind.GRASSROOTS_OFFICE, 2) == DISTRICT_LEVEL
+    assert level_of(UnitKind.PROVINCE, 1) == PROVINCE_LEVEL
+    assert level_of(UnitKind.SECTOR, 1) == PROVINCE_LEVEL
+    # Under the HQ bloc, at depth 2, still VSS level: the kind decides first.
+    assert level_of(UnitKind.VSS_OFFICE, 2) == VSS_LEVEL
+    assert level_of(UnitKind.HQ_BLOC, 1) == VSS_LEVEL
+    # A kind the table does not know: by depth.
+    assert [level_of("unknown", depth) for depth in (0, 1, 2, 3)] == [
+        VSS_LEVEL,
+        PROVINCE_LEVEL,
+        DISTRICT_LEVEL,
+        DISTRICT_LEVEL,
+    ]
+
+
+def test_configured_targets_keep_known_keys_and_plausible_shares(tree):
+    tree.cycle.balance_targets = {
+        "levels": {"district": 60, "province": "25.5", "county": 10, "vss": 130},
+        "fields": {"it": 5, "finance": "beaucoup", "collection": True},
+        "other": {"x": 1},
+    }
+    assert configured_targets(tree.cycle) == {
+        "levels": {"district": Fraction(60), "province": Fraction(51, 2)},
+        "fields": {"it": Fraction(5)},
+    }
+
+
+def elected(level, field="collection"):
+    return Facts(category=Category.ELECTED, level=level, field_of_work=field, gender="male")
+
+
+def test_balance_against_the_staff_share_and_the_tolerance(tree):
+    cycle = tree.cycle
+    cycle.balance_tolerance_points = 10
+    staff = StaffShares(levels={"district": 600, "province": 300, "vss": 100}, fields={"it": 10})
+    facts = [elected("district")] * 2 + [elected("province")] * 6 + [elected("vss")] * 2
+    # Official delegates do not count: the balance is the elected's.
+    facts += [Facts(category=Category.OFFICIAL, level="vss")] * 5
+
+    balance = balance_of(facts, cycle, staff)
+
+    levels = {line.key: (line.percent, line.target_percent, line.within) for line in balance.levels}
+    # 20 % of the elected at district level against 60 % of the staff: −40.
+    # 60 % at province level against 30 %: +30. VSS 20 % against 10 %:
+    # exactly at the tolerance of 10 points, not beyond.
+    assert levels == {
+        "district": (20.0, 60.0, False),
+        "province": (60.0, 30.0, False),
+        "vss": (20.0, 10.0, True),
+    }
+    assert [line.key for line in balance.warnings if line.dimension == "levels"] == [
+        "district",
+        "province",
+    ]
+    # Every elected delegate works in collection, a field the staff's
+    # register has none of: +100 points.
+    assert [line.key for line in balance.fields if not line.within] == ["collection", "it"]
+
+
+def test_a_configured_target_replaces_the_staff_share(tree):
+    cycle = tree.cycle
+    cycle.balance_targets = {"levels": {"district": 25}, "fields": {"collection": 100}}
+    staff = StaffShares(levels={"district": 600, "province": 300, "vss": 100}, fields={})
+    facts = [elected("district")] * 2 + [elected("province")] * 6 + [elected("vss")] * 2
+
+    balance = balance_of(facts, cycle, staff)
+
+    district = next(line for line in balance.levels if line.key == "district")
+    assert (district.configured, district.target_percent, district.within) == (True, 25.0, True)
+    assert next(line for line in balance.fields if line.key == "collection").configured
+
+
+def test_nothing_to_measure_without_elected_delegates(tree):
+    balance = balance_of([Facts(category=Category.OFFICIAL, level="vss")], tree.cycle, None)
+    assert balance.base == 0 and balance.warnings == []
+
+
+@pytest.fixture
+def congress_elected(tree, tiers):
+    """The Congress with ten elected delegates: two from districts, six
+    from provinces, two from VSS; staff 600 / 300 / 100 by level."""
+    for unit, headcount in (
+        (tree.vss, 100),
+        (tree.hcm, 200),
+        (tree.hanoi, 100),
+        (tree.hcm_district, 300),
+        (tree.hcm_department, 100),
+        (tree.hanoi_district, 200),
+    ):
+        unit.headcount = headcount
+        unit.save()
+    congress = ConferenceFactory(tier=tiers[3], unit=tree.vss)
+    source = ConferenceFactory(tier=tiers[2], unit=tree.hcm)
+    units = [tree.hcm_district] * 2 + [tree.hcm] * 3 + [tree.hanoi] * 3 + [tree.vss] * 2
+    for _n, unit in enumerate(units):
+        DelegateFactory(
+            conference=congress,
+            category=Category.ELECTED,
+            person=PersonFactory(unit=unit, field_of_work="collection"),
+            unit=tree.hcm,
+            elected_at=source,
+        )
+    return congress
+
+
+def test_balance_warnings_on_the_congress_composition(client, users, congress_elected):
+    client.force_login(users["council"])
+
+    response = client.get(reverse("delegates:composition", args=[congress_elected.pk]))
+
+    balance = response.context["composition"].balance
+    district = next(line for line in balance.levels if line.key == "district")
+    assert (district.percent, district.target_percent) == (20.0, 60.0)
+    expected = _(
+        "%(label)s: %(percent)s%% of the elected delegates (%(count)s/%(base)s), against "
+        "%(target)s%% of the sector's staff (%(difference)s points)."
+    ) % {
+        "label": district.label,
+        "percent": localize(20.0),
+        "count": 2,
+        "base": 10,
+        "target": localize(60.0),
+        "difference": localize(-40.0),
+    }
+    assert expected in response.text
+    assert response.text.count('data-testid="balance-warning"') == len(balance.warnings)
+
+
+def test_no_balance_below_the_congress(client, users, hand_built):
+    client.force_login(users["council"])
+    response = client.get(reverse("delegates:composition", args=[hand_built.pk]))
+    assert response.context["composition"].balance is None
+    assert 'data-testid="balance"' not in response.text
+
+
+def test_congress_composition_queries_do_not_grow_with_the_elected(
+    client, tree, users, congress_elected, django_assert_max_num_queries
+):
+    client.force_login(users["council"])
+    url = reverse("delegates:composition", args=[congress_elected.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    source = Delegate.objects.filter(conference=congress_elected).first().elected_at
+    for _n in range(40):
+        DelegateFactory(
+            conference=congress_elected,
+            category=Category.ELECTED,
+            person=PersonFactory(unit=tree.hanoi_district),
+            unit=tree.hcm,
+            elected_at=source,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.context["composition"].balance.base == 50

@@ -384,6 +384,163 @@ def test_officer_edits_a_person(client, users, tree, nhung):
     assert Person.objects.get(pk=nhung.pk).position == "Phó Trưởng phòng"
 
 
+# -- Council roles and the exemplar mark ----------------------------------------------
+
+
+def test_a_role_without_a_council_sits_on_the_branch_council(tree, users):
+    officer = users["officer_hcm"]
+    member = save_person(actor=officer, details=details(tree.hcm_district, council_role="member"))
+    assert (member.council_role, member.council_unit) == ("member", tree.hcm)
+    cleared = save_person(
+        actor=officer,
+        person=member,
+        details=details(tree.hcm_district, council_role="", council_unit=tree.hcm),
+    )
+    assert (cleared.council_role, cleared.council_unit) == ("", None)
+
+
+def test_vss_and_hq_bloc_people_sit_on_vss_council(tree, users):
+    from tests.factories import UnitFactory
+    from units.models import UnitKind
+
+    bloc = UnitFactory(parent=tree.vss, kind=UnitKind.HQ_BLOC, code="KCQ")
+    office = UnitFactory(parent=bloc, kind=UnitKind.VSS_OFFICE, code="KCQ-TDKT")
+    chair = save_person(
+        actor=users["admin"],
+        details=details(tree.vss, full_name="Tổng Văn Giám", council_role="chair"),
+    )
+    clerk = save_person(actor=users["admin"], details=details(office, council_role="secretary"))
+    assert chair.council_unit == clerk.council_unit == tree.vss
+
+
+def test_a_council_is_the_own_province_or_vss(tree, users):
+    with pytest.raises(ValidationError) as foreign:
+        save_person(
+            actor=users["admin"],
+            details=details(tree.hcm_district, council_role="member", council_unit=tree.hanoi),
+        )
+    assert "council_unit" in foreign.value.error_dict
+    vss = save_person(
+        actor=users["admin"],
+        details=details(tree.hcm_district, council_role="member", council_unit=tree.vss),
+    )
+    assert vss.council_unit == tree.vss
+    with pytest.raises(ValidationError) as role:
+        save_person(actor=users["admin"], details=details(tree.hcm, council_role="president"))
+    assert "council_role" in role.value.error_dict
+
+
+def test_a_province_officer_does_not_seat_people_on_vss_council(tree, users, nhung):
+    officer = users["officer_hcm"]
+    with pytest.raises(ValidationError) as refused:
+        save_person(
+            actor=officer,
+            person=nhung,
+            details=details(tree.hcm_district, council_role="member", council_unit=tree.vss),
+        )
+    assert "council_unit" in refused.value.error_dict
+    # A seat VSS recorded stays while the officer changes the rest.
+    Person.objects.filter(pk=nhung.pk).update(council_role="member", council_unit=tree.vss)
+    nhung.refresh_from_db()
+    kept = save_person(
+        actor=officer,
+        person=nhung,
+        details=details(
+            tree.hcm_district, council_role="member", council_unit=tree.vss, position="Kế toán"
+        ),
+    )
+    assert (kept.council_unit, kept.position) == (tree.vss, "Kế toán")
+
+
+def test_officer_sets_role_and_exemplar_reason_on_the_form(client, users, tree):
+    client.force_login(users["officer_hcm"])
+    page = client.get(reverse("people:person_add"))
+    councils = list(page.context["form"].fields["council_unit"].queryset)
+    assert councils == [tree.hcm]  # VSS's council is VSS's to record
+    response = client.post(
+        reverse("people:person_add"),
+        form_data(
+            tree.hcm_department,
+            council_role="standing",
+            exemplar_reason="Dẫn đầu phong trào thi đua giảm nợ",
+        ),
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.council_role, person.council_unit) == ("standing", tree.hcm)
+    assert person.is_exemplar and person.exemplar_reason == "Dẫn đầu phong trào thi đua giảm nợ"
+    detail = client.get(response["Location"])
+    assert 'data-testid="council-role"' in detail.text and tree.hcm.name in detail.text
+    assert "Dẫn đầu phong trào thi đua giảm nợ" in detail.text
+    edit = client.get(reverse("people:person_edit", args=[person.pk]))
+    assert edit.context["form"].initial["council_role"] == "standing"
+    assert edit.context["form"].initial["exemplar_reason"].startswith("Dẫn đầu")
+
+
+def test_a_council_without_a_role_is_a_field_error(client, users, tree):
+    client.force_login(users["officer_hcm"])
+    response = client.post(
+        reverse("people:person_add"), form_data(tree.hcm_district, council_unit=tree.hcm.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["council_role"]
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_makes_former_members_members_of_their_branch_council():
+    """0006: a council member becomes a member ("Ủy viên") of their branch's
+    council: their province's, VSS's for VSS and the HQ bloc."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("delegates", "0005_bound_elections_and_composition")]
+    after = [("delegates", "0006_council_roles")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    units_leaf = [key for key in executor.loader.graph.leaf_nodes() if key[0] == "units"]
+    old = executor.loader.project_state(before + units_leaf).apps
+    Hierarchy, Unit = old.get_model("units", "Hierarchy"), old.get_model("units", "Unit")
+    OldPerson = old.get_model("delegates", "Person")
+    hierarchy = Hierarchy.objects.create(name="Cây thử", effective_from=datetime.date(2019, 10, 1))
+
+    def unit(code, kind, parent=None):
+        path = f"{parent.path if parent else '/'}{code}/"
+        return Unit.objects.create(
+            hierarchy=hierarchy,
+            parent=parent,
+            kind=kind,
+            code=code,
+            name=code,
+            path=path,
+            depth=path.count("/") - 2,
+        )
+
+    vss = unit("VSS", "vss")
+    hcm = unit("P79", "province", vss)
+    district = unit("D760", "district", hcm)
+    bloc = unit("KCQ", "hq_bloc", vss)
+    office = unit("KCQ-TDKT", "vss_office", bloc)
+    for code, place, member in (
+        ("a", district, True),
+        ("b", hcm, True),
+        ("c", office, True),
+        ("d", district, False),
+    ):
+        OldPerson.objects.create(
+            unit=place, full_name=code, gender="male", birth_year=1980, is_council_member=member
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    people = new.get_model("delegates", "Person").objects
+    seats = dict(people.values_list("full_name", "council_unit__code"))
+    roles = dict(people.values_list("full_name", "council_role"))
+    assert seats == {"a": "P79", "b": "P79", "c": "VSS", "d": None}
+    assert roles == {"a": "member", "b": "member", "c": "member", "d": ""}
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_titles_post_by_role(client, users, nhung, role):
     client.force_login(users[role])

@@ -42,7 +42,7 @@ def row(**values) -> list:
         "rank": "Công chức, viên chức, người lao động",
         "field_of_work": "Thu BHXH, BHYT và khai thác, thu nợ",
         "unit_code": "D760",
-        "is_council_member": "",
+        "council_role": "",
         "handles_emulation": "x",
         "good_person_good_deed": "X",
         "good_solution": "",
@@ -89,7 +89,7 @@ def test_a_valid_row_is_read_with_every_field():
     assert person.rank == Rank.STAFF and person.field_of_work == "collection"
     assert person.unit_code == "D760"
     assert person.flags["handles_emulation"] and person.flags["good_person_good_deed"]
-    assert not person.flags["is_council_member"]
+    assert person.council_role == ""
     assert person.titles == {"sector": (2019,), "grassroots": (2016, 2018)}
 
 
@@ -308,6 +308,83 @@ def test_inactive_unit_is_an_error(tree, users):
     assert errors_of(result) == {(2, "Mã đơn vị")}
 
 
+# -- Council roles ----------------------------------------------------------------
+
+
+def test_council_roles_are_read_folded():
+    parsed = read(
+        row(council_role="Chủ tịch"),
+        row(full_name="Trần Văn Bình", council_role="thuong truc"),
+        row(full_name="Lê Văn Cường", council_role="THƯ KÝ"),
+        row(full_name="Phạm Thị Dung", council_role="Uỷ viên"),  # the other tone placement
+        row(full_name="Võ Văn Em", council_role="Phó Chủ tịch Thường trực"),
+        row(full_name="Đỗ Thị Phương", council_role=""),
+    )
+    assert parsed.errors == []
+    assert [p.council_role for p in parsed.rows] == [
+        "chair",
+        "standing",
+        "secretary",
+        "member",
+        "standing",
+        "",
+    ]
+
+
+def test_a_good_file_seats_people_on_their_branch_council(tree, users):
+    result = import_people(
+        actor=users["officer_hcm"],
+        file=xlsx(
+            row(council_role="Ủy viên"),
+            row(full_name="Trần Văn Bình", unit_code="P79", council_role="Chủ tịch"),
+            row(full_name="Lê Văn Cường", unit_code="P79-VP", council_role="Thư ký"),
+            row(full_name="Phạm Thị Dung"),
+        ),
+    )
+    assert result.ok, result.errors
+    seats = dict(Person.objects.values_list("full_name", "council_role"))
+    assert seats == {
+        "Nguyễn Thị Hồng Nhung": "member",
+        "Trần Văn Bình": "chair",
+        "Lê Văn Cường": "secretary",
+        "Phạm Thị Dung": "",
+    }
+    councils = set(Person.objects.exclude(council_role="").values_list("council_unit", flat=True))
+    assert councils == {tree.hcm.pk}  # the district's and the department's people too
+    assert Person.objects.get(council_role="").council_unit is None
+
+
+def test_a_bad_council_role_saves_nothing_and_names_row_and_column(tree, users):
+    result = import_people(
+        actor=users["officer_hcm"],
+        file=xlsx(
+            row(council_role="Ủy viên"),
+            row(full_name="Trần Văn Bình", council_role="Phó Giám đốc"),
+        ),
+    )
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Vai trò trong HĐTĐKT")]
+    assert "Chủ tịch, Thường trực, Thư ký, Ủy viên" in result.errors[0].message
+    assert not Person.objects.exists()
+
+
+def test_vss_council_roles_need_the_right_on_vss(tree, users, make_user):
+    from tests.factories import UnitFactory
+    from units.models import Role, UnitKind
+
+    bloc = UnitFactory(parent=tree.vss, kind=UnitKind.HQ_BLOC, code="KCQ")
+    office = UnitFactory(parent=bloc, kind=UnitKind.VSS_OFFICE, code="KCQ-TDKT")
+    bloc_officer = make_user(Role.OFFICER, bloc, username="officer-kcq")
+    rows = (row(unit_code="KCQ-TDKT", council_role="Ủy viên"),)
+    refused = import_people(actor=bloc_officer, file=xlsx(*rows))
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "Vai trò trong HĐTĐKT")]
+    assert not Person.objects.exists()
+    # VSS's own officer records its council: the HQ bloc's people sit on VSS's.
+    vss_officer = make_user(Role.OFFICER, tree.vss, username="officer-vss")
+    assert import_people(actor=vss_officer, file=xlsx(*rows)).ok
+    assert Person.objects.get(unit=office).council_unit == tree.vss
+
+
 @pytest.mark.parametrize("role", ["council", "printer", "printer_hcm"])
 def test_roles_without_change_right_cannot_import(users, role):
     with pytest.raises(PermissionDenied):
@@ -362,11 +439,20 @@ def test_template_has_header_guide_and_lists():
     lists = {
         str(v.sqref).split(":")[0][:1]: v.formula1 for v in sheet.data_validations.dataValidation
     }
-    assert set(lists) == {"C", "G", "H", "I"}  # gender, rank, field of work, unit code
+    # gender, rank, field of work, unit code, council role
+    assert set(lists) == {"C", "G", "H", "I", "J"}
     assert "Danh mục" in lists["C"]
     choices = workbook[CHOICES_SHEET]
     assert [choices.cell(row=r, column=1).value for r in (2, 3)] == ["Nam", "Nữ"]
     assert choices["D2"].value == "D760"
+    assert choices["F1"].value == "Vai trò trong HĐTĐKT"
+    assert [choices.cell(row=r, column=6).value for r in range(2, 6)] == [
+        "Chủ tịch",
+        "Thường trực",
+        "Thư ký",
+        "Ủy viên",
+    ]
+    assert "$F$2:$F$5" in lists["J"]
     guide = [[c.value for c in r] for r in workbook[GUIDE_SHEET].iter_rows()]
     assert [r[0] for r in guide[1 : len(HEADER) + 1]] == HEADER
     # The guide's example row, read as an import, is valid.
@@ -396,7 +482,7 @@ def test_export_then_reimport_round_trip(tree, users):
                 national="2015, 2019",
                 grassroots="",
                 sector="",
-                is_council_member="x",
+                council_role="Ủy viên",
             ),
         ),
     )
@@ -434,7 +520,8 @@ def test_export_then_reimport_round_trip(tree, users):
         "rank",
         "field_of_work",
         "unit_id",
-        "is_council_member",
+        "council_role",
+        "council_unit_id",
         "handles_emulation",
         "good_person_good_deed",
         "good_solution",

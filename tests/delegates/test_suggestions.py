@@ -1,6 +1,7 @@
-"""Official delegates suggested by the app (leaders, heads of the units
-below, council members, emulation soldiers of the cycle's years, emulation
-staff, exemplars), and the officer's confirmation: all or nothing."""
+"""Official delegates suggested by the app, line by line as the official
+list of the tier says (delegates.official_lists; the lines themselves are
+checked against DOMAIN.md in test_official_lists.py), and the officer's
+confirmation: all or nothing."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from delegates.models import Category, Delegate, EmulationTitle, Rank
-from delegates.selectors import SuggestionReason as R
+from delegates.models import Category, CouncilRole, Delegate, EmulationTitle, Rank
 from delegates.selectors import suggest_official_delegates, title_years
 from delegates.services import add_official_delegates
-from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
-from units.models import UnitKind
+from tests.factories import DelegateFactory, PersonFactory
 
 NATIONAL, SECTOR, GRASSROOTS = EmulationTitle.Title
 
@@ -26,16 +25,14 @@ def person(unit, name, *, titles=(), **fields):
 
 
 def reasons(suggestions) -> dict[str, list[tuple]]:
-    return {
-        s.person.full_name: [(reason.kind, reason.years) for reason in s.reasons]
-        for s in suggestions
-    }
+    return {s.person.full_name: [(r.key, r.detail) for r in s.reasons] for s in suggestions}
 
 
 @pytest.fixture
 def register(tree):
     """The register of HCMC (province, district, department) and one
-    person of Hà Nội, each with one ground or none."""
+    person of Hà Nội, each meeting one line, several, or none."""
+    hcm = {"council_unit": tree.hcm}
     return {
         "head": person(tree.hcm, "Nguyễn Văn Giám", rank=Rank.HEAD),
         "deputy": person(tree.hcm, "Trần Thị Phó", rank=Rank.DEPUTY_HEAD),
@@ -44,7 +41,9 @@ def register(tree):
         "district_head": person(tree.hcm_district, "Phạm Văn Huyện", rank=Rank.HEAD),
         "district_deputy": person(tree.hcm_district, "Phạm Thị Phó", rank=Rank.DEPUTY_HEAD),
         "department_head": person(tree.hcm_department, "Vũ Thị Phòng", rank=Rank.DEPARTMENT_HEAD),
-        "council": person(tree.hcm_district, "Đặng Văn Hội", is_council_member=True),
+        "council": person(
+            tree.hcm_district, "Đặng Văn Hội", council_role=CouncilRole.MEMBER, **hcm
+        ),
         "national": person(tree.hcm_district, "Hoàng Thị Quốc", titles=[(2019, NATIONAL)]),
         "sector": person(
             tree.hcm_department, "Bùi Văn Ngành", titles=[(2015, SECTOR), (2017, SECTOR)]
@@ -59,11 +58,19 @@ def register(tree):
             tree.hcm,
             "Hồ Thị Nhiều",
             rank=Rank.DEPUTY_HEAD,
-            is_council_member=True,
+            council_role=CouncilRole.STANDING,
             titles=[(2016, SECTOR), (2018, GRASSROOTS)],
+            **hcm,
         ),
-        "inactive": person(tree.hcm, "Ngô Văn Nghỉ", is_council_member=True, is_active=False),
-        "hanoi_council": person(tree.hanoi_district, "Kiều Văn Hà", is_council_member=True),
+        "inactive": person(
+            tree.hcm, "Ngô Văn Nghỉ", council_role=CouncilRole.MEMBER, is_active=False, **hcm
+        ),
+        "hanoi_council": person(
+            tree.hanoi_district,
+            "Kiều Văn Hà",
+            council_role=CouncilRole.MEMBER,
+            council_unit=tree.hanoi,
+        ),
     }
 
 
@@ -71,47 +78,43 @@ def test_title_years_are_those_before_each_year_of_the_period(tree):
     assert list(title_years(tree.cycle)) == [2015, 2016, 2017, 2018, 2019]
 
 
-def test_suggestions_and_their_reasons_at_tier_two(tree, hcm_upper, register):
+def test_suggestions_and_their_lines_at_tier_two(tree, hcm_upper, register):
     found = reasons(suggest_official_delegates(hcm_upper))
     assert found == {
-        "Nguyễn Văn Giám": [(R.LEADER, ())],
+        "Nguyễn Văn Giám": [("leaders", "")],
         "Hồ Thị Nhiều": [
-            (R.LEADER, ()),
-            (R.COUNCIL, ()),
-            (R.SECTOR_SOLDIER, (2016,)),
-            (R.GRASSROOTS_SOLDIER, (2018,)),
+            ("leaders", ""),
+            ("council", "Thường trực"),
+            ("sector_soldiers", "2016"),
+            ("grassroots_soldiers", "2018"),
         ],
-        "Trần Thị Phó": [(R.LEADER, ())],
-        "Vũ Thị Phòng": [(R.UNIT_HEAD, ())],
-        "Phạm Văn Huyện": [(R.UNIT_HEAD, ())],
-        "Đặng Văn Hội": [(R.COUNCIL, ())],
-        "Hoàng Thị Quốc": [(R.NATIONAL_SOLDIER, (2019,))],
-        "Bùi Văn Ngành": [(R.SECTOR_SOLDIER, (2015, 2017))],
-        "Đỗ Văn Sở": [(R.GRASSROOTS_SOLDIER, (2018,))],
-        "Lý Thị Khen": [(R.EMULATION_STAFF, ())],
-        "Tạ Thị Tốt": [(R.GOOD_DEED, ())],
-        "Mạc Văn Hay": [(R.GOOD_SOLUTION, ())],
+        "Trần Thị Phó": [("leaders", "")],
+        "Đặng Văn Hội": [("council", "Ủy viên")],
+        "Phạm Văn Huyện": [("district_leaders", "")],
+        "Vũ Thị Phòng": [("department_leaders", "")],
+        "Hoàng Thị Quốc": [("national_soldiers", "2019")],
+        "Bùi Văn Ngành": [("sector_soldiers", "2015, 2017")],
+        "Đỗ Văn Sở": [("grassroots_soldiers", "2018")],
+        "Lý Thị Khen": [("emulation_staff", "")],
     }
 
 
-def test_suggestions_are_listed_by_reason_national_soldiers_first(tree, hcm_upper, register):
+def test_suggestions_are_listed_line_by_line_in_the_guidance_order(tree, hcm_upper, register):
     order = [s.person.full_name for s in suggest_official_delegates(hcm_upper)]
-    # Leaders in protocol order (head, then deputies by name), heads below
-    # by the units' positions, then council, national before sector
-    # before grassroots soldiers, emulation staff, exemplars.
+    # Leaders in protocol order (head, then deputies by name), the council,
+    # heads of districts then of departments, national before sector before
+    # grassroots soldiers, emulation staff.
     assert order == [
         "Nguyễn Văn Giám",
         "Hồ Thị Nhiều",
         "Trần Thị Phó",
+        "Đặng Văn Hội",
         "Phạm Văn Huyện",
         "Vũ Thị Phòng",
-        "Đặng Văn Hội",
         "Hoàng Thị Quốc",
         "Bùi Văn Ngành",
         "Đỗ Văn Sở",
         "Lý Thị Khen",
-        "Tạ Thị Tốt",
-        "Mạc Văn Hay",
     ]
 
 
@@ -123,22 +126,11 @@ def test_people_already_delegates_are_left_out(tree, hcm_upper, register):
     assert "Trần Thị Phó" in names  # a guest without person does not hide everyone
 
 
-def test_at_the_congress_grassroots_soldiers_do_not_count(tree, tiers, register):
-    congress = ConferenceFactory(tier=tiers[3], unit=tree.vss)
-    vss_head = person(tree.vss, "Nguyễn Thị Tổng", rank=Rank.HEAD)
-    bloc = UnitFactory(parent=tree.vss, kind=UnitKind.HQ_BLOC, code="HQ", name="Khối cơ quan")
-    office = UnitFactory(parent=bloc, kind=UnitKind.VSS_OFFICE, code="BTDKT", name="Ban TĐKT")
-    office_head = person(office, "Trần Văn Ban", rank=Rank.HEAD)
-    found = reasons(suggest_official_delegates(congress))
-    assert found[vss_head.full_name] == [(R.LEADER, ())]
-    assert found[office_head.full_name] == [(R.UNIT_HEAD, ())]
-    # Provinces' directors are heads of the units directly below VSS.
-    assert found["Nguyễn Văn Giám"] == [(R.UNIT_HEAD, ())]
-    assert "Đỗ Văn Sở" not in found
-    assert found["Hồ Thị Nhiều"] == [(R.COUNCIL, ()), (R.SECTOR_SOLDIER, (2016,))]
-    assert "Kiều Văn Hà" in found  # the whole country's register
-    # The head of a district is no ground at the Congress.
-    assert "Phạm Văn Huyện" not in found
+def test_no_suggestion_at_a_grassroots_conference(tree, tiers, register):
+    from tests.factories import ConferenceFactory
+
+    district = ConferenceFactory(tier=tiers[1], unit=tree.hcm_district)
+    assert suggest_official_delegates(district) == []
 
 
 def test_suggestion_queries_do_not_grow_with_people(
@@ -150,7 +142,8 @@ def test_suggestion_queries_do_not_grow_with_people(
         person(
             tree.hcm_district,
             f"Người Thứ {n}",
-            is_council_member=True,
+            council_role=CouncilRole.MEMBER,
+            council_unit=tree.hcm,
             titles=[(2016, SECTOR), (2017, NATIONAL)],
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -165,8 +158,11 @@ def test_confirming_adds_the_selection(client, tree, users, hcm_upper, register)
     client.force_login(users["officer_hcm"])
     url = reverse("delegates:official_suggestions", args=[hcm_upper.pk])
     page = client.get(url)
-    assert "Chiến sĩ thi đua ngành (2015, 2017)" in page.text
-    assert "Lãnh đạo đơn vị" in page.text
+    assert (
+        "Chiến sĩ thi đua ngành BHXH các năm (từ năm 2015 đến năm 2019): "
+        "<strong>2015, 2017</strong>" in page.text
+    )
+    assert "Lãnh đạo BHXH tỉnh" in page.text
     chosen = [register["head"].pk, register["sector"].pk]
     response = client.post(url, {"people": chosen})
     assert response.status_code == 302
@@ -261,6 +257,20 @@ def test_confirming_by_role(client, users, hcm_upper, register, role, status):
     assert Delegate.objects.exists() == (status == 302)
 
 
+def test_each_line_counts_those_on_the_list_already(client, users, hcm_upper, register):
+    DelegateFactory(conference=hcm_upper, person=register["head"])
+    DelegateFactory(conference=hcm_upper, person=register["several"])
+    client.force_login(users["officer_hcm"])
+    response = client.get(reverse("delegates:official_suggestions", args=[hcm_upper.pk]))
+    lines = {
+        key: (count, listed) for key, _l, count, _in, listed in response.context["official_lines"]
+    }
+    assert lines["leaders"] == (1, 2)  # the deputy left, the head and Hồ Thị Nhiều listed
+    assert lines["council"] == (1, 1)
+    assert lines["exemplars"] == (0, 0)
+    assert 'data-testid="line-exemplars"' in response.text
+
+
 def test_no_suggestion_says_so(client, users, hcm_upper):
     client.force_login(users["officer_hcm"])
     response = client.get(reverse("delegates:official_suggestions", args=[hcm_upper.pk]))
@@ -273,8 +283,11 @@ def test_suggestions_page_filters_by_reason(client, users, hcm_upper, register):
     response = client.get(url, {"reason": "council"})
     shown = {s.person.full_name for s in response.context["suggestions"]}
     assert shown == {"Đặng Văn Hội", "Hồ Thị Nhiều"}
-    assert "Thành viên Hội đồng TĐKT (2)" in response.text
-    assert "Tất cả (12)" in response.text
+    lines = {key: count for key, _label, count, _in, _listed in response.context["official_lines"]}
+    assert lines["council"] == 2 and lines["leaders"] == 3 and lines["exemplars"] == 0
+    assert response.context["suggestion_count"] == 10
+    # An unknown line shows everyone.
+    assert len(client.get(url, {"reason": "good_deed"}).context["suggestions"]) == 10
     # Ticking a person the filter hides is still accepted.
     response = client.post(f"{url}?reason=council", {"people": [register["head"].pk]})
     assert response.status_code == 302

@@ -6,6 +6,7 @@ import factory
 
 from congress.models import Conference, Cycle, Tier
 from delegates.models import Category, Delegate, Gender, Person, Rank
+from delegates.names import sortable_name
 from units.models import Hierarchy, Role, Unit, UnitKind, User
 from units.text import fold
 
@@ -104,6 +105,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name", locale="vi_VN")
     # What delegates.people.save_person keeps: the folded name the search uses.
     search_name = factory.LazyAttribute(lambda o: fold(o.full_name))
+    name_key = factory.LazyAttribute(lambda o: sortable_name(o.full_name))
     gender = factory.Iterator([Gender.FEMALE, Gender.MALE])
     birth_year = factory.Sequence(lambda n: 1965 + n % 35)
     ethnicity = "Kinh"
