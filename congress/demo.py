@@ -196,7 +196,16 @@ def fill_demo_cycle(
     new: list[tuple[Conference, Unit]] = []
     skipped = 0
     previous = None
+    # The tiers run in order: a conference is held only once every unit
+    # below that organises the tier beneath has held its own.
+    held = {S.HELD, S.CLOSED}
+    held_units: dict[int, set[int]] = {}
+    for tier_id, unit_id in Conference.objects.filter(
+        tier__cycle=cycle, status__in=held
+    ).values_list("tier_id", "unit_id"):
+        held_units.setdefault(tier_id, set()).add(unit_id)
     for tier in cycle.tiers.order_by("level"):
+        lower = previous
         season_start, previous = _season_start(tier, previous), tier
         for unit in units:
             if unit.kind not in tier.organiser_kinds:
@@ -216,7 +225,19 @@ def fill_demo_cycle(
             if (tier.pk, unit.pk) in taken:
                 skipped += 1
                 continue
-            held = status in (S.HELD, S.CLOSED)
+            if status in held and lower is not None:
+                below = [
+                    other.pk
+                    for other in units
+                    if other.path.startswith(unit.path)
+                    and other.pk != unit.pk
+                    and other.kind in lower.organiser_kinds
+                ]
+                if not set(below) <= held_units.get(lower.pk, set()):
+                    status = S.ACCEPTED
+            is_held = status in held
+            if is_held:
+                held_units.setdefault(tier.pk, set()).add(unit.pk)
             length = (
                 ConferenceLength.FULL_DAY
                 if tier.allows_full_day and rng.random() < 0.4
@@ -233,8 +254,8 @@ def fill_demo_cycle(
                 length=length,
                 combined_with=rng.choice(["", "", *tier.combinable_with]),
                 expected_attendance=_attendance(rng, tier, unit, staff),
-                held_on=day if held else None,
-                actual_attendance=_attendance(rng, tier, unit, staff) if held else None,
+                held_on=day if is_held else None,
+                actual_attendance=_attendance(rng, tier, unit, staff) if is_held else None,
                 version=len(PATH_TO[status]),
                 created_by=_actor_for(unit, officers, fallback),
             )

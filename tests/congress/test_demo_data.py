@@ -98,3 +98,16 @@ def test_a_ready_province_has_every_grassroots_conference_held(demo_cycle):
     )
     assert hanoi.filter(tier__level=1, status="held").count() == organisers.count()
     assert hanoi.get(tier__level=2).status == "accepted"
+
+
+def test_the_demo_keeps_the_tiers_in_order(demo_cycle):
+    from congress.selectors import units_yet_to_hold
+
+    fill_demo_cycle(cycle=demo_cycle, seed=4, share=1.0)
+    held_above = Conference.objects.filter(
+        tier__cycle=demo_cycle, tier__level__gte=2, status__in=["held", "closed"]
+    ).select_related("tier", "unit")
+    # Without the rule, provinces' conferences would be held
+    # over districts that have not held theirs.
+    for conference in held_above:
+        assert units_yet_to_hold(conference) == [], conference
