@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DIVISIONS_DIR=/opt/divisions
 
 # libpq and a compiler for psycopg2; Pango for WeasyPrint; fonts with full
-# Vietnamese coverage (Times-metric Liberation Serif) for the PDFs.
+# Vietnamese coverage (Times-metric Liberation Serif) for the PDFs;
+# pg_dump/pg_restore (15, as the postgres service) for `manage.py backup`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential libpq-dev libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 \
+      postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -25,7 +27,9 @@ RUN SECRET_KEY=collectstatic-only-placeholder-0000000000000000000000 ALLOWED_HOS
     SITE_URL=http://localhost \
     python manage.py collectstatic --no-input -v 0
 
-RUN useradd --system --uid 1000 congress && mkdir -p /app/var/media && chown -R congress /app/var
+# /backups: owned by the app's user, so a volume mounted there is writable.
+RUN useradd --system --uid 1000 congress && mkdir -p /app/var/media /backups \
+ && chown -R congress /app/var /backups
 USER congress
 EXPOSE 8000
 CMD ["gunicorn", "congress.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]

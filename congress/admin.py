@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
 
+from units.forms import CleanModelForm
 from units.models import UnitKind
 
 from .models import Cycle, Tier, TierCapException, TierExemption
 
 
-class TierForm(forms.ModelForm):
+class TierForm(CleanModelForm):
     organiser_kinds = forms.MultipleChoiceField(
         choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple
     )

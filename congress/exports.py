@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from units.workbooks import append_row
+
 from .progress import Board, BoardStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,21 +56,22 @@ class ProgressBoardExport:
         columns = self.columns(board)
         today = date_format(board.today, "SHORT_DATE_FORMAT")
 
-        sheet.append([_("Progress of the exemplars conferences")])
+        append_row(sheet, [_("Progress of the exemplars conferences")])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([self.filters_line(board, scope_name, today)])
-        sheet.append(
+        append_row(sheet, [self.filters_line(board, scope_name, today)])
+        append_row(
+            sheet,
             [
                 _(
                     "Stages are cumulative: a held conference is also counted as registered, "
                     "submitted and accepted."
                 )
-            ]
+            ],
         )
-        sheet.append([])
+        append_row(sheet, [])
         header = [_("No."), _("Province / unit"), *(title for title, _attr, _w in columns)]
         header.append(_("Share held"))
-        sheet.append(header)
+        append_row(sheet, header)
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
@@ -80,12 +83,12 @@ class ProgressBoardExport:
                 row.matching if attr == "matching" else getattr(row.funnel, attr)
                 for _title, attr, _w in columns
             ]
-            sheet.append([number, row.branch.name, *values, row.funnel.held_percent])
+            append_row(sheet, [number, row.branch.name, *values, row.funnel.held_percent])
         totals = [
             board.matching if attr == "matching" else getattr(board.totals, attr)
             for _title, attr, _w in columns
         ]
-        sheet.append(["", _("Total"), *totals, board.totals.held_percent])
+        append_row(sheet, ["", _("Total"), *totals, board.totals.held_percent])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from units.forms import CleanForm
 from units.models import Hierarchy, Unit, UnitKind
 
 from . import rules, uploads
@@ -59,7 +60,7 @@ def unusual_figures_reason_field() -> forms.CharField:
     )
 
 
-class ConferenceForm(forms.Form):
+class ConferenceForm(CleanForm):
     """The details of a conference, for registering and changing it."""
 
     organiser = forms.ChoiceField(label=_("Organising unit and tier"))
@@ -159,7 +160,7 @@ class ConferenceForm(forms.Form):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanForm):
     """A move of a conference's status, with what that move needs."""
 
     reason = forms.CharField(
@@ -173,7 +174,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CleanForm):
     """A correction of a held conference's date and attendance, with why."""
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
@@ -196,7 +197,7 @@ class CorrectionForm(forms.Form):
         }
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanForm):
     """A decision of the council that needs only its reason: accepting a
     conference before the pilot units, exempting a unit."""
 
@@ -253,7 +254,7 @@ def _upload_help() -> str:
     }
 
 
-class PlanUploadForm(forms.Form):
+class PlanUploadForm(CleanForm):
     """A new version of a unit's organisation plan."""
 
     file = DocumentFileField()
@@ -263,7 +264,7 @@ class PlanUploadForm(forms.Form):
         self.fields["file"].help_text = _upload_help()
 
 
-class PlanReviewForm(forms.Form):
+class PlanReviewForm(CleanForm):
     """The council's decision on a filed plan; returning needs a reason."""
 
     decision = forms.ChoiceField(
@@ -283,7 +284,7 @@ class PlanReviewForm(forms.Form):
         return data
 
 
-class ConferenceDocumentForm(forms.Form):
+class ConferenceDocumentForm(CleanForm):
     """A new version of a conference's summary report or minutes."""
 
     kind = forms.ChoiceField(
@@ -311,7 +312,7 @@ class PresenterUnitField(forms.ModelChoiceField):
         return obj.name
 
 
-class PaperForm(forms.Form):
+class PaperForm(CleanForm):
     """A paper (tham luận): its title and who presents it."""
 
     title = forms.CharField(label=_("Title of the paper"), max_length=500)
@@ -381,15 +382,15 @@ class PaperForm(forms.Form):
         }
 
 
-class PaperStatusForm(forms.Form):
+class PaperStatusForm(CleanForm):
     status = forms.ChoiceField(choices=Paper.Status.choices, error_messages=CHOICE_ERRORS)
 
 
-class PaperMoveForm(forms.Form):
+class PaperMoveForm(CleanForm):
     offset = forms.TypedChoiceField(choices=[("-1", "-1"), ("1", "1")], coerce=int)
 
 
-class CommunicationActivityForm(forms.Form):
+class CommunicationActivityForm(CleanForm):
     """A communication activity: what, when, where."""
 
     kind = forms.ChoiceField(
@@ -445,7 +446,7 @@ class CycleChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.period}) · {obj.hierarchy}"
 
 
-class CycleCreateForm(forms.Form):
+class CycleCreateForm(CleanForm):
     """A new cycle copied from another: what differs is typed, the rest
     (tiers, cap exceptions, pilots, targets) is copied."""
 
@@ -525,7 +526,7 @@ class CycleCreateForm(forms.Form):
         }
 
 
-class CycleForm(forms.Form):
+class CycleForm(CleanForm):
     """A cycle's own fields; which cycle is current is set on its own."""
 
     number = forms.CharField(label=_("Number"), max_length=16, help_text=_("For example: VI."))
@@ -606,7 +607,7 @@ class CycleForm(forms.Form):
         }
 
 
-class TierForm(forms.Form):
+class TierForm(CleanForm):
     """A tier's rules: who organises it, how long, when, how many attend."""
 
     # The service's field names that this form shows under another.
@@ -726,7 +727,7 @@ class TierForm(forms.Form):
         }
 
 
-class CapExceptionForm(forms.Form):
+class CapExceptionForm(CleanForm):
     """One unit allowed another maximum, typed by its code (a list of the
     tier's organisers is offered as the user types)."""
 
@@ -802,7 +803,7 @@ class PilotUnitField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class PilotUnitsForm(forms.Form):
+class PilotUnitsForm(CleanForm):
     """The cycle's pilot units (đơn vị điểm), among the units that organise
     the upper grassroots tier."""
 

@@ -4,8 +4,8 @@ of their subtree that are late with their conference (see
 
 A write with a side effect, so a service; it lives in its own module
 rather than ``congress/services.py`` to keep that module about conference
-state. No row records that a mail went out (adding a model was out of
-scope), so running the task twice on one day mails twice.
+state. Each mail is recorded in the send log (``units.once.send_once``)
+under the day's event key: a second run of the day mails nobody again.
 """
 
 import datetime
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.models import Role, User
+from units.once import send_once
 
 from .progress import REMINDER_DUE_DAYS, Lateness, deadline_alerts, tiers_of_cycle
 from .selectors import cycle_for_user
@@ -50,7 +51,8 @@ def send_deadline_reminder(
     units of their scope that have not held their conference although
     its tier's deadline has passed (overdue) or comes within
     ``within_days`` days (due soon): one plain-text mail in Vietnamese.
-    Nothing is sent when nothing is late. Returns whether a mail went out.
+    Nothing is sent when nothing is late, nor when this day's reminder
+    went to the officer already. Returns whether a mail went out.
     """
     if officer.role != Role.OFFICER or not officer.is_active or not officer.email:
         return False
@@ -72,5 +74,10 @@ def send_deadline_reminder(
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(today=today, overdue=len(overdue), due_soon=len(due_soon))
         body = render_to_string("congress/board_reminder_email.txt", context)
-    EmailMessage(subject, body, None, [officer.email]).send()
-    return True
+    message = EmailMessage(subject, body, None, [officer.email])
+    return send_once(event_key=reminder_event_key(today), recipient=officer, send=message.send)
+
+
+def reminder_event_key(today: datetime.date) -> str:
+    """The send log's key of the reminders of ``today``: one mail a day each."""
+    return f"deadline-reminder:{today.isoformat()}"

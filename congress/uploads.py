@@ -2,7 +2,11 @@
 
 Only PDF, DOC and DOCX are accepted, recognised by their first bytes (and,
 for DOCX, by the entries of the ZIP it is); the name's extension must agree
-with the content, so a program renamed ``.pdf`` is refused. The checked
+with the content, so a program renamed ``.pdf`` is refused. A PDF must
+also open as one (pypdf: cross-reference table, trailer, at least one page)
+and hold no JavaScript, launch action or embedded file; a DOCX must not
+expand beyond ``UPLOAD_MAX_EXPANDED_BYTES`` or ``UPLOAD_MAX_RATIO`` times
+its size (a zip bomb), judged before anything is decompressed. The checked
 upload carries what is stored with it: the original name, the content type
 that matches the content (not what the browser claimed), size and SHA-256.
 """
@@ -18,6 +22,8 @@ from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from units.unit_import import check_zip_expansion
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -50,7 +56,18 @@ ZIP_MAGIC = b"PK\x03\x04"
 WORD_STREAM_NAME = "WordDocument\0".encode("utf-16-le")
 DOCX_REQUIRED_ENTRIES = ("[Content_Types].xml", "word/document.xml")
 # Macros make a .docm; Word refuses them under a .docx name anyway.
-DOCX_MACRO_ENTRY = "word/vbaProject.bin"
+DOCX_MACRO_ENTRY = "vbaproject.bin"
+
+# What makes a PDF run something when opened: scripts, launch actions,
+# attached files. Looked for as dictionary keys and as name values of every
+# object reachable from the trailer.
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles"})
+PDF_ACTIVE_NAMES = frozenset({"/JavaScript", "/Launch", "/EmbeddedFile"})
+# Past this many objects the walk gives up and refuses the file.
+PDF_MAX_OBJECTS = 500_000
+# Every Windows program carries this stub; a program with "%PDF-" in front
+# of it is still a program.
+DOS_STUB = b"This program cannot be run in DOS mode"
 
 # Programs, refused whatever their name: ELF (Linux), MZ (Windows PE),
 # Mach-O (macOS, both byte orders and fat binaries), scripts with "#!".
@@ -97,7 +114,8 @@ class CheckedUpload:
 def check_upload(upload: UploadedDocument, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedUpload:
     """Check ``upload`` and describe it, or raise ``ValidationError`` with a
     message for the user (codes: empty, too_large, executable,
-    unknown_extension, unknown_content, damaged, macros, extension_mismatch).
+    unknown_extension, unknown_content, damaged, macros, too_expanded,
+    active_content, extension_mismatch).
     """
     name = clean_name(upload.name or "")
     size = _size_of(upload)
@@ -111,14 +129,8 @@ def check_upload(upload: UploadedDocument, *, max_bytes: int = DEFAULT_MAX_BYTES
         )
     upload.seek(0)
     head = upload.read(16)
-    if head.startswith(EXECUTABLE_MAGICS):
-        raise ValidationError(
-            _(
-                "This file is a program, not a document, whatever its name says. "
-                "Only PDF, DOC and DOCX documents are accepted."
-            ),
-            code="executable",
-        )
+    if head.startswith(EXECUTABLE_MAGICS) or _after_first_line(head).startswith(EXECUTABLE_MAGICS):
+        raise _program_error()
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS:
         raise ValidationError(
@@ -130,7 +142,7 @@ def check_upload(upload: UploadedDocument, *, max_bytes: int = DEFAULT_MAX_BYTES
             ),
             code="unknown_extension",
         )
-    kind = _kind_of(upload, head)
+    kind = _kind_of(upload, head, size)
     if kind is None:
         raise ValidationError(
             _(
@@ -167,8 +179,15 @@ def check_upload(upload: UploadedDocument, *, max_bytes: int = DEFAULT_MAX_BYTES
                 code="unknown_content",
             )
     else:
+        tail = b""
         for chunk in _chunks(upload):
             digest.update(chunk)
+            window = tail + chunk
+            if kind == DocumentKind.PDF and DOS_STUB in window:
+                raise _program_error()
+            tail = window[1 - len(DOS_STUB) :]
+        if kind == DocumentKind.PDF:
+            _check_pdf(upload)
     upload.seek(0)
     return CheckedUpload(
         file=upload,
@@ -180,7 +199,85 @@ def check_upload(upload: UploadedDocument, *, max_bytes: int = DEFAULT_MAX_BYTES
     )
 
 
-def _kind_of(upload: UploadedDocument, head: bytes) -> DocumentKind | None:
+def _program_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This file is a program, not a document, whatever its name says. "
+            "Only PDF, DOC and DOCX documents are accepted."
+        ),
+        code="executable",
+    )
+
+
+def _after_first_line(head: bytes) -> bytes:
+    """What follows a "%PDF-1.4" line: a program with a PDF header put in
+    front of it starts there."""
+    if not head.startswith(PDF_MAGIC):
+        return b""
+    for end in (b"\r\n", b"\n", b"\r"):
+        if end in head:
+            return head.split(end, 1)[1]
+    return b""
+
+
+def _check_pdf(upload: UploadedDocument) -> None:
+    """Open the PDF with pypdf and walk every object reachable from its
+    trailer; refuse it if it does not open as a PDF with pages, or holds
+    JavaScript, a launch action or an embedded file."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    damaged = ValidationError(
+        _(
+            "This file is damaged: it cannot be opened as a PDF document. "
+            "Save or print it to PDF again and upload the new file."
+        ),
+        code="damaged",
+    )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)  # type: ignore[arg-type]
+        root = reader.trailer.get("/Root")
+        if root is None or len(reader.pages) == 0:
+            raise damaged
+        seen: set[tuple[int, int]] = set()
+        stack: list[object] = [reader.trailer]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                if (item.idnum, item.generation) in seen:
+                    continue
+                seen.add((item.idnum, item.generation))
+                if len(seen) > PDF_MAX_OBJECTS:
+                    raise damaged
+                stack.append(item.get_object())
+            elif isinstance(item, DictionaryObject):
+                if PDF_ACTIVE_KEYS.intersection(item.keys()):
+                    raise _active_pdf_error()
+                stack.extend(item.values())
+            elif isinstance(item, ArrayObject):
+                stack.extend(item)
+            elif isinstance(item, NameObject) and item in PDF_ACTIVE_NAMES:
+                raise _active_pdf_error()
+    except ValidationError:
+        raise
+    except Exception as error:  # pypdf raises many kinds for a file that is no PDF
+        raise damaged from error
+    finally:
+        upload.seek(0)
+
+
+def _active_pdf_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This PDF contains JavaScript, a launch action or embedded files, which are "
+            "not accepted. Print it to a new PDF (or save it as PDF/A) and upload that."
+        ),
+        code="active_content",
+    )
+
+
+def _kind_of(upload: UploadedDocument, head: bytes, size: int) -> DocumentKind | None:
     if head.startswith(PDF_MAGIC):
         return DocumentKind.PDF
     if head.startswith(OLE2_MAGIC):
@@ -190,13 +287,14 @@ def _kind_of(upload: UploadedDocument, head: bytes) -> DocumentKind | None:
         try:
             # Only the central directory is read: nothing is decompressed.
             with zipfile.ZipFile(upload) as archive:
+                check_zip_expansion(archive, size)
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise ValidationError(
                 _("This file is damaged: it cannot be opened as a Word (.docx) document."),
                 code="damaged",
             ) from error
-        if DOCX_MACRO_ENTRY in names:
+        if any(name.lower().endswith(DOCX_MACRO_ENTRY) for name in names):
             raise ValidationError(
                 _(
                     "This Word file contains macros, which are not accepted. "

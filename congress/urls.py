@@ -1,5 +1,6 @@
 """The project's URLs; the conference pages are namespaced ``congress:``."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,9 +10,10 @@ from delegates.urls_allocations import allocation_patterns
 from delegates.urls_delegates import delegate_patterns
 from delegates.urls_elections import election_patterns
 from delegates.urls_people import people_patterns
-from units.forms import QueuedPasswordResetForm
+from units.forms import LoginForm, QueuedPasswordResetForm
 from units.urls import urlpatterns as unit_patterns
 
+from .middleware import admin_path
 from .views import board, conferences, cycles, documents, papers, units
 
 admin.site.site_header = _("Emulation Congress administration")
@@ -139,6 +141,13 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
+    # ADMIN_URL; the client networks it answers are checked by
+    # congress.middleware.AdminNetworkMiddleware.
+    path(admin_path(settings.ADMIN_URL), admin.site.urls),
 ]

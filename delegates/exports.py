@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from congress.models import Conference
 from units.text import fold
+from units.workbooks import append_row
 
 from .models import Delegate
 from .selectors import delegate_unit
@@ -78,17 +79,18 @@ class DelegateListExport:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Delegates")
-        sheet.append([_("Delegate list")])
+        append_row(sheet, [_("Delegate list")])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 f"{conference.tier.name} – {conference.unit.name}, "
                 + _("period %(period)s") % {"period": conference.tier.cycle.period_label}
-            ]
+            ],
         )
-        sheet.append([filters_line])
-        sheet.append([])
-        sheet.append(self.headers())
+        append_row(sheet, [filters_line])
+        append_row(sheet, [])
+        append_row(sheet, self.headers())
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
@@ -96,8 +98,9 @@ class DelegateListExport:
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         for number, delegate in enumerate(delegates, start=1):
             # Empty cells rather than empty strings.
-            sheet.append(
-                [value if value != "" else None for value in delegate_cells(number, delegate)]
+            append_row(
+                sheet,
+                [value if value != "" else None for value in delegate_cells(number, delegate)],
             )
         for index, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width

@@ -6,13 +6,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import FieldOfWork
+from units.forms import CleanForm
+from units.unit_import import check_file_expansion
 
 from .models import Category, CouncilRole, EmulationTitle, Gender, Rank
+
+
+class NameSearchForm(CleanForm):
+    """A name search box (``?q=``): refused when it holds control characters."""
+
+    q = forms.CharField(required=False, strip=True)
+
+    def query(self) -> str:
+        """The text searched for: at most 100 characters, empty when refused."""
+        return self.cleaned_data["q"][:100] if self.is_valid() else ""
+
 
 # -- Delegates of a conference (guests, official delegates) -----------------
 
 
-class GuestDelegateForm(forms.Form):
+class GuestDelegateForm(CleanForm):
     """A guest, who may be outside the register: a name, a title and an
     organisation. Field names are those of ``add_delegate``'s errors."""
 
@@ -27,7 +40,7 @@ class GuestDelegateForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
-class OfficialDelegateForm(forms.Form):
+class OfficialDelegateForm(CleanForm):
     """One person of the register chosen among the search results."""
 
     person = forms.TypedChoiceField(
@@ -43,7 +56,7 @@ class OfficialDelegateForm(forms.Form):
         self.fields["person"].choices = [(person.pk, person.full_name) for person in people]
 
 
-class SuggestionSelectionForm(forms.Form):
+class SuggestionSelectionForm(CleanForm):
     """The suggested people the officer confirms."""
 
     people = forms.TypedMultipleChoiceField(
@@ -79,7 +92,7 @@ def parse_fraction(text: str):
     return Fraction(int(match.group(1)), int(match.group(2) or 1))
 
 
-class ElectionVotesForm(forms.Form):
+class ElectionVotesForm(CleanForm):
     """The valid ballots, the threshold and one vote count per candidate
     (fields ``votes_<person id>``)."""
 
@@ -137,7 +150,7 @@ class ElectionVotesForm(forms.Form):
         }
 
 
-class ElectionPersonForm(forms.Form):
+class ElectionPersonForm(CleanForm):
     """One person of the register (add or remove a candidate)."""
 
     person = forms.IntegerField(min_value=1)
@@ -157,7 +170,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit_label(obj)
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(CleanForm):
     """Search and filters of the people list (and its export)."""
 
     STATUS_CHOICES = [("active", _("Active")), ("inactive", _("Deactivated")), ("all", _("All"))]
@@ -196,7 +209,7 @@ class PersonFilterForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class PersonForm(forms.Form):
+class PersonForm(CleanForm):
     """A person's details; the rules (rights, duplicates, legacy text) are
     ``delegates.people.save_person``'s. Field names are its error keys."""
 
@@ -272,7 +285,7 @@ class PersonForm(forms.Form):
         return data
 
 
-class CompositionRulesForm(forms.Form):
+class CompositionRulesForm(CleanForm):
     """A conference's own composition (the HQ bloc's, set by VSS); the rules
     are ``delegates.services.set_composition_rules``'."""
 
@@ -337,7 +350,7 @@ class CompositionRulesForm(forms.Form):
         )
 
 
-class PersonTitlesForm(forms.Form):
+class PersonTitlesForm(CleanForm):
     """The titles of a person as ticks "year:title" over the cycle's years."""
 
     titles = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
@@ -358,7 +371,7 @@ class PersonTitlesForm(forms.Form):
         ]
 
 
-class PeopleImportForm(forms.Form):
+class PeopleImportForm(CleanForm):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
@@ -372,13 +385,15 @@ class PeopleImportForm(forms.Form):
             raise forms.ValidationError(_("Choose an Excel file (.xlsx): use the template."))
         if file.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
+        # A zip bomb is refused before openpyxl decompresses anything.
+        check_file_expansion(file)
         return file
 
 
 # -- Quota allocation ---------------------------------------------------------
 
 
-class AllocationComputeForm(forms.Form):
+class AllocationComputeForm(CleanForm):
     """How to compute a new version of a conference's allocation."""
 
     method = forms.ChoiceField(label=_("Method"), widget=forms.RadioSelect)
@@ -421,7 +436,7 @@ class AllocationComputeForm(forms.Form):
         return data
 
 
-class AllocationLockForm(forms.Form):
+class AllocationLockForm(CleanForm):
     """The version of the allocation the page showed (optimistic locking)."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from congress.models import FieldOfWork
 from units import workbooks
 from units.encodings import LegacyEncodingError, normalise_text
-from units.text import fold, nfc
+from units.text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold, nfc
 
 from .models import KINH, EmulationTitle, Gender, Rank
 from .official_lists import COUNCIL_ROLE_WORDS
@@ -267,6 +267,9 @@ class _RowReader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = " ".join(str(value).split())
+        if control_characters(text):
+            self.error(key, str(CONTROL_CHARACTERS_MESSAGE))
+            return ""
         try:
             text, encoding = normalise_text(text)
         except LegacyEncodingError as error:
@@ -510,15 +513,17 @@ def write_workbook(
     fields = [str(label) for _value, label in FieldOfWork.choices]
     genders = list(GENDER_LABELS.values())
     roles = list(COUNCIL_ROLE_LABELS.values())
-    choices.append(
-        ["Giới tính", "Cấp bậc", "Lĩnh vực", "Mã đơn vị", "Tên đơn vị", HEADERS["council_role"]]
+    workbooks.append_row(
+        choices,
+        ["Giới tính", "Cấp bậc", "Lĩnh vực", "Mã đơn vị", "Tên đơn vị", HEADERS["council_role"]],
     )
     for cell in choices[1]:
         cell.font = bold
     length = max(len(ranks), len(fields), len(genders), len(units), len(roles))
     for index in range(length):
         code, name = units[index] if index < len(units) else ("", "")
-        choices.append(
+        workbooks.append_row(
+            choices,
             [
                 genders[index] if index < len(genders) else None,
                 ranks[index] if index < len(ranks) else None,
@@ -526,7 +531,7 @@ def write_workbook(
                 code or None,
                 name or None,
                 roles[index] if index < len(roles) else None,
-            ]
+            ],
         )
     for letter, width in zip("ABCDEF", (12, 34, 44, 14, 50, 22), strict=True):
         choices.column_dimensions[letter].width = width
@@ -610,17 +615,17 @@ def _write_guide(sheet: Any, *, years: range, example_unit: str) -> None:
             f"{first + 1}, {first + 3}",
         ),
     }
-    sheet.append(["Cột", "Cách ghi", "Ví dụ"])
+    workbooks.append_row(sheet, ["Cột", "Cách ghi", "Ví dụ"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for key, header, _width in COLUMNS:
         text, example = explanations[key]
-        sheet.append([header, text, example])
-    sheet.append([])
-    sheet.append(["Ví dụ một dòng của trang “Danh sách”:"])
-    sheet.append([header for _key, header, _width in COLUMNS])
-    sheet.append([explanations[key][1] for key, _header, _width in COLUMNS])
-    sheet.append([])
+        workbooks.append_row(sheet, [header, text, example])
+    workbooks.append_row(sheet, [])
+    workbooks.append_row(sheet, ["Ví dụ một dòng của trang “Danh sách”:"])
+    workbooks.append_row(sheet, [header for _key, header, _width in COLUMNS])
+    workbooks.append_row(sheet, [explanations[key][1] for key, _header, _width in COLUMNS])
+    workbooks.append_row(sheet, [])
     for note in (
         "Cả tệp được kiểm tra trước: nếu có dòng sai thì không dòng nào được lưu, và mọi lỗi "
         "được liệt kê theo dòng và cột.",
@@ -630,7 +635,7 @@ def _write_guide(sheet: Any, *, years: range, example_unit: str) -> None:
         "Chữ gõ bằng bảng mã cũ TCVN3 (ABC) hoặc VNI được tự động chuyển sang Unicode; ô không "
         "chuyển được chắc chắn sẽ bị báo lỗi.",
     ):
-        sheet.append([note])
+        workbooks.append_row(sheet, [note])
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 90
     sheet.column_dimensions["C"].width = 30

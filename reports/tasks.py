@@ -17,6 +17,8 @@ from functools import cache
 from celery import Task, shared_task
 from django.db import connections
 
+from units.once import every_5_minutes, every_day, once_per_slot
+
 from . import services
 
 DOCUMENT_TASK = {"acks_late": True, "reject_on_worker_lost": True}
@@ -38,12 +40,14 @@ def merge_document(job_id: int) -> None:
 
 
 @shared_task
+@once_per_slot(every_5_minutes)
 def expire_stale_documents() -> int:
     """Periodic (beat): fail the jobs whose workers died for good."""
     return services.expire_stale_jobs()
 
 
 @shared_task
+@once_per_slot(every_day)
 def purge_old_documents() -> int:
     """Daily (beat): forget old jobs and delete the files nobody refers to."""
     return services.purge_old_documents()

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
+from units.workbooks import append_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A date travels as {"date": "2020-01-14"} (the description is JSON) and is
@@ -72,13 +74,13 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     section_fill = PatternFill("solid", fgColor="F2F2F2")
     for sheet_spec in sheets:
         sheet = workbook.create_sheet(title=sheet_spec.title[:31])
-        sheet.append([sheet_spec.heading])
+        append_row(sheet, [sheet_spec.heading])
         sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
         for line in sheet_spec.lines:
-            sheet.append([line])
-        sheet.append([])
+            append_row(sheet, [line])
+        append_row(sheet, [])
         header_row = sheet.max_row + 1
-        sheet.append([column.header for column in sheet_spec.columns])
+        append_row(sheet, [column.header for column in sheet_spec.columns])
         for index, column in enumerate(sheet_spec.columns, start=1):
             cell = sheet.cell(row=header_row, column=index)
             cell.font = Font(bold=True)
@@ -87,13 +89,13 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         for row in sheet_spec.rows:
             if isinstance(row, str):
-                sheet.append([row])
+                append_row(sheet, [row])
                 cell = sheet.cell(row=sheet.max_row, column=1)
                 cell.font = Font(bold=True)
                 for index in range(1, len(sheet_spec.columns) + 1):
                     sheet.cell(row=sheet.max_row, column=index).fill = section_fill
             else:
-                sheet.append([_value(cell) for cell in row])
+                append_row(sheet, [_value(cell) for cell in row])
                 for index, cell in enumerate(row, start=1):
                     if isinstance(cell, dict):
                         sheet.cell(row=sheet.max_row, column=index).number_format = DATE_FORMAT
@@ -101,9 +103,9 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
         sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
         if sheet_spec.footer:
-            sheet.append([])
+            append_row(sheet, [])
             for line in sheet_spec.footer:
-                sheet.append([line])
+                append_row(sheet, [line])
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

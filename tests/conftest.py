@@ -214,3 +214,31 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+CSP_MARKERS = ("Content Security Policy", "Refused to")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test fails if a page's script, style or frame was
+    refused by the Content-Security-Policy, or a script error escaped: the
+    console and ``pageerror`` are recorded while the test runs."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    problems: list[str] = []
+
+    def on_console(message):
+        if any(marker in message.text for marker in CSP_MARKERS):
+            problems.append(f"console {message.type}: {message.text}")
+
+    def on_page_error(error):
+        problems.append(f"pageerror: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    yield
+    if problems:
+        pytest.fail("The browser reported:\n" + "\n".join(problems))

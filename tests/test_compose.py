@@ -26,3 +26,12 @@ def test_compose_runs_web_worker_postgres_and_redis_with_volumes():
     assert "worker" in services["worker"]["command"]
     assert services["web"]["environment"]["CELERY_BROKER_URL"].startswith("redis://")
     assert {"postgres", "media", "redis"} <= set(config["volumes"])
+
+
+def test_web_keeps_backups_in_a_volume_of_their_own():
+    config = json.loads(compose("config", "--format", "json").stdout)
+    targets = {
+        volume["target"]: volume["source"] for volume in config["services"]["web"]["volumes"]
+    }
+    assert targets == {"/app/var/media": "media", "/backups": "backups"}
+    assert "backups" in config["volumes"]

@@ -1,8 +1,8 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import CleanModelForm
 from .models import Cluster, Hierarchy, Unit, User
 from .services import cluster_member_errors
 
@@ -13,7 +13,7 @@ class HierarchyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(CleanModelForm):
     class Meta:
         model = Cluster
         fields = ["hierarchy", "name", "position", "members"]

@@ -2,16 +2,88 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hierarchy, UnitKind
+from .text import CONTROL_CHARACTERS_MESSAGE, control_characters
 from .unit_import import is_xlsx
 
+# What a PostgreSQL integer column (and a PositiveIntegerField) can store.
+INTEGER_MAX = 2_147_483_647
+INTEGER_MIN = -2_147_483_648
+USERNAME_MAX = 150
 
-class UnitFilterForm(forms.Form):
+
+class CleanFormMixin:
+    """Text at the boundary, in one place: every text field refuses control
+    characters (tab and line breaks allowed in a Textarea), and every
+    integer field without a bound is bounded by what the column stores, so
+    that no input reaches the database or an export to fail there."""
+
+    def _clean_fields(self):
+        # Bounded here, not in __init__, so that fields a subclass adds in
+        # its own __init__ (one per candidate, per unit) are bounded too.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.IntegerField):
+                if field.max_value is None:
+                    field.max_value = INTEGER_MAX
+                    field.validators.append(MaxValueValidator(INTEGER_MAX))
+                if field.min_value is None:
+                    field.min_value = INTEGER_MIN
+                    field.validators.append(MinValueValidator(INTEGER_MIN))
+        super()._clean_fields()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            value = self.cleaned_data.get(name)  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField) and isinstance(value, str):
+                multiline = isinstance(field.widget, forms.Textarea)
+                if control_characters(value, multiline=multiline):
+                    self.add_error(  # type: ignore[attr-defined]
+                        name,
+                        forms.ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control"),
+                    )
+
+
+class CleanForm(CleanFormMixin, forms.Form):
+    pass
+
+
+class CleanModelForm(CleanFormMixin, forms.ModelForm):
+    pass
+
+
+class LoginForm(CleanFormMixin, AuthenticationForm):
+    """The login form: an overlong or garbled username is a form error
+    before anything (django-axes included) looks it up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the field's max_length but no validator.
+        username = self.fields["username"]
+        limit = getattr(username, "max_length", None) or USERNAME_MAX
+        username.validators.append(MaxLengthValidator(limit))
+
+    def clean(self):
+        if self.errors:
+            # The username was refused (too long, control characters): no
+            # attempt is made, and nothing is recorded for it.
+            return self.cleaned_data
+        return super().clean()
+
+
+def axes_username(request, credentials) -> str | None:
+    """The username django-axes records, cut to what its column holds."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(getattr(request, "POST", None), "get", lambda _key: None)("username")
+    return None if username is None else str(username)[:USERNAME_MAX]
+
+
+class UnitFilterForm(CleanForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -43,7 +115,7 @@ class UnitFilterForm(forms.Form):
         )
 
 
-class UnitImportForm(forms.Form):
+class UnitImportForm(CleanForm):
     """The hierarchy to import into and the filled template. The file is
     checked by its content, not its name, before openpyxl reads it."""
 
@@ -77,15 +149,17 @@ class UnitImportForm(forms.Form):
         return file
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanFormMixin, PasswordResetForm):
     """Sends the reset mail from a Celery task, after the request commits, so
-    that a slow mail server never holds up the page."""
+    that a slow mail server never holds up the page. The task is queued for
+    every address and looks it up itself: a known and an unknown address
+    take the same time, so the page's timing does not tell which exist."""
 
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
-        from .tasks import send_password_reset_email
+        from .tasks import send_password_reset_for_address
 
         domain = domain_override or request.get_host()
-        for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda pk=user.pk: send_password_reset_email.delay(pk, domain, use_https)
-            )
+        email = self.cleaned_data["email"]
+        transaction.on_commit(
+            lambda: send_password_reset_for_address.delay(email, domain, use_https)
+        )

@@ -254,3 +254,44 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username
+
+
+# -- At most once: scheduled runs and sent messages -------------------------
+
+
+class ScheduledRun(models.Model):
+    """A claim on one run of a scheduled task: the row is inserted before
+    the work, so a second beat (or a redelivery) for the same slot fails on
+    the unique constraint and does nothing (``units.once.claim_run``)."""
+
+    task = models.CharField(max_length=200)
+    # The schedule's slot: the day of a daily task, the minute of a frequent one.
+    slot = models.CharField(max_length=64)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="units_scheduledrun_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} @ {self.slot}"
+
+
+class SentMessage(models.Model):
+    """A message of one event that went to one person: the send log that
+    keeps every notification at most once (``units.once.send_once``)."""
+
+    event_key = models.CharField(max_length=200)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient"], name="units_sentmessage_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_key} → {self.recipient_id}"

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from . import workbooks
 from .encodings import LegacyEncodingError, normalise_text
 from .models import UnitKind
-from .text import fold
+from .text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,9 +129,53 @@ def kind_lookup() -> dict[str, str]:
     return lookup
 
 
+def check_zip_expansion(archive: zipfile.ZipFile, size: int) -> None:
+    """Refuse (``ValidationError``, code ``too_expanded``) an archive of
+    ``size`` bytes whose members would expand beyond
+    ``UPLOAD_MAX_EXPANDED_BYTES`` in total or ``UPLOAD_MAX_RATIO`` times its
+    size: a zip bomb. Judged from its directory, before anything is
+    decompressed (``zipfile`` never reads past a member's declared size)."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.template.defaultfilters import filesizeformat
+
+    expanded = sum(info.file_size for info in archive.infolist())
+    if expanded > settings.UPLOAD_MAX_EXPANDED_BYTES or expanded > settings.UPLOAD_MAX_RATIO * max(
+        size, 1
+    ):
+        raise ValidationError(
+            _(
+                "This file would expand to far more than its size when opened "
+                "(%(expanded)s): it is refused. Save it again and upload the new file."
+            )
+            % {"expanded": filesizeformat(expanded)},
+            code="too_expanded",
+        )
+
+
+def check_file_expansion(file: IO[bytes]) -> None:
+    """``check_zip_expansion`` for an uploaded file, if it is a ZIP at all
+    (anything else is left to the reader's own checks). Leaves it at 0."""
+    try:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+        if file.read(4) != b"PK\x03\x04":
+            return
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            check_zip_expansion(archive, size)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    finally:
+        file.seek(0)
+
+
 def is_xlsx(file: IO[bytes]) -> bool:
     """Whether an upload is an .xlsx by its content (a ZIP whose content
-    types name a workbook), whatever its name says. Leaves the file at 0."""
+    types name a workbook), whatever its name says. Leaves the file at 0.
+    Raises ``ValidationError`` for a zip bomb (``check_zip_expansion``)."""
+    check_file_expansion(file)
     try:
         file.seek(0)
         if file.read(4) != b"PK\x03\x04":
@@ -246,6 +290,9 @@ class _RowReader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = " ".join(str(value).split())
+        if control_characters(text):
+            self.error(key, str(CONTROL_CHARACTERS_MESSAGE))
+            return None
         try:
             text, encoding = normalise_text(text)
         except LegacyEncodingError as error:
@@ -471,7 +518,8 @@ def write_workbook(
 
     labels = kind_labels()
     choices = workbook.create_sheet(CHOICES_SHEET)
-    choices.append(
+    workbooks.append_row(
+        choices,
         [
             "Loại",
             "",
@@ -480,7 +528,7 @@ def write_workbook(
             "",
             f"Mã đơn vị tiền nhiệm ({previous_name})" if previous_name else "",
             "Tên đơn vị tiền nhiệm" if previous_name else "",
-        ]
+        ],
     )
     for cell in choices[1]:
         cell.font = bold
@@ -489,7 +537,8 @@ def write_workbook(
     for index in range(max(len(kinds), len(units), len(previous_units))):
         code, name = units[index] if index < len(units) else (None, None)
         old_code, old_name = previous_units[index] if index < len(previous_units) else (None, None)
-        choices.append(
+        workbooks.append_row(
+            choices,
             [
                 kinds[index] if index < len(kinds) else None,
                 None,
@@ -498,7 +547,7 @@ def write_workbook(
                 None,
                 old_code,
                 old_name,
-            ]
+            ],
         )
     for letter, width in zip("ABCDEFG", (40, 3, 16, 50, 3, 16, 50), strict=True):
         choices.column_dimensions[letter].width = width
@@ -575,19 +624,19 @@ def _write_guide(
         "inactive": "Ghi “x” nếu đơn vị đã ngừng hoạt động; để trống nếu đang hoạt động.",
         "predecessor_codes": predecessors,
     }
-    sheet.append([f"Hệ thống đơn vị: {hierarchy_name}"])
+    workbooks.append_row(sheet, [f"Hệ thống đơn vị: {hierarchy_name}"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(["Cột", "Cách ghi", "Ví dụ"])
+    workbooks.append_row(sheet, [])
+    workbooks.append_row(sheet, ["Cột", "Cách ghi", "Ví dụ"])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for key, header, _width in COLUMNS:
-        sheet.append([header, explanations[key], example[key]])
-    sheet.append([])
-    sheet.append(["Ví dụ một dòng của trang “Đơn vị”:"])
-    sheet.append([header for _key, header, _width in COLUMNS])
-    sheet.append([example[key] for key, _header, _width in COLUMNS])
-    sheet.append([])
+        workbooks.append_row(sheet, [header, explanations[key], example[key]])
+    workbooks.append_row(sheet, [])
+    workbooks.append_row(sheet, ["Ví dụ một dòng của trang “Đơn vị”:"])
+    workbooks.append_row(sheet, [header for _key, header, _width in COLUMNS])
+    workbooks.append_row(sheet, [example[key] for key, _header, _width in COLUMNS])
+    workbooks.append_row(sheet, [])
     for note in (
         "Cả tệp được kiểm tra trước: nếu có dòng sai thì không dòng nào được lưu, và mọi lỗi "
         "được liệt kê theo dòng và cột.",
@@ -597,7 +646,7 @@ def _write_guide(
         "Chữ gõ bằng bảng mã cũ TCVN3 (ABC) hoặc VNI được tự động chuyển sang Unicode; ô không "
         "chuyển được chắc chắn sẽ bị báo lỗi.",
     ):
-        sheet.append([note])
+        workbooks.append_row(sheet, [note])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 90
     sheet.column_dimensions["C"].width = 30

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -197,3 +201,33 @@ def _hierarchy_of(request, *, default: int | None, only: int | None = None) -> H
     if pk is None or (only is not None and pk != only):
         raise Http404
     return get_object_or_404(Hierarchy, pk=pk)
+
+
+def duration_in_words(delta: timedelta) -> str:
+    """A cool-off time as people say it ("30 phút", "1 giờ 30 phút"), not
+    the ISO 8601 ("PT30M") django-axes gives its template."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    if minutes:
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
+    return " ".join(parts)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page of a locked-out login (``AXES_LOCKOUT_CALLABLE``): the
+    template of django-axes, with the cool-off time in words."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_time": duration_in_words(cool_off),
+    }
+    return render(
+        request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

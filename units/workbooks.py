@@ -13,6 +13,36 @@ DATE_FORMAT = "DD/MM/YYYY"
 SPARE_ROWS = 1000
 
 
+def safe(value: Any) -> Any:
+    """A value as a cell may hold it: text without the characters openpyxl
+    refuses (control characters); numbers, dates and None unchanged."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def safe_cell(sheet: Any, value: Any) -> Any:
+    """The value ready for ``sheet.append``: text becomes a cell typed as a
+    string, so that "=HYPERLINK(…)" or "=1+1" typed by a user is shown,
+    never run, by Excel; anything else is appended as it is."""
+    from openpyxl.cell.cell import Cell
+
+    value = safe(value)
+    if not isinstance(value, str):
+        return value
+    cell = Cell(sheet, value=value)
+    # openpyxl makes a formula of any text starting with "=": undo that.
+    cell.data_type = "s"
+    return cell
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row of user text, numbers and dates, each through ``safe_cell``."""
+    sheet.append([safe_cell(sheet, value) for value in values])
+
+
 def list_sheet(
     workbook: Any,
     *,
@@ -30,7 +60,7 @@ def list_sheet(
 
     sheet = workbook.active
     sheet.title = title
-    sheet.append([header for _key, header, _width in columns])
+    append_row(sheet, [header for _key, header, _width in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -42,7 +72,7 @@ def list_sheet(
     sheet.freeze_panes = "C2"
     last = 1
     for last, values in enumerate(rows, start=2):  # noqa: B007 - the last row is returned
-        sheet.append(list(values))
+        append_row(sheet, values)
     for key in text_columns:
         sheet.column_dimensions[letters[key]].number_format = "@"
         for cell in sheet[letters[key]]:

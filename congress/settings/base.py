@@ -5,12 +5,14 @@ tasks run in-process. Point ``DATABASE_URL`` at PostgreSQL and
 ``CELERY_BROKER_URL`` at Redis for the production shape.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_wrapper
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "csp",
     "congress",
     "units",
     "delegates",
@@ -53,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "congress.middleware.CycleMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "congress.middleware.PrivateCacheMiddleware",
+    "congress.middleware.AdminNetworkMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,7 +117,38 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Renders that template with the cool-off time in words, not "PT30M".
+AXES_LOCKOUT_CALLABLE = "units.views.locked_out"
 AXES_VERBOSE = False
+# Axes stores the username in a varchar(255): record at most 150 characters.
+AXES_USERNAME_CALLABLE = "units.forms.axes_username"
+
+# The admin site's path, and the client networks that may reach it (empty:
+# any). The address checked is REMOTE_ADDR, never X-Forwarded-For (which a
+# client can write): behind the proxy it is the client's only when the proxy
+# speaks the PROXY protocol to gunicorn (--proxy-protocol).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
+try:
+    for _network in ADMIN_ALLOWED_NETWORKS:
+        ipaddress.ip_network(_network.strip(), strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"ADMIN_ALLOWED_NETWORKS: {_error}") from _error
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere,
+# nothing from another origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # The UI speaks Vietnamese whatever the browser asks for (no LocaleMiddleware);
 # the code and the message ids are English.
@@ -136,6 +173,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Uploaded documents (plans, reports, minutes) are never served from
 # MEDIA_URL: only through views that check permission (congress/views/documents.py).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# A DOCX or XLSX is a ZIP: refused, before anything is decompressed, when its
+# members would expand beyond this in total or beyond this ratio (zip bombs).
+UPLOAD_MAX_EXPANDED_BYTES = env.int("UPLOAD_MAX_EXPANDED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_RATIO = env.int("UPLOAD_MAX_RATIO", default=100)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -33,6 +33,7 @@ from units.permissions import Action, has_permission
 from units.text import nfc
 
 from .. import checkin
+from ..forms import NameSearchForm
 from ..models import Delegate
 
 RESULT_KEY = "check_in_result"
@@ -122,7 +123,8 @@ class CheckInView(CheckInMixin, TemplateView):
         pending = None
         if code and result is None:
             pending = checkin.look_up_code(conference=conference, code=code, user=user)
-        query = nfc(self.request.GET.get("q", "").strip())[:100]
+        search = NameSearchForm(self.request.GET)
+        query = nfc(search.query())
         found = checkin.search_delegates(conference, query, limit=checkin.SEARCH_LIMIT + 1)
         return super().get_context_data(
             conference=conference,
@@ -130,6 +132,7 @@ class CheckInView(CheckInMixin, TemplateView):
             result=result,
             pending=pending,
             query=query,
+            search_errors=search.errors.get("q", []),
             found=found[: checkin.SEARCH_LIMIT],
             more_found=len(found) > checkin.SEARCH_LIMIT,
             counts=checkin.attendance_counts(conference),

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from congress.models import Conference, Tier
 from congress.views.conferences import ConferenceScopedMixin
 from delegates import elections
-from delegates.forms import ElectionPersonForm, ElectionVotesForm
+from delegates.forms import ElectionPersonForm, ElectionVotesForm, NameSearchForm
 from delegates.models import Election, Person
 from delegates.selectors import approved_allocation
 from units.permissions import Action, has_permission
@@ -173,7 +173,7 @@ class ElectionDetailView(ElectionMixin, TemplateView):
                 conference=self.conference,
                 may_change=self.may_change,
                 user=self.request.user,
-                query=self.request.GET.get("q", "").strip()[:100],
+                query=NameSearchForm(self.request.GET).query(),
             ),
             **kwargs,
         )

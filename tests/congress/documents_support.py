@@ -35,11 +35,36 @@ def expected_view_status(role: str, province: str) -> int:
 
 # -- Files -------------------------------------------------------------------
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+
+def pdf(
+    *, catalog_extra: bytes = b"", extra_objects: tuple[bytes, ...] = (), pages: int = 1
+) -> bytes:
+    """A small PDF with a true cross-reference table: a catalog (with
+    ``catalog_extra`` in its dictionary), ``pages`` blank pages, and
+    ``extra_objects`` numbered from 3 + pages on."""
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        *(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" for _ in range(pages)),
+        *extra_objects,
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+PDF = pdf()
 CONTENT_TYPES_XML = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
     b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
