@@ -72,3 +72,22 @@ def page_count(data: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def check_pdf(data: bytes, *, pages: int | None = None) -> int:
+    """The page count of ``data`` if it is a whole PDF: it ends with its
+    end-of-file marker, parses with pypdf, and has ``pages`` pages (at
+    least one when not known). ``ValueError`` otherwise."""
+    from pypdf import PdfReader
+
+    # pypdf repairs what it can, so a file cut short may still parse: the
+    # marker a writer puts last is what tells it was written to the end.
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise ValueError("not a whole PDF")
+    try:
+        count = len(PdfReader(io.BytesIO(data)).pages)
+    except Exception as error:  # pypdf raises many kinds for a damaged file
+        raise ValueError(f"not a readable PDF: {error}") from error
+    if count < 1 or (pages is not None and count != pages):
+        raise ValueError(f"{count} pages instead of {pages if pages is not None else '1 or more'}")
+    return count

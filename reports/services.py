@@ -5,16 +5,26 @@ message, never left "being prepared" for ever.
 A job moves queued → running → done | failed, only here. Each step locks
 the job's row, so a task delivered twice (its worker died before
 acknowledging it) finds the work done or redoes it, never half of it.
+
+Files are whole: rendered bytes are checked (the PDF parses with its pages,
+the workbook opens) before they are stored; they are written in one
+``storage.save`` of the checked bytes, read back and compared, and only
+then recorded in a ``GeneratedFile`` row (a name no row refers to is not a
+document, and the daily purge removes it). A stored file is reused only
+while its size and SHA-256 are still those recorded; otherwise it is
+rendered again and replaced. A split job's chunk files go when the job
+ends, done or failed.
 """
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +34,9 @@ from units.models import User
 
 from .exporters import Exporter, Params, Source
 from .models import DocumentJob, DocumentPart, GeneratedFile
-from .pdf import PDF, page_count
+from .pdf import PDF, check_pdf
 from .registry import get_exporter
+from .xlsx import XLSX, check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +85,24 @@ def _fail(job: DocumentJob, message: str) -> None:
     job.error = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
+    _discard_parts_on_commit(job)
+
+
+def _discard_parts_on_commit(job: DocumentJob) -> None:
+    if job.parts_total:
+        job_id = job.pk
+        transaction.on_commit(lambda: discard_parts(job_id))
+
+
+def discard_parts(job_id: int) -> None:
+    """Delete the chunk files and rows of a job that has ended (done or
+    failed): they were only ever the way to its one file."""
+    for part in DocumentPart.objects.filter(job_id=job_id).exclude(file=""):
+        try:
+            part.file.delete(save=False)
+        except OSError:  # left to the daily purge of files no row refers to
+            logger.warning("Chunk file %s could not be deleted.", part.file.name)
+    DocumentPart.objects.filter(job_id=job_id).delete()
 
 
 def _finish(job: DocumentJob, result: GeneratedFile, *, reused: bool) -> None:
@@ -84,6 +113,7 @@ def _finish(job: DocumentJob, result: GeneratedFile, *, reused: bool) -> None:
     job.error = ""
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "reused", "progress", "error", "finished_at"])
+    _discard_parts_on_commit(job)
 
 
 def _start(job_id: int) -> DocumentJob | None:
@@ -158,17 +188,63 @@ def _fail_with_log(job: DocumentJob, error: Exception) -> None:
     _fail(job, _("The document could not be prepared (%(error)s).") % {"error": error})
 
 
+def damaged_message(reason: object) -> str:
+    return _(
+        "The prepared file is damaged or incomplete (%(reason)s), so it was not kept. "
+        "Ask for the document again."
+    ) % {"reason": reason}
+
+
+def not_saved_message(error: object) -> str:
+    return _(
+        "The document was prepared but could not be saved (%(error)s). "
+        "Ask for it again later; if it fails again, tell the administrator."
+    ) % {"error": error}
+
+
+def check_whole(mimetype: str, data: bytes, *, pages: int | None = None) -> int | None:
+    """The page count of rendered ``data`` (``None`` for a workbook), if
+    it is a whole file of its type; ``ValueError`` otherwise."""
+    if mimetype == PDF:
+        return check_pdf(data, pages=pages)
+    if mimetype == XLSX:
+        check_workbook(data)
+    return None
+
+
+def _is_intact(storage: Storage, name: str, *, size: int, sha256: str) -> bool:
+    """Whether ``name`` is there with the size and checksum recorded."""
+    try:
+        if not name or not storage.exists(name) or storage.size(name) != size:
+            return False
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
+
+
 def _stored(source_key: str) -> GeneratedFile | None:
-    """The file of an identical source, if it is still on disk."""
+    """The file of an identical source, if it is still whole: there, with
+    the size and checksum it was recorded with."""
     existing = GeneratedFile.objects.filter(source_key=source_key).first()
-    if existing is None or not existing.file.storage.exists(existing.file.name):
+    if existing is None or not _is_intact(
+        existing.file.storage, existing.file.name, size=existing.size, sha256=existing.sha256
+    ):
         return None
     return existing
 
 
 def _split(job: DocumentJob, source: Source) -> None:
+    """Record a part per chunk and queue them, once: a second delivery of
+    the job's task that got this far finds the parts there and does
+    nothing."""
     with transaction.atomic():
-        DocumentPart.objects.filter(job=job).delete()
+        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if locked.is_finished or locked.parts_total or locked.parts.exists():
+            return
         parts = DocumentPart.objects.bulk_create(
             DocumentPart(job=job, index=index, source=chunk)
             for index, chunk in enumerate(source.chunks)
@@ -205,13 +281,23 @@ def run_part(part_id: int) -> None:
             if not locked.is_finished:
                 _fail_with_log(locked, error)
         return
+    try:
+        check_whole(exporter.mimetype, data)
+    except ValueError as error:
+        _fail_if_running(job.pk, damaged_message(error))
+        return
     name = f"job-{job.pk}-part-{part.index}.bin"
     with transaction.atomic():
         locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
         part = DocumentPart.objects.select_for_update().get(pk=part.pk)
         if locked.is_finished or part.done:
             return
-        part.file.save(name, ContentFile(data), save=False)
+        try:
+            part.file.save(name, ContentFile(data), save=False)
+        except OSError as error:
+            logger.exception("Chunk %s of document job %s was not saved.", part.index, job.pk)
+            _fail(locked, not_saved_message(error))
+            return
         part.done = True
         part.save(update_fields=["file", "done"])
         done = DocumentPart.objects.filter(job=locked, done=True).count()
@@ -236,25 +322,51 @@ def merge_parts(job_id: int) -> None:
         for part in parts:
             with part.file.open("rb") as handle:
                 pieces.append(handle.read())
+    except OSError as error:
+        _fail_if_running(job.pk, damaged_message(error))
+        return
+    try:
+        # Each chunk is read back whole, and the merge must hold all their pages.
+        pages = sum(check_pdf(piece) for piece in pieces) if exporter.mimetype == PDF else None
+    except ValueError as error:
+        _fail_if_running(job.pk, damaged_message(error))
+        return
+    try:
         data = exporter.combine(pieces)
     except Exception as error:
         _fail_with_log(job, error)
         return
-    _store_and_finish(job, exporter, data)
-    for part in parts:
-        part.file.delete(save=False)
-    DocumentPart.objects.filter(job=job).delete()
+    _store_and_finish(job, exporter, data, pages=pages)
 
 
-def _store_and_finish(job: DocumentJob, exporter: Exporter, data: bytes) -> None:
-    """Store ``data`` under the job's source key (once, whoever gets there
-    first) and mark the job done."""
+def _fail_if_running(job_id: int, message: str) -> None:
+    with transaction.atomic():
+        locked = DocumentJob.objects.select_for_update().get(pk=job_id)
+        if not locked.is_finished:
+            _fail(locked, message)
+
+
+def _store_and_finish(
+    job: DocumentJob, exporter: Exporter, data: bytes, *, pages: int | None = None
+) -> None:
+    """Check ``data`` (``pages`` pages when known), store it under the
+    job's source key (once, whoever gets there first) and mark the job
+    done; a file that is not whole, or could not be written whole, fails
+    the job and is recorded nowhere."""
+    try:
+        pages = check_whole(exporter.mimetype, data, pages=pages)
+    except ValueError as error:
+        _fail_if_running(job.pk, damaged_message(error))
+        return
     with transaction.atomic():
         locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
         if locked.is_finished:
             return
+        intact = _stored(locked.source_key)
+        if intact is not None:  # another job stored the same source meanwhile
+            _finish(locked, intact, reused=True)
+            return
         result = GeneratedFile.objects.filter(source_key=locked.source_key).first()
-        reused = result is not None and result.file.storage.exists(result.file.name)
         if result is None:
             result = GeneratedFile(
                 exporter=exporter.identifier,
@@ -262,19 +374,44 @@ def _store_and_finish(job: DocumentJob, exporter: Exporter, data: bytes) -> None
                 filename=locked.filename,
                 mimetype=exporter.mimetype,
             )
-        if not reused:  # new, or stored before but lost from disk
-            result.size = len(data)
-            result.sha256 = hashlib.sha256(data).hexdigest()
-            result.pages = page_count(data) if exporter.mimetype == PDF else None
-            result.file.save(_stored_name(locked), ContentFile(data), save=False)
-            try:
-                with transaction.atomic():
-                    result.save()
-            except IntegrityError:  # another job stored the same source meanwhile
-                result.file.delete(save=False)
-                result = GeneratedFile.objects.get(source_key=locked.source_key)
-                reused = True
-        _finish(locked, result, reused=reused)
+        elif result.file.name:  # recorded before, lost or damaged since: replace it
+            _delete_quietly(result.file.storage, result.file.name)
+        result.size = len(data)
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        result.pages = pages
+        try:
+            _write(result, _stored_name(locked), data)
+        except OSError as error:
+            logger.exception("Document job %s: the file could not be stored.", locked.pk)
+            _fail(locked, not_saved_message(error))
+            return
+        try:
+            with transaction.atomic():
+                result.save()
+        except IntegrityError:  # another job recorded the same source meanwhile
+            _delete_quietly(result.file.storage, result.file.name)
+            result = GeneratedFile.objects.get(source_key=locked.source_key)
+            _finish(locked, result, reused=True)
+            return
+        _finish(locked, result, reused=False)
+
+
+def _write(result: GeneratedFile, name: str, data: bytes) -> None:
+    """Write the checked bytes in one ``storage.save`` (through the
+    field's storage) and read them back: ``OSError`` unless the file
+    stored is exactly ``data``; a file found short is deleted."""
+    result.file.save(name, ContentFile(data), save=False)
+    storage, stored = result.file.storage, result.file.name
+    if not _is_intact(storage, stored, size=result.size, sha256=result.sha256):
+        _delete_quietly(storage, stored)
+        raise OSError(_("the stored file differs from the one prepared"))
+
+
+def _delete_quietly(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # the daily purge removes what no row refers to
+        logger.warning("Generated file %s could not be deleted.", name)
 
 
 def _stored_name(job: DocumentJob) -> str:
@@ -317,7 +454,9 @@ def expire_if_stale(job: DocumentJob) -> DocumentJob:
 def purge_old_documents(*, now=None) -> int:
     """Forget finished jobs older than ``REPORTS_KEEP_DAYS`` and delete the
     files no remaining job refers to (a document is asked for again when
-    needed: its data is still there). Returns how many files went."""
+    needed: its data is still there), then the files under ``generated/``
+    that no row refers to at all (a write cut short, a chunk left by a
+    worker that died). Returns how many files went."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.REPORTS_KEEP_DAYS)
     DocumentJob.objects.filter(
@@ -329,4 +468,40 @@ def purge_old_documents(*, now=None) -> int:
         generated.file.delete(save=False)
         generated.delete()
         count += 1
+    return count + _purge_unrecorded_files(now=now)
+
+
+GENERATED_DIRECTORY = "generated"
+
+
+def _purge_unrecorded_files(*, now) -> int:
+    """Delete the files under ``generated/`` that no ``GeneratedFile`` or
+    ``DocumentPart`` names, once older than a job may run (a file being
+    written now has no row yet)."""
+    storage = GeneratedFile._meta.get_field("file").storage
+    recorded = set(GeneratedFile.objects.values_list("file", flat=True))
+    recorded.update(DocumentPart.objects.exclude(file="").values_list("file", flat=True))
+    settled = now - timedelta(seconds=settings.REPORTS_JOB_DEADLINE)
+    count = 0
+    for name in _walk(storage, GENERATED_DIRECTORY):
+        if name in recorded:
+            continue
+        try:
+            if storage.get_modified_time(name) >= settled:
+                continue
+            storage.delete(name)
+        except OSError:
+            continue
+        count += 1
     return count
+
+
+def _walk(storage: Storage, directory: str) -> Iterator[str]:
+    try:
+        directories, files = storage.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{directory}/{name}"
+    for name in directories:
+        yield from _walk(storage, f"{directory}/{name}")

@@ -109,3 +109,19 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def check_workbook(data: bytes) -> None:
+    """``ValueError`` unless ``data`` opens as an .xlsx workbook (read-only)
+    with at least one sheet."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        raise ValueError(f"not a readable workbook: {error}") from error
+    try:
+        if not workbook.sheetnames:
+            raise ValueError("a workbook without sheets")
+    finally:
+        workbook.close()
