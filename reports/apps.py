@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Documents and reports")
+
+    def ready(self) -> None:
+        # Register the tasks with Celery in every process, so that the
+        # services queue them by name and never import the module that
+        # calls them.
+        from . import tasks  # noqa: F401

@@ -19,13 +19,16 @@ ends, done or failed.
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import cache
 
+from celery import Task, current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,17 +70,29 @@ def request_document(*, user: User, exporter_id: str, params: Params) -> Documen
 
 
 def dispatch(task_name: str, object_id: int) -> None:
-    """Queue a task of ``reports.tasks``. On the embedded default (no
+    """Queue a task of ``reports.tasks`` by its name in Celery's registry
+    (``ReportsConfig.ready`` registers them). On the embedded default (no
     broker) tasks run in-process; ``REPORTS_RUN_IN_THREAD`` runs them in a
     background thread there, so the page shows progress as it would with
     workers."""
-    from . import tasks
-
-    task = getattr(tasks, task_name)
+    task = current_app.tasks[f"reports.tasks.{task_name}"]
     if settings.REPORTS_RUN_IN_THREAD:
-        tasks.in_process_executor().submit(tasks.run_eagerly, task, object_id)
+        in_process_executor().submit(run_eagerly, task, object_id)
     else:
         task.delay(object_id)
+
+
+@cache
+def in_process_executor() -> ThreadPoolExecutor:
+    """The embedded default's stand-in for workers: one background thread."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")
+
+
+def run_eagerly(task: Task, object_id: int) -> None:
+    try:
+        task.apply(args=(object_id,))
+    finally:
+        connections.close_all()
 
 
 def _fail(job: DocumentJob, message: str) -> None:

@@ -11,11 +11,7 @@ time limits come from settings; a worker child is recycled after
 only given back when the process exits.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
-
-from celery import Task, shared_task
-from django.db import connections
+from celery import shared_task
 
 from units.once import every_5_minutes, every_day, once_per_slot
 
@@ -51,16 +47,3 @@ def expire_stale_documents() -> int:
 def purge_old_documents() -> int:
     """Daily (beat): forget old jobs and delete the files nobody refers to."""
     return services.purge_old_documents()
-
-
-@cache
-def in_process_executor() -> ThreadPoolExecutor:
-    """The embedded default's stand-in for workers: one background thread."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")
-
-
-def run_eagerly(task: Task, object_id: int) -> None:
-    try:
-        task.apply(args=[object_id])
-    finally:
-        connections.close_all()

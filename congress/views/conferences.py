@@ -22,6 +22,7 @@ from congress.forms import (
 )
 from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
+from congress.views.sections import conference_sections
 from units.models import Role, Unit
 from units.permissions import (
     Action,
@@ -229,7 +230,6 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         return redirect(conference)
 
     def get_context_data(self, **kwargs):
-        from congress.views.documents import conference_sections
         from delegates.composition import composition
 
         conference = self.object

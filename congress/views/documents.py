@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 
 from congress import selectors, services
 from congress.forms import ConferenceDocumentForm, PlanReviewForm, PlanUploadForm
-from congress.models import Conference, ConferenceDocument, OrganisationPlan, StoredFile
+from congress.models import ConferenceDocument, OrganisationPlan, StoredFile
 from congress.views.conferences import ConferenceDetailView
 from units.permissions import Action, has_permission, visible_units
 
@@ -47,43 +47,6 @@ def serve_stored_file(document: StoredFile) -> FileResponse:
 
 
 # -- Conference documents ----------------------------------------------------
-
-
-def document_section(*, user, conference: Conference) -> dict:
-    """Context of ``_conference_documents.html``."""
-    versions = selectors.conference_documents(conference)
-    may_upload = (
-        has_permission(user, Action.CHANGE, conference.unit)
-        and conference.status != Conference.Status.CLOSED
-    )
-    minutes_next = conference.status == Conference.Status.HELD
-    return {
-        "document_groups": [
-            (kind, label, versions[kind]) for kind, label in ConferenceDocument.Kind.choices
-        ],
-        "has_minutes": bool(versions[ConferenceDocument.Kind.MINUTES]),
-        "may_upload_documents": may_upload,
-        "document_form": ConferenceDocumentForm(
-            initial={
-                "kind": ConferenceDocument.Kind.MINUTES
-                if minutes_next
-                else ConferenceDocument.Kind.SUMMARY_REPORT
-            }
-        )
-        if may_upload
-        else None,
-    }
-
-
-def conference_sections(*, user, conference: Conference) -> dict:
-    """Context of the conference page's documents, papers and communication
-    fragments (``ConferenceDetailView`` merges it)."""
-    from .papers import programme_section
-
-    return {
-        **document_section(user=user, conference=conference),
-        **programme_section(user=user, conference=conference),
-    }
 
 
 class ConferenceDocumentUploadView(ConferenceDetailView):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from congress import selectors, services
+from congress import services
 from congress.forms import (
     CommunicationActivityForm,
     PaperForm,
@@ -19,24 +19,6 @@ from congress.forms import (
 from congress.models import Conference
 from congress.views.conferences import ConferenceScopedMixin
 from units.permissions import Action, has_permission
-
-
-def programme_section(*, user, conference: Conference) -> dict:
-    """Context of ``_conference_papers.html`` and
-    ``_conference_communication.html``."""
-    may_edit = (
-        has_permission(user, Action.CHANGE, conference.unit)
-        and conference.status != Conference.Status.CLOSED
-    )
-    papers = list(selectors.conference_papers(conference))
-    for paper in papers:
-        paper.moves = services.paper_moves(conference=conference, paper=paper) if may_edit else []
-    return {
-        "papers": papers,
-        "paper_room": selectors.paper_room(conference=conference, papers=papers),
-        "may_edit_programme": may_edit,
-        "activities": list(selectors.communication_activities(conference)),
-    }
 
 
 class ConferenceChangeMixin(ConferenceScopedMixin):
