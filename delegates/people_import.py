@@ -27,6 +27,7 @@ from congress.models import FieldOfWork
 from units import workbooks
 from units.encodings import LegacyEncodingError, normalise_text
 from units.text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold, nfc
+from units.workbooks import RowError, is_blank
 
 from .models import KINH, EmulationTitle, Gender, Rank
 from .official_lists import COUNCIL_ROLE_WORDS
@@ -86,15 +87,6 @@ def title_years(period_start_year: int, period_end_year: int) -> range:
     Congress year, i.e. period_start-1 … period_end-1 (cycle V, 2016–2020:
     titles of 2015–2019, as the guidance says)."""
     return range(period_start_year - 1, period_end_year)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: ``row`` as Excel numbers it (None for the whole file)."""
-
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass
@@ -170,42 +162,15 @@ def read_workbook(file: IO[bytes], *, years: range, today: datetime.date) -> Par
     Field checks and duplicates within the file only; the caller checks
     units and the register. Rows with every cell empty are skipped.
     """
-    from openpyxl import load_workbook
-
-    parsed = ParsedFile()
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is no .xlsx
-        parsed.errors.append(
-            RowError(None, "", _("The file is not an Excel workbook (.xlsx): use the template."))
-        )
+    rows, errors = workbooks.read_rows(file, columns=COLUMNS, max_rows=MAX_ROWS)
+    parsed = ParsedFile(errors=errors)
+    if any(error.row in (None, 1) for error in errors):
         return parsed
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not _check_header(header, parsed):
-            return parsed
-        reader = _RowReader(years=years, today=today, parsed=parsed)
-        for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                parsed.errors.append(
-                    RowError(
-                        number,
-                        "",
-                        _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS},
-                    )
-                )
-                break
-            if all(_is_blank(value) for value in values):
-                continue
-            person = reader.read(number, values)
-            if person is not None:
-                parsed.rows.append(person)
-    finally:
-        workbook.close()
-    if not parsed.rows and not parsed.errors:
-        parsed.errors.append(RowError(None, "", _("The file has no rows under its header.")))
+    reader = _RowReader(years=years, today=today, parsed=parsed)
+    for number, values in rows:
+        person = reader.read(number, values)
+        if person is not None:
+            parsed.rows.append(person)
     parsed.errors.extend(duplicates_within(parsed.rows))
     parsed.errors.sort(key=_error_order)
     return parsed
@@ -215,32 +180,6 @@ def _error_order(error: RowError) -> tuple[int, int]:
     columns = [header for _key, header, _width in COLUMNS]
     position = columns.index(error.column) if error.column in columns else -1
     return (error.row or 0, position)
-
-
-def _check_header(header: Sequence[Any] | None, parsed: ParsedFile) -> bool:
-    found = [fold(str(value)) if value is not None else "" for value in (header or ())]
-    wrong = []
-    for index, (_key, title, _width) in enumerate(COLUMNS):
-        if index >= len(found) or found[index] != fold(title):
-            wrong.append(title)
-    if wrong:
-        parsed.errors.append(
-            RowError(
-                1,
-                wrong[0],
-                _(
-                    "The header row does not match the template (column “%(column)s” is "
-                    "missing or misplaced): download the template and copy the rows into it."
-                )
-                % {"column": wrong[0]},
-            )
-        )
-        return False
-    return True
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class _RowReader:
@@ -262,7 +201,7 @@ class _RowReader:
 
     def text(self, key: str, value: Any) -> str:
         """The cell as NFC text with spaces collapsed; legacy text converted."""
-        if _is_blank(value):
+        if is_blank(value):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -375,7 +314,7 @@ class _RowReader:
             self.error(
                 "birth",
                 _("Enter the date of birth as dd/mm/yyyy, or the year of birth (e.g. 1980).")
-                if _is_blank(value)
+                if is_blank(value)
                 else _("“%(value)s” is neither a date dd/mm/yyyy nor a year.") % {"value": value},
             )
             return None, None
@@ -415,7 +354,7 @@ class _RowReader:
         return ""
 
     def flag(self, key: str, value: Any) -> bool:
-        if _is_blank(value) or value is False or value == 0:
+        if is_blank(value) or value is False or value == 0:
             return False
         if value is True or value == 1:
             return True
@@ -425,7 +364,7 @@ class _RowReader:
         return False
 
     def title_years(self, key: str, value: Any) -> tuple[int, ...]:
-        if _is_blank(value):
+        if is_blank(value):
             return ()
         if isinstance(value, float) and value.is_integer():
             value = int(value)

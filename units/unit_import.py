@@ -36,6 +36,7 @@ from . import workbooks
 from .encodings import LegacyEncodingError, normalise_text
 from .models import UnitKind
 from .text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold
+from .workbooks import RowError, is_blank
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,15 +70,6 @@ _DEMO_HEADCOUNT = re.compile(r"^(\d+)\s*\(\s*(?:so lieu mau|so lieu minh hoa|dem
 # (a macro workbook, .xlsm, names another and is refused).
 _CONTENT_TYPES = "[Content_Types].xml"
 _WORKBOOK_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: ``row`` as Excel numbers it (None for the whole file)."""
-
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass
@@ -210,65 +202,16 @@ def read_workbook(file: IO[bytes]) -> ParsedFile:
     Field checks and codes repeated within the file only; the caller checks
     the codes against the hierarchy. Rows with every cell empty are skipped.
     """
-    from openpyxl import load_workbook
-
-    parsed = ParsedFile()
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is no .xlsx
-        parsed.errors.append(
-            RowError(None, "", _("The file is not an Excel workbook (.xlsx): use the template."))
-        )
+    rows, errors = workbooks.read_rows(file, columns=COLUMNS, max_rows=MAX_ROWS)
+    parsed = ParsedFile(errors=errors)
+    if parsed.refused:
         return parsed
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        if not _check_header(next(rows, None), parsed):
-            return parsed
-        reader = _RowReader(parsed)
-        for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                parsed.errors.append(
-                    RowError(
-                        number,
-                        "",
-                        _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS},
-                    )
-                )
-                break
-            if all(_is_blank(value) for value in values):
-                continue
-            parsed.rows.append(reader.read(number, values))
-    finally:
-        workbook.close()
-    if not parsed.rows and not parsed.errors:
-        parsed.errors.append(RowError(None, "", _("The file has no rows under its header.")))
+    reader = _RowReader(parsed)
+    for number, values in rows:
+        parsed.rows.append(reader.read(number, values))
     parsed.errors.extend(repeated_codes(parsed.rows))
     parsed.errors.sort(key=error_order)
     return parsed
-
-
-def _check_header(header: Sequence[Any] | None, parsed: ParsedFile) -> bool:
-    found = [fold(str(value)) if value is not None else "" for value in (header or ())]
-    for index, (_key, title, _width) in enumerate(COLUMNS):
-        if index >= len(found) or found[index] != fold(title):
-            parsed.errors.append(
-                RowError(
-                    1,
-                    title,
-                    _(
-                        "The header row does not match the template (column “%(column)s” is "
-                        "missing or misplaced): download the template and copy the rows into it."
-                    )
-                    % {"column": title},
-                )
-            )
-            return False
-    return True
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class _RowReader:
@@ -285,7 +228,7 @@ class _RowReader:
     def text(self, key: str, value: Any) -> str | None:
         """The cell as NFC text with spaces collapsed, legacy text converted;
         None when it cannot be converted safely (the error is listed)."""
-        if _is_blank(value):
+        if is_blank(value):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -388,7 +331,7 @@ class _RowReader:
 
     def headcount(self, value: Any) -> tuple[int | None, bool]:
         """(figure or None for an empty cell, whether it is labelled demo)."""
-        if _is_blank(value):
+        if is_blank(value):
             return None, False
         number: int | None = None
         is_demo = False
@@ -414,7 +357,7 @@ class _RowReader:
         return number, is_demo
 
     def flag(self, key: str, value: Any) -> bool:
-        if _is_blank(value) or value is False or value == 0:
+        if is_blank(value) or value is False or value == 0:
             return False
         if value is True or value == 1:
             return True

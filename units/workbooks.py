@@ -1,11 +1,17 @@
 """The import templates' common shape (no database): a list sheet with a
 styled, frozen header and fixed widths, text columns, and drop-down lists
-read from a sheet of choices. Used by the unit import and the people
+read from a sheet of choices; and reading such a file back, row by row,
+with the errors of the file itself. Used by the unit import and the people
 register's import, so that both files look and behave alike in Excel."""
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from .text import fold
 
 HEADER_FILL = "DCE6F1"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -115,3 +121,80 @@ def add_choice_list(
     )
     sheet.add_data_validation(validation)
     validation.add(f"{target}2:{target}{area}")
+
+
+# --- reading -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: ``row`` as Excel numbers it (None for the whole file)."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def header_error(
+    header: Sequence[Any] | None, columns: Sequence[tuple[str, str, int]]
+) -> RowError | None:
+    """The first column of the template missing or misplaced in ``header``
+    (matched by folded text: case and diacritics aside)."""
+    found = [fold(str(value)) if value is not None else "" for value in (header or ())]
+    for index, (_key, title, _width) in enumerate(columns):
+        if index >= len(found) or found[index] != fold(title):
+            return RowError(
+                1,
+                title,
+                _(
+                    "The header row does not match the template (column “%(column)s” is "
+                    "missing or misplaced): download the template and copy the rows into it."
+                )
+                % {"column": title},
+            )
+    return None
+
+
+def read_rows(
+    file: IO[bytes], *, columns: Sequence[tuple[str, str, int]], max_rows: int
+) -> tuple[list[tuple[int, tuple[Any, ...]]], list[RowError]]:
+    """The data rows of an uploaded template's first sheet, each with its
+    Excel row number, rows with every cell empty left out; and the errors
+    of the file itself: not an .xlsx, a wrong header, no rows, more than
+    ``max_rows`` (the rows before the limit are still returned)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is no .xlsx
+        return [], [
+            RowError(None, "", _("The file is not an Excel workbook (.xlsx): use the template."))
+        ]
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    errors: list[RowError] = []
+    try:
+        values = workbook.worksheets[0].iter_rows(values_only=True)
+        wrong = header_error(next(values, None), columns)
+        if wrong is not None:
+            return [], [wrong]
+        for number, row in enumerate(values, start=2):
+            if number > max_rows + 1:
+                errors.append(
+                    RowError(
+                        number,
+                        "",
+                        _("The file has more than %(max)s rows: split it.") % {"max": max_rows},
+                    )
+                )
+                break
+            if not all(is_blank(value) for value in row):
+                rows.append((number, row))
+    finally:
+        workbook.close()
+    if not rows and not errors:
+        errors.append(RowError(None, "", _("The file has no rows under its header.")))
+    return rows, errors
