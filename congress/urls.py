@@ -10,8 +10,9 @@ from delegates.urls_allocations import allocation_patterns
 from delegates.urls_delegates import delegate_patterns
 from delegates.urls_elections import election_patterns
 from delegates.urls_people import people_patterns
-from units.forms import LoginForm, QueuedPasswordResetForm
+from units.forms import LoginForm
 from units.urls import urlpatterns as unit_patterns
+from units.views import PasswordResetView
 
 from .middleware import admin_path
 from .views import board, conferences, cycles, documents, papers, units
@@ -138,7 +139,7 @@ urlpatterns = [
     path("documents/", include("reports.urls")),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -9,5 +9,5 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks with Celery in every process, so that the
         # services queue them by name and never import the module that
-        # calls them.
-        from . import tasks  # noqa: F401
+        # calls them; and the checks of the settings they run by.
+        from . import checks, tasks  # noqa: F401

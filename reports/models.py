@@ -72,6 +72,12 @@ class DocumentJob(models.Model):
     # Deliveries of the job's task: a task redelivered after its worker
     # died counts again; past ``MAX_ATTEMPTS`` the job fails for good.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The step in hand (the job's task, then its merge): the Celery task id
+    # of the delivery working on it ("" between steps), when that delivery
+    # took it, and when the step was last handed to the broker (``None``:
+    # not yet, e.g. the broker was down). ``reports.settle`` reads them.
+    delivery = models.CharField(max_length=64, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     result = models.ForeignKey(
         GeneratedFile, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs"
@@ -119,6 +125,10 @@ class DocumentPart(models.Model):
     file = models.FileField(upload_to="generated/parts/", max_length=255, blank=True)
     done = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # As on the job: who renders it, since when, when it was handed over.
+    delivery = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["job", "index"]

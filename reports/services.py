@@ -24,16 +24,25 @@ from datetime import timedelta
 from functools import cache
 
 from celery import Task, current_app
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import IntegrityError, connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.selectors import cycle_for_user
 from units.models import User
+from units.queue import enqueue
 
 from .exporters import Exporter, Params, Source
 from .models import DocumentJob, DocumentPart, GeneratedFile
@@ -44,6 +53,10 @@ from .xlsx import XLSX, check_workbook
 logger = logging.getLogger(__name__)
 
 Status = DocumentJob.Status
+
+# Errors that pass: the database restarting or a connection dropped. A
+# task that meets one is retried with backoff (``reports.tasks``).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 # Progress shown while a job runs: the source is built, then rendered.
 PROGRESS_STARTED = 5
@@ -69,17 +82,29 @@ def request_document(*, user: User, exporter_id: str, params: Params) -> Documen
     return job
 
 
-def dispatch(task_name: str, object_id: int) -> None:
+# Which row each task works on: it records when the task was handed over.
+TASK_ROWS: dict[str, type[DocumentJob] | type[DocumentPart]] = {
+    "generate_document": DocumentJob,
+    "render_document_part": DocumentPart,
+    "merge_document": DocumentJob,
+}
+
+
+def dispatch(task_name: str, object_id: int) -> bool:
     """Queue a task of ``reports.tasks`` by its name in Celery's registry
-    (``ReportsConfig.ready`` registers them). On the embedded default (no
-    broker) tasks run in-process; ``REPORTS_RUN_IN_THREAD`` runs them in a
-    background thread there, so the page shows progress as it would with
-    workers."""
+    (``ReportsConfig.ready`` registers them) and record when it was handed
+    over; whether it was. A broker that cannot be reached leaves the row
+    as it was (``dispatched_at`` unchanged), for ``reports.settle`` to send
+    it again. On the embedded default (no broker) tasks run in-process;
+    ``REPORTS_RUN_IN_THREAD`` runs them in a background thread there, so
+    the page shows progress as it would with workers."""
     task = current_app.tasks[f"reports.tasks.{task_name}"]
     if settings.REPORTS_RUN_IN_THREAD:
         in_process_executor().submit(run_eagerly, task, object_id)
-    else:
-        task.delay(object_id)
+    elif not enqueue(task, object_id):
+        return False
+    TASK_ROWS[task_name].objects.filter(pk=object_id).update(dispatched_at=timezone.now())
+    return True
 
 
 @cache
@@ -90,12 +115,14 @@ def in_process_executor() -> ThreadPoolExecutor:
 
 def run_eagerly(task: Task, object_id: int) -> None:
     try:
-        task.apply(args=(object_id,))
+        # Errors are the job's (``DocumentTask.on_failure``), not the thread's.
+        task.apply(args=(object_id,), throw=False)
     finally:
         connections.close_all()
 
 
-def _fail(job: DocumentJob, message: str) -> None:
+def fail(job: DocumentJob, message: str) -> None:
+    """End the locked ``job`` as failed, with ``message`` for its page."""
     job.status = Status.FAILED
     job.error = message
     job.finished_at = timezone.now()
@@ -131,9 +158,32 @@ def _finish(job: DocumentJob, result: GeneratedFile, *, reused: bool) -> None:
     _discard_parts_on_commit(job)
 
 
-def _start(job_id: int) -> DocumentJob | None:
-    """Lock the job and count this delivery; ``None`` when there is nothing
-    (more) to do: finished already, or failed for its deliveries."""
+def _claim(row: DocumentJob | DocumentPart, delivery: str, *, retry: bool) -> bool:
+    """Whether ``delivery`` (a task id) may work on the locked ``row``, a
+    job's step or a chunk, and if so take it: count the attempt (a Celery
+    retry of the same delivery is not a new one) and start its lease. A
+    row another delivery took less than ``REPORTS_STALL_AFTER`` ago is
+    left to it (a duplicate sent by the sweep while the first was still
+    queued); past that, its worker is gone (the hard time limit would have
+    ended it) and this delivery takes over. The same delivery coming back
+    (its worker died whole and the broker gave it back) takes it again."""
+    now = timezone.now()
+    lease_over = row.started_at is None or row.started_at < now - timedelta(
+        seconds=settings.REPORTS_STALL_AFTER
+    )
+    if row.delivery and row.delivery != delivery and not lease_over:
+        return False
+    row.delivery = delivery
+    row.started_at = now
+    if not retry:
+        row.attempts += 1
+    return True
+
+
+def _start(job_id: int, delivery: str, *, retry: bool = False) -> DocumentJob | None:
+    """Lock the job and take it for this delivery; ``None`` when there is
+    nothing (more) to do: finished already, split by an earlier delivery,
+    held by another live delivery, or failed for its deliveries."""
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
@@ -141,14 +191,14 @@ def _start(job_id: int) -> DocumentJob | None:
         if job.parts_total:
             # Split by an earlier delivery: its chunks are queued.
             return None
-        job.attempts += 1
+        if not _claim(job, delivery, retry=retry):
+            return None
         if job.attempts > settings.REPORTS_MAX_ATTEMPTS:
-            _fail(job, worker_stopped_message(job.attempts - 1))
+            fail(job, worker_stopped_message(job.attempts - 1))
             return None
         job.status = Status.RUNNING
-        job.started_at = timezone.now()
         job.progress = PROGRESS_STARTED
-        job.save(update_fields=["attempts", "status", "started_at", "progress"])
+        job.save(update_fields=["attempts", "delivery", "status", "started_at", "progress"])
     return job
 
 
@@ -159,10 +209,12 @@ def worker_stopped_message(times: int) -> str:
     ) % {"times": times}
 
 
-def run_job(job_id: int) -> None:
+def run_job(job_id: int, *, delivery: str = "", retry: bool = False) -> None:
     """Build the job's source, reuse the file of an identical source, or
-    render it: here when it is one chunk, by a task per chunk otherwise."""
-    job = _start(job_id)
+    render it: here when it is one chunk, by a task per chunk otherwise.
+    ``delivery`` is the Celery task id, ``retry`` whether Celery is
+    retrying it after a transient error."""
+    job = _start(job_id, delivery, retry=retry)
     if job is None:
         return
     exporter = get_exporter(job.exporter)
@@ -191,16 +243,49 @@ def run_job(job_id: int) -> None:
 
 
 def _fail_with_log(job: DocumentJob, error: Exception) -> None:
-    from celery.exceptions import SoftTimeLimitExceeded
+    """Fail ``job`` for what its renderer raised, with a message that
+    says what to do; a transient error (the database restarting) is
+    raised again, for the task to retry."""
+    if isinstance(error, TRANSIENT_ERRORS):
+        raise error
+    if not isinstance(error, ValidationError | SoftTimeLimitExceeded):
+        logger.exception("Document job %s (%s) failed.", job.pk, job.exporter)
+    fail(job, failure_message(error))
 
-    if isinstance(error, SoftTimeLimitExceeded):
-        _fail(job, _("Preparing this document took too long. Ask for a smaller part of it."))
-        return
+
+def failure_message(error: BaseException) -> str:
+    """What the job's page says of an error that ended it."""
+    if isinstance(error, SoftTimeLimitExceeded | TimeLimitExceeded):
+        return _("Preparing this document took too long. Ask for a smaller part of it.")
     if isinstance(error, ValidationError):  # the data changed since it was asked for
-        _fail(job, " ".join(error.messages))
-        return
-    logger.exception("Document job %s (%s) failed.", job.pk, job.exporter)
-    _fail(job, _("The document could not be prepared (%(error)s).") % {"error": error})
+        return " ".join(error.messages)
+    if isinstance(error, TRANSIENT_ERRORS):
+        return _(
+            "The database could not be reached while the document was prepared. "
+            "Ask for it again in a few minutes."
+        )
+    return _("The document could not be prepared (%(error)s).") % {"error": error}
+
+
+def step_failed(task_name: str, object_id: int, error: BaseException) -> None:
+    """The edge of every document task (``DocumentTask.on_failure``): a
+    task that ended with an error not handled inside (retries of a
+    transient one used up, the hard time limit, a bug) fails its job with
+    the message for that error. When even that cannot be written (the
+    database is still down), ``reports.settle`` ends the job later."""
+    try:
+        if task_name == "render_document_part":
+            job_id = (
+                DocumentPart.objects.filter(pk=object_id).values_list("job_id", flat=True).first()
+            )
+        else:
+            job_id = object_id
+        if job_id is not None:
+            _fail_if_running(job_id, failure_message(error))
+    except DatabaseError:
+        logger.exception(
+            "Document task %s(%s) failed and could not be recorded.", task_name, object_id
+        )
 
 
 def damaged_message(reason: object) -> str:
@@ -264,28 +349,37 @@ def _split(job: DocumentJob, source: Source) -> None:
             DocumentPart(job=job, index=index, source=chunk)
             for index, chunk in enumerate(source.chunks)
         )
-        DocumentJob.objects.filter(pk=job.pk).update(parts_total=len(parts))
+        # The job's own step ends here; the merge takes it up again.
+        DocumentJob.objects.filter(pk=job.pk).update(parts_total=len(parts), delivery="")
         for part in parts:
-            transaction.on_commit(_dispatcher("render_document_part", part.pk))
+            transaction.on_commit(dispatcher("render_document_part", part.pk))
 
 
-def _dispatcher(task_name: str, object_id: int) -> Callable[[], None]:
+def dispatcher(task_name: str, object_id: int) -> Callable[[], object]:
+    """``dispatch`` of one step, for ``transaction.on_commit``."""
     return lambda: dispatch(task_name, object_id)
 
 
-def run_part(part_id: int) -> None:
+def run_part(part_id: int, *, delivery: str = "", retry: bool = False) -> None:
     """Render one chunk to a temporary file; the last chunk done queues
-    the merge. A chunk delivered twice is rendered twice, counted once."""
-    part = DocumentPart.objects.select_related("job").filter(pk=part_id).first()
-    if part is None or part.job.is_finished or part.done:
-        return
+    the merge. A chunk delivered twice while its first delivery still
+    renders is left to it; delivered again after its worker died, it is
+    rendered again, counted once."""
+    with transaction.atomic():
+        part = (
+            DocumentPart.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .filter(pk=part_id)
+            .first()
+        )
+        if part is None or part.job.is_finished or part.done:
+            return
+        if not _claim(part, delivery, retry=retry):
+            return
+        part.save(update_fields=["attempts", "delivery", "started_at"])
     job = part.job
-    DocumentPart.objects.filter(pk=part.pk).update(attempts=part.attempts + 1)
-    if part.attempts + 1 > settings.REPORTS_MAX_ATTEMPTS:
-        with transaction.atomic():
-            locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
-            if not locked.is_finished:
-                _fail(locked, worker_stopped_message(part.attempts))
+    if part.attempts > settings.REPORTS_MAX_ATTEMPTS:
+        _fail_if_running(job.pk, worker_stopped_message(part.attempts - 1))
         return
     exporter = get_exporter(job.exporter)
     try:
@@ -311,7 +405,7 @@ def run_part(part_id: int) -> None:
             part.file.save(name, ContentFile(data), save=False)
         except OSError as error:
             logger.exception("Chunk %s of document job %s was not saved.", part.index, job.pk)
-            _fail(locked, not_saved_message(error))
+            fail(locked, not_saved_message(error))
             return
         part.done = True
         part.save(update_fields=["file", "done"])
@@ -320,16 +414,23 @@ def run_part(part_id: int) -> None:
         locked.progress = PROGRESS_SOURCE_BUILT + span * done // locked.parts_total
         locked.save(update_fields=["progress"])
         if done == locked.parts_total:
-            transaction.on_commit(_dispatcher("merge_document", locked.pk))
+            transaction.on_commit(dispatcher("merge_document", locked.pk))
 
 
-def merge_parts(job_id: int) -> None:
+def merge_parts(job_id: int, *, delivery: str = "", retry: bool = False) -> None:
     """Combine the rendered chunks in order and store the result."""
-    job = DocumentJob.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return
-    parts = list(job.parts.order_by("index"))
-    if not parts or not all(part.done for part in parts):
+    with transaction.atomic():
+        job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return
+        parts = list(job.parts.order_by("index"))
+        if not parts or not all(part.done for part in parts):
+            return
+        if not _claim(job, delivery, retry=retry):
+            return
+        job.save(update_fields=["attempts", "delivery", "started_at"])
+    if job.attempts > settings.REPORTS_MAX_ATTEMPTS:
+        _fail_if_running(job.pk, worker_stopped_message(job.attempts - 1))
         return
     exporter = get_exporter(job.exporter)
     try:
@@ -358,7 +459,7 @@ def _fail_if_running(job_id: int, message: str) -> None:
     with transaction.atomic():
         locked = DocumentJob.objects.select_for_update().get(pk=job_id)
         if not locked.is_finished:
-            _fail(locked, message)
+            fail(locked, message)
 
 
 def _store_and_finish(
@@ -398,7 +499,7 @@ def _store_and_finish(
             _write(result, _stored_name(locked), data)
         except OSError as error:
             logger.exception("Document job %s: the file could not be stored.", locked.pk)
-            _fail(locked, not_saved_message(error))
+            fail(locked, not_saved_message(error))
             return
         try:
             with transaction.atomic():
@@ -432,38 +533,6 @@ def _delete_quietly(storage: Storage, name: str) -> None:
 def _stored_name(job: DocumentJob) -> str:
     suffix = job.filename.rsplit(".", 1)[-1] if "." in job.filename else "bin"
     return f"{job.source_key[:32]}.{suffix}"
-
-
-def expire_stale_jobs(*, now=None) -> int:
-    """Fail the jobs no worker finished in ``REPORTS_JOB_DEADLINE``: their
-    worker died and no other took them up. Returns how many."""
-    now = now or timezone.now()
-    deadline = now - timedelta(seconds=settings.REPORTS_JOB_DEADLINE)
-    stale = DocumentJob.objects.filter(
-        status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=deadline
-    )
-    count = 0
-    for job_id in stale.values_list("pk", flat=True):
-        with transaction.atomic():
-            job = DocumentJob.objects.select_for_update().get(pk=job_id)
-            if job.is_finished:
-                continue
-            if job.status == Status.QUEUED:
-                _fail(job, _("No worker took this document up in time. Ask for it again."))
-            else:
-                _fail(job, worker_stopped_message(job.attempts))
-            count += 1
-    return count
-
-
-def expire_if_stale(job: DocumentJob) -> DocumentJob:
-    """The job as a page should show it: past its deadline unfinished, it
-    is failed now rather than shown "being prepared" for ever."""
-    deadline = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_DEADLINE)
-    if not job.is_finished and job.created_at < deadline:
-        expire_stale_jobs()
-        job.refresh_from_db()
-    return job
 
 
 def purge_old_documents(*, now=None) -> int:

@@ -13,19 +13,24 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from congress.selectors import cycle_for_user
 from units.permissions import Action, has_permission
 
-from . import services
+from . import services, settle
 from .models import DocumentJob
 from .registry import exporters
 
 # Fields of the request form that are not the document's parameters.
 FORM_FIELDS = frozenset({"csrfmiddlewaretoken", "exporter", "next"})
 RECENT_JOBS = 30
+NOT_HANDED_OVER = _(
+    "The task server cannot be reached just now. Your request is kept: it is sent "
+    "again automatically within a few minutes, and the document will be in your list."
+)
 
 
 class DocumentRequestView(LoginRequiredMixin, View):
@@ -44,6 +49,9 @@ class DocumentRequestView(LoginRequiredMixin, View):
             for message in error.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(self.back_url())
+        job.refresh_from_db(fields=["status", "dispatched_at"])
+        if not job.is_finished and job.dispatched_at is None:
+            messages.warning(request, NOT_HANDED_OVER)
         return redirect("reports:job_detail", pk=job.pk)
 
     def back_url(self) -> str:
@@ -67,7 +75,7 @@ class OwnJobMixin(LoginRequiredMixin):
         )
         if not has_permission(self.request.user, Action.VIEW, job.unit):
             raise Http404
-        return services.expire_if_stale(job)
+        return settle.settle_if_due(job)
 
 
 class DocumentJobDetailView(OwnJobMixin, DetailView):

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hierarchy, UnitKind
+from .queue import enqueue
 from .text import CONTROL_CHARACTERS_MESSAGE, control_characters
 from .unit_import import is_xlsx
 
@@ -155,11 +156,17 @@ class QueuedPasswordResetForm(CleanFormMixin, PasswordResetForm):
     every address and looks it up itself: a known and an unknown address
     take the same time, so the page's timing does not tell which exist."""
 
+    # Whether the broker took the mail's task: None until the request
+    # commits, False when it could not be reached (the page says so).
+    queued: bool | None = None
+
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
         from .tasks import send_password_reset_for_address
 
         domain = domain_override or request.get_host()
         email = self.cleaned_data["email"]
-        transaction.on_commit(
-            lambda: send_password_reset_for_address.delay(email, domain, use_https)
-        )
+
+        def queue() -> None:
+            self.queued = enqueue(send_password_reset_for_address, email, domain, use_https)
+
+        transaction.on_commit(queue)

@@ -89,8 +89,8 @@ def every_day(*_args: Any, **_kwargs: Any) -> str:
     return daily_slot()
 
 
-def every_5_minutes(*_args: Any, **_kwargs: Any) -> str:
-    return minutes_slot(5)
+def every_minute(*_args: Any, **_kwargs: Any) -> str:
+    return minutes_slot(1)
 
 
 def send_once(*, event_key: str, recipient: User, send: Callable[[], object]) -> bool:

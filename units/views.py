@@ -1,18 +1,20 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import selectors
-from .forms import UnitFilterForm, UnitImportForm
+from .forms import QueuedPasswordResetForm, UnitFilterForm, UnitImportForm
 from .hierarchy_services import export_units, import_template, import_units
 from .models import Hierarchy
 from .permissions import (
@@ -231,3 +233,25 @@ def locked_out(request, original_response=None, credentials=None):
     return render(
         request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with the mail queued for any address
+    (``QueuedPasswordResetForm``); when the task server cannot be reached
+    the page says so and asks to try again, rather than answering 500 or
+    pretending a mail is on its way."""
+
+    form_class = QueuedPasswordResetForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.queued is False:
+            form.add_error(
+                None,
+                _(
+                    "The mail could not be sent just now (the task server cannot be reached). "
+                    "Try again in a few minutes."
+                ),
+            )
+            return self.form_invalid(form)
+        return response

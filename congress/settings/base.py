@@ -204,9 +204,20 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 300
-CELERY_TASK_TIME_LIMIT = 360
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Time limits of a task, in seconds: past the soft one a render stops with
+# a message; the hard one kills a process that ignored it. Jobs settle in
+# minutes because everything else is derived from the hard limit.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=150)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 30)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis gives an unacknowledged task back after this (its worker died
+    # whole): longer than a task may run, or a task still running would be
+    # given to a second worker; short, so that the job goes on in minutes.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    # A broker that does not answer fails the request's hand-over quickly.
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
 # WeasyPrint gives memory back only when its process exits: recycle children.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
@@ -216,9 +227,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 # The address users reach the app at: printed in QR codes and mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# Documents (reports app): a job unfinished after the deadline is failed;
-# a task delivered more often than this (its worker died each time) fails.
-REPORTS_JOB_DEADLINE = env.int("REPORTS_JOB_DEADLINE", default=30 * 60)  # seconds
+# Documents (reports app), in seconds (reports/settle.py): a step with no
+# sign of life this long after the hard time limit has no worker and is
+# sent again; one never handed to the broker (it was down) is sent again
+# after REPORTS_RESEND_AFTER; a step delivered REPORTS_MAX_ATTEMPTS times
+# fails its job, and so does any job unfinished after REPORTS_JOB_DEADLINE.
+REPORTS_STALL_AFTER = env.int("REPORTS_STALL_AFTER", default=CELERY_TASK_TIME_LIMIT + 30)
+REPORTS_RESEND_AFTER = env.int("REPORTS_RESEND_AFTER", default=30)
+REPORTS_JOB_DEADLINE = env.int("REPORTS_JOB_DEADLINE", default=15 * 60)
 REPORTS_MAX_ATTEMPTS = 3
 # Finished jobs, and the files only they refer to, are kept this long.
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=30)
@@ -235,9 +251,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "congress.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    "expire-stale-documents": {
-        "task": "reports.tasks.expire_stale_documents",
-        "schedule": crontab(minute="*/5"),
+    "settle-documents": {
+        "task": "reports.tasks.settle_documents",
+        "schedule": crontab(minute="*"),
     },
     "purge-old-documents": {
         "task": "reports.tasks.purge_old_documents",

@@ -11,3 +11,8 @@ ALLOW_DEMO_DATA = True
 # Document jobs run in a background thread, so their page shows progress as
 # it does with workers.
 REPORTS_RUN_IN_THREAD = True
+
+# A task that fails in-process records its error on its job (or logs it)
+# rather than raising in the request or thread that ran it; Celery's
+# retries of a transient error run in-process too.
+CELERY_TASK_EAGER_PROPAGATES = False

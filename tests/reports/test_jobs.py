@@ -131,34 +131,6 @@ def test_a_job_whose_worker_died_is_run_again_then_fails_for_good(
     assert "3" in other.error and other.finished_at is not None
 
 
-def test_a_job_left_running_past_the_deadline_is_shown_failed(
-    client, tree, users, lines_exporter, settings
-):
-    job = ask(users["printer_hcm"], tree.hcm, "Một")
-    long_ago = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_DEADLINE + 60)
-    DocumentJob.objects.filter(pk=job.pk).update(
-        status=DocumentJob.Status.RUNNING, created_at=long_ago, started_at=long_ago, attempts=1
-    )
-    client.force_login(users["printer_hcm"])
-    page = client.get(reverse("reports:job_detail", args=[job.pk]) + "?fragment=1")
-    job.refresh_from_db()
-    assert job.status == DocumentJob.Status.FAILED
-    assert 'data-status="failed"' in page.content.decode()
-    assert "data-poll-url" not in page.content.decode()
-
-
-def test_the_periodic_sweep_fails_only_stale_jobs(tree, users, lines_exporter, settings):
-    stale = ask(users["printer_hcm"], tree.hcm, "Một")
-    fresh = ask(users["printer_hcm"], tree.hcm, "Hai")
-    long_ago = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_DEADLINE + 1)
-    DocumentJob.objects.filter(pk=stale.pk).update(created_at=long_ago)
-    assert services.expire_stale_jobs() == 1
-    stale.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stale.status == DocumentJob.Status.FAILED and stale.error
-    assert fresh.status == DocumentJob.Status.QUEUED
-
-
 def test_a_render_over_its_time_limit_fails_with_a_clear_message(
     tree, users, lines_exporter, monkeypatch, django_capture_on_commit_callbacks
 ):

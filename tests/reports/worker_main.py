@@ -1,8 +1,10 @@
-"""A real prefork Celery worker in its own process, for the test of a
-worker killed mid-render: ``python -m tests.reports.worker_main BROKER``.
+"""A real prefork Celery worker in its own process, for the tests of
+workers that fail: ``python -m tests.reports.worker_main BROKER``.
 
-It registers the tests' ``LinesPdf`` exporter, slowed down so that the test
-can kill the child process while it renders."""
+It registers the tests' ``LinesPdf`` exporter, slowed down so that a test
+can kill the worker while it renders, and ``test_stubborn``, which ignores
+the soft time limit so that the hard one has to end it. Time limits and
+the other settings come from the environment the test starts it with."""
 
 import sys
 import time
@@ -12,6 +14,8 @@ import django
 
 def main(broker_url: str) -> None:
     django.setup()
+    from celery.exceptions import SoftTimeLimitExceeded
+
     from congress.celery import app
     from reports import registry
     from tests.reports.conftest import LinesPdf
@@ -21,9 +25,21 @@ def main(broker_url: str) -> None:
             time.sleep(2)
             return super().produce(chunk)
 
-    exporter = SlowLinesPdf()
+    class StubbornLinesPdf(LinesPdf):
+        identifier = "test_stubborn"
+
+        def produce(self, chunk: str) -> bytes:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    time.sleep(0.1)
+                except SoftTimeLimitExceeded:
+                    continue
+            return super().produce(chunk)
+
+    added = {exporter.identifier: exporter for exporter in (SlowLinesPdf(), StubbornLinesPdf())}
     real = registry.exporters()
-    registry.exporters = lambda: {**real, exporter.identifier: exporter}  # type: ignore[method-assign]
+    registry.exporters = lambda: {**real, **added}  # type: ignore[method-assign]
     app.conf.update(broker_url=broker_url, task_always_eager=False)
     app.worker_main(
         [

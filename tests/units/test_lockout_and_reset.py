@@ -41,7 +41,9 @@ def test_duration_in_words_counts_hours_and_minutes():
 def queued(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        tasks.send_password_reset_for_address, "delay", lambda *args: calls.append(args)
+        tasks.send_password_reset_for_address,
+        "apply_async",
+        lambda args, kwargs: calls.append(tuple(args)),
     )
     return calls
 
