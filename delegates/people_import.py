@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from congress.models import FieldOfWork
 from units import workbooks
 from units.encodings import LegacyEncodingError, normalise_text
+from units.params import as_int
 from units.text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold, nfc
 from units.workbooks import RowError, is_blank
 
@@ -299,8 +300,8 @@ class _RowReader:
                 year = int(value)
         elif isinstance(value, str) and value.strip():
             text = value.strip()
-            if text.isdigit() and len(text) == 4:
-                year = int(text)
+            if len(text) == 4 and (number := as_int(text)) is not None:
+                year = number
             elif match := _DATE.match(text):
                 day, month, full_year = (int(part) for part in match.groups())
                 try:
@@ -371,7 +372,7 @@ class _RowReader:
         parts = [part for part in _YEARS.split(str(value).strip()) if part]
         years = set()
         for part in parts:
-            if not part.isdigit() or int(part) not in self.years:
+            if as_int(part) not in self.years:
                 self.error(
                     key,
                     _(

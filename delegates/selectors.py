@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from congress.models import Conference, Cycle, Tier
 from congress.selectors import cap_for
 from units.models import Unit, UnitKind
+from units.params import as_int
 from units.text import fold
 
 from . import official_lists
@@ -455,7 +456,8 @@ class Reason:
 
     @property
     def years(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.detail.split(", ") if part.isdigit())
+        years = (as_int(part) for part in self.detail.split(", "))
+        return tuple(year for year in years if year is not None)
 
 
 @dataclass(frozen=True)

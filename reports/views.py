@@ -5,19 +5,17 @@ A job and its file belong to whoever asked for it, and only while they may
 still see the unit the document shows; anybody else gets a 404.
 """
 
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from congress.selectors import cycle_for_user
+from units.navigation import posted_return_path, return_path
 from units.permissions import Action, has_permission
 
 from . import services, settle
@@ -55,12 +53,9 @@ class DocumentRequestView(LoginRequiredMixin, View):
         return redirect("reports:job_detail", pk=job.pk)
 
     def back_url(self) -> str:
-        url = self.request.POST.get("next") or self.request.headers.get("referer", "")
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return urlsplit(url)._replace(scheme="", netloc="").geturl()
-        return "/"
+        request = self.request
+        referrer = return_path(request, request.headers.get("referer"), fallback="/")
+        return posted_return_path(request, fallback=referrer)
 
 
 class OwnJobMixin(LoginRequiredMixin):

@@ -64,6 +64,9 @@ _CODE_SEPARATORS = re.compile(r"[\s,;]+")
 _MARKS = frozenset({"x", "có", "co"})
 # The label a demo headcount carries in the file, as on the pages.
 DEMO_LABEL = "số liệu mẫu"
+# A whole number as a cell holds it: ASCII digits (str.isdigit would take
+# "²", which int() refuses).
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
 _DEMO_HEADCOUNT = re.compile(r"^(\d+)\s*\(\s*(?:so lieu mau|so lieu minh hoa|demo)\s*\)$")
 
 # What makes a ZIP an .xlsx: its content types name a workbook's main part
@@ -340,7 +343,7 @@ class _RowReader:
                 number = int(value)
         elif isinstance(value, str):
             text = value.strip()
-            if text.lstrip("-").isdigit():
+            if _INTEGER.fullmatch(text):
                 number = int(text)
             elif match := _DEMO_HEADCOUNT.match(fold(text)):
                 number, is_demo = int(match.group(1)), True

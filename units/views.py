@@ -17,6 +17,7 @@ from . import selectors
 from .forms import QueuedPasswordResetForm, UnitFilterForm, UnitImportForm
 from .hierarchy_services import export_units, import_template, import_units
 from .models import Hierarchy
+from .params import int_param
 from .permissions import (
     Action,
     allowed_actions,
@@ -198,8 +199,8 @@ class UnitExportView(LoginRequiredMixin, View):
 
 
 def _hierarchy_of(request, *, default: int | None, only: int | None = None) -> Hierarchy:
-    value = request.GET.get("hierarchy", "")
-    pk = int(value) if value.isdigit() else default
+    value = int_param(request.GET, "hierarchy")
+    pk = default if value is None else value
     if pk is None or (only is not None and pk != only):
         raise Http404
     return get_object_or_404(Hierarchy, pk=pk)

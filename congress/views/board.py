@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from congress import progress
 from congress.exports import ProgressBoardExport
 from congress.selectors import cycle_for_user
+from units.params import choice_param, int_param, search_param
 from units.permissions import Action, allowed_actions, is_nationwide, scope_root
 
 
@@ -25,11 +26,10 @@ class ProgressFiltersMixin(LoginRequiredMixin):
     def filters(self) -> tuple[int | None, str, str]:
         """(tier level, status, province code)."""
         query = self.request.GET
-        tier, status = query.get("tier", ""), query.get("status", "")
         return (
-            int(tier) if tier.isdigit() and len(tier) < 3 else None,
-            status if status in progress.BoardStatus.values else "",
-            query.get("province", "").strip()[:32],
+            int_param(query, "tier"),
+            choice_param(query, "status", progress.BoardStatus.values),
+            search_param(query, "province", max_length=32),
         )
 
     def cycle(self):

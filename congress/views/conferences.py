@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -24,6 +23,8 @@ from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from congress.views.sections import conference_sections
 from units.models import Role, Unit
+from units.navigation import posted_return_path
+from units.params import choice_param, int_param
 from units.permissions import (
     Action,
     allowed_actions,
@@ -77,11 +78,11 @@ class ConferenceListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         conferences = selectors.visible_conferences(self.request.user)
-        tier = self.request.GET.get("tier", "")
-        status = self.request.GET.get("status", "")
-        if tier.isdigit():
-            conferences = conferences.filter(tier__level=int(tier))
-        if status in Conference.Status.values:
+        tier = int_param(self.request.GET, "tier")
+        status = choice_param(self.request.GET, "status", Conference.Status.values)
+        if tier is not None:
+            conferences = conferences.filter(tier__level=tier)
+        if status:
             conferences = conferences.filter(status=status)
         return conferences.order_by("date", "start_time", "unit__path")
 
@@ -142,8 +143,8 @@ class ConferenceRegisterView(RefusalMixin, LoginRequiredMixin, FormView):
         }
 
     def get_initial(self):
-        unit, tier = self.request.GET.get("unit", ""), self.request.GET.get("tier", "")
-        return {"organiser": f"{unit}:{tier}"} if unit and tier else {}
+        unit, tier = int_param(self.request.GET, "unit"), int_param(self.request.GET, "tier")
+        return {"organiser": f"{unit}:{tier}"} if unit is not None and tier is not None else {}
 
     def form_valid(self, form):
         unit_pk, tier_pk = (int(part) for part in form.cleaned_data["organiser"].split(":"))
@@ -393,17 +394,6 @@ class ConferenceAcceptOrderView(ConferenceDetailView):
         return self.render_to_response(context, status=400)
 
 
-def _back(request, fallback: str) -> str:
-    """Where a form posted from another page returns: its ``next``, if it
-    is a page of this site."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def _refusal_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -421,14 +411,14 @@ class ExemptionCreateView(LoginRequiredMixin, View):
         form = ExemptionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("The form was incomplete; nothing was recorded."))
-            return redirect(_back(request, "home"))
+            return redirect(posted_return_path(request, fallback=reverse("home")))
         unit = get_object_or_404(visible_units(request.user), pk=form.cleaned_data["unit"])
         tier = get_object_or_404(
             Tier.objects.select_related("cycle"),
             pk=form.cleaned_data["tier"],
             cycle__hierarchy_id=unit.hierarchy_id,
         )
-        back = _back(request, unit_url(unit))
+        back = posted_return_path(request, fallback=unit_url(unit))
         try:
             services.exempt_unit(
                 actor=request.user, tier=tier, unit=unit, reason=form.cleaned_data["reason"]
@@ -455,7 +445,7 @@ class ExemptionLiftView(LoginRequiredMixin, View):
             ),
             pk=self.kwargs["pk"],
         )
-        back = _back(request, unit_url(exemption.unit))
+        back = posted_return_path(request, fallback=unit_url(exemption.unit))
         try:
             services.lift_exemption(actor=request.user, exemption=exemption)
         except ValidationError as error:

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from units.models import Unit
+from units.params import int_param
 from units.permissions import may_configure
 from units.selectors import kind_counts
 
@@ -30,10 +31,7 @@ class CycleChooseView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        try:
-            pk = int(request.POST.get("cycle", ""))
-        except ValueError:
-            raise Http404 from None
+        pk = int_param(request.POST, "cycle")
         cycle = next((c for c in request.cycles if c.pk == pk), None)
         if cycle is None:
             raise Http404
@@ -170,9 +168,9 @@ class CycleCreateView(CycleAdminMixin, FormView):
 
     def get_initial(self):
         source = None
-        pk = self.request.GET.get("source", "")
-        if pk.isdigit():
-            source = Cycle.objects.filter(pk=int(pk)).first()
+        pk = int_param(self.request.GET, "source")
+        if pk is not None:
+            source = Cycle.objects.filter(pk=pk).first()
         source = source or current_cycle() or Cycle.objects.order_by("-period_start_year").first()
         return CycleCreateForm.initial_for(source) if source else {}
 

@@ -22,6 +22,7 @@ from congress import selectors, services
 from congress.forms import ConferenceDocumentForm, PlanReviewForm, PlanUploadForm
 from congress.models import ConferenceDocument, OrganisationPlan, StoredFile
 from congress.views.conferences import ConferenceDetailView
+from units.params import choice_param
 from units.permissions import Action, has_permission, visible_units
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,9 @@ class PlanListView(LoginRequiredMixin, TemplateView):
     template_name = "congress/plan_list.html"
 
     def get_context_data(self, **kwargs):
-        status = self.request.GET.get("status", "")
+        status = choice_param(
+            self.request.GET, "status", [*OrganisationPlan.Status.values, selectors.NOT_FILED]
+        )
         board = selectors.plan_board(user=self.request.user, status=status)
         labels = dict(OrganisationPlan.Status.choices)
         return super().get_context_data(

@@ -32,6 +32,7 @@ from delegates.forms import (
 )
 from delegates.models import Allocation
 from delegates.selectors import units_below
+from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
 
 STALE_MESSAGE = gettext_lazy(
@@ -212,13 +213,12 @@ class AllocationDetailView(AllocationMixin, TemplateView):
     template_name = "delegates/allocation_detail.html"
 
     def get_context_data(self, **kwargs):
-        version = self.request.GET.get("version", "")
         return super().get_context_data(
             **allocation_context(
                 conference=self.conference,
                 may_change=self.may_change,
                 may_review=self.may_review,
-                version=int(version) if version.isdigit() else None,
+                version=int_param(self.request.GET, "version"),
             ),
             may_print=has_permission(self.request.user, Action.PRINT, self.conference.unit),
             **kwargs,
@@ -315,8 +315,8 @@ class AllocationAdjustView(AllocationActionView):
         """The seats the user's page started from (hidden ``was_<unit>``)."""
         result = {}
         for line in lines:
-            was = self.request.POST.get(f"was_{line.unit_id}", "")
-            result[line.unit_id] = int(was) if was.isdigit() else line.seats
+            was = int_param(self.request.POST, f"was_{line.unit_id}")
+            result[line.unit_id] = line.seats if was is None else was
         return result
 
     def stale(self, allocation: Allocation):

@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 from congress.models import Conference
 from congress.views.conferences import ConferenceScopedMixin
 from units.models import User
+from units.params import int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
@@ -101,10 +102,10 @@ def take_result(request, conference: Conference) -> checkin.CheckInResult | None
 
 
 def posted_pk(request, name: str) -> int:
-    value = request.POST.get(name, "")
-    if not value.isdigit() or len(value) > 12:
+    value = int_param(request.POST, name)
+    if value is None:
         raise Http404
-    return int(value)
+    return value
 
 
 class CheckInView(CheckInMixin, TemplateView):
@@ -119,7 +120,7 @@ class CheckInView(CheckInMixin, TemplateView):
         conference = self.conference
         user = self.user
         result = take_result(self.request, conference)
-        code = self.request.GET.get("code", "")
+        code = search_param(self.request.GET, "code", max_length=64)
         pending = None
         if code and result is None:
             pending = checkin.look_up_code(conference=conference, code=code, user=user)

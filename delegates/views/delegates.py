@@ -24,6 +24,7 @@ from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
 from units.models import Unit
+from units.params import choice_param, int_list, int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
@@ -72,13 +73,13 @@ class DelegateListMixin(ConferenceScopedMixin):
         query = self.request.GET
         category = query.get("category", "")
         gender = query.get("gender", "")
-        unit_id = query.get("unit", "")
+        unit_id = int_param(query, "unit")
         unit = None
-        if unit_id.isdigit() and len(unit_id) < 12:
+        if unit_id is not None:
             unit = (
                 Unit.objects.subtree_of(conference.unit)
                 .only("pk", "path", "hierarchy_id", "name")
-                .filter(pk=int(unit_id))
+                .filter(pk=unit_id)
                 .first()
             )
         filters = selectors.DelegateFilters(
@@ -239,7 +240,7 @@ class OfficialAddView(DelegateFormView):
     @cached_property
     def query(self) -> str:
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        return nfc(source.get("q", "").strip())[:100]
+        return search_param(source, "q")
 
     @cached_property
     def people(self) -> list:
@@ -315,13 +316,12 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         form = kwargs.get("form")
         ticked = set()
         if form is not None and form.is_bound:
-            ticked = {value for value in form.data.getlist("people") if value.isdigit()}
+            ticked = set(int_list(form.data, "people"))
         # ``?reason=`` (a line's key) shows only the people meeting that
         # line; the form still accepts every suggestion.
         rules = selectors.conference_rules(self.conference)
         years = selectors.title_years(self.conference.tier.cycle)
-        reason = self.request.GET.get("reason", "")
-        reason = reason if reason in {line.key for line in rules.lines} else ""
+        reason = choice_param(self.request.GET, "reason", {line.key for line in rules.lines})
         counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
             s for s in self.suggestions if not reason or any(r.key == reason for r in s.reasons)
@@ -344,7 +344,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
             ],
             rules=rules,
             years=list(years),
-            ticked={int(value) for value in ticked},
+            ticked=ticked,
             seats=selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
             **kwargs,

@@ -22,6 +22,7 @@ from delegates import elections
 from delegates.forms import ElectionPersonForm, ElectionVotesForm, NameSearchForm
 from delegates.models import Election, Person
 from delegates.selectors import approved_allocation
+from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
 
 STALE_MESSAGE = gettext_lazy(
@@ -242,7 +243,7 @@ class CandidateChangeView(ElectionActionView):
             else _("%(name)s is removed from the candidates.")
         )
         messages.success(self.request, message % {"name": person.full_name})
-        query = self.request.POST.get("q", "").strip()[:100]
+        query = search_param(self.request.POST, "q")
         url = self.page_url()
         if self.adding and query:
             return redirect(f"{url}?{urlencode({'q': query})}#candidates")
@@ -302,8 +303,8 @@ class ElectionConfirmView(ElectionActionView):
     def act(self):
         election = self.existing_election()
         # The page's lock version: a result confirmed must be the one shown.
-        seen = self.request.POST.get("lock_version", "")
-        expected = int(seen) if seen.isdigit() else -1
+        seen = int_param(self.request.POST, "lock_version")
+        expected = -1 if seen is None else seen
         try:
             result = elections.confirm_election(
                 actor=self.request.user, election=election, expected_lock_version=expected
@@ -341,7 +342,7 @@ class ExcessResolveView(ElectionMixin, View):
             raise Http404
         if not has_permission(request.user, Action.CHANGE, election.target.unit):
             raise PermissionDenied
-        chosen = [int(v) for v in request.POST.getlist("delegate") if v.isdigit() and len(v) < 12]
+        chosen = int_list(request.POST, "delegate")
         try:
             removed = elections.resolve_excess(actor=request.user, election=election, remove=chosen)
         except ValidationError as error:

@@ -35,6 +35,7 @@ from delegates.people_import import (
     write_workbook,
 )
 from units.models import Unit
+from units.params import int_param
 from units.permissions import (
     Action,
     allowed_actions,
@@ -61,8 +62,9 @@ class PersonFiltersMixin(LoginRequiredMixin):
         provinces = visible_provinces(user)
         data = self.request.GET or None
         province = None
-        if data and data.get("province", "").isdigit():
-            province = provinces.filter(pk=data["province"]).first()
+        chosen = int_param(data, "province") if data else None
+        if chosen is not None:
+            province = provinces.filter(pk=chosen).first()
         # Units are offered within one province (the chosen one, or an
         # officer's own), so the list never carries the whole country.
         root = province or (provinces.first() if provinces.count() == 1 else None)
@@ -237,8 +239,8 @@ class PersonCreateView(PersonFormMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        unit = self.request.GET.get("unit", "")
-        return {"unit": unit} if unit.isdigit() else {}
+        unit = int_param(self.request.GET, "unit")
+        return {} if unit is None else {"unit": unit}
 
     def form_valid(self, form):
         person = self.save(form)

@@ -26,6 +26,7 @@ from congress.models import Cycle, Tier
 from congress.progress import Board, BoardStatus, Branch, Funnel, Lateness, UnitProgress
 from congress.selectors import cycle_for_user, work_in_cycle
 from units.models import Unit, User
+from units.params import as_int
 from units.permissions import Action, has_permission, scope_root
 from units.text import fold
 
@@ -67,9 +68,10 @@ def clean_progress_params(user: User, params: Params) -> tuple[Unit, Params]:
     tiers = progress.tiers_of_cycle(cycle)
     tier = str(params.get("tier") or "")
     if tier:
-        if not tier.isdigit() or int(tier) not in {t.level for t in tiers}:
+        level = as_int(tier)
+        if level not in {t.level for t in tiers}:
             raise invalid_param("tier")
-        cleaned["tier"] = int(tier)
+        cleaned["tier"] = level
     status = str(params.get("status") or "")
     if status:
         if status not in BoardStatus.values:
