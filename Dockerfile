@@ -4,7 +4,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=congress.settings.production \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
     DIVISIONS_DIR=/opt/divisions
 
 # libpq and a compiler for psycopg2; Pango for WeasyPrint; fonts with full
@@ -32,4 +32,4 @@ RUN useradd --system --uid 1000 congress && mkdir -p /app/var/media /backups \
  && chown -R congress /app/var /backups
 USER congress
 EXPOSE 8000
-CMD ["gunicorn", "congress.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]

@@ -72,8 +72,8 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
 
 test: $(VENV)/.test-installed $(VENV)/divisions/.fetched system-deps lint
-	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py check --fail-level WARNING
-	DJANGO_SETTINGS_MODULE=congress.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-extract the Vietnamese catalogue after changing strings, then compile it.

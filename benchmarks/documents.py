@@ -78,7 +78,7 @@ def run_through_workers(
     """Seconds from the request to the stored file, the job's chunks, and
     the worker's peak memory (KiB), in a new worker; the second of two runs
     (the first warms every worker process)."""
-    from congress.celery import app
+    from config.celery import app
     from reports import services
     from reports.models import DocumentJob, GeneratedFile
     from units.models import User

@@ -7,7 +7,7 @@ import sys
 from support import settings  # first: sets Django up
 
 # isort: split
-from congress.celery import app
+from config.celery import app
 
 
 def main(broker_url: str, concurrency: str) -> None:

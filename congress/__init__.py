@@ -1,5 +1,3 @@
-"""Project package (settings, URLs, Celery) and the cycle/tier domain."""
-
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The conferences app: cycles and their tiers, conferences and their
+documents, organisation plans, papers and communication, the progress
+board and calendar, deadline reminders."""

@@ -1,24 +1,12 @@
-"""The project's URLs; the conference pages are namespaced ``congress:``."""
+"""The conferences app's URLs, in lists the root URLconf
+(``config/urls.py``) includes under their namespaces: ``congress:`` (the
+conferences), ``plans:``, ``progress:``, ``cycles:``; the home page and the
+cycle menu at the top; and the unit page, which extends the units app's
+with the unit's conferences."""
 
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
+from django.urls import path
 
-from delegates.urls_allocations import allocation_patterns
-from delegates.urls_delegates import delegate_patterns
-from delegates.urls_elections import election_patterns
-from delegates.urls_people import people_patterns
-from units.forms import LoginForm
-from units.urls import urlpatterns as unit_patterns
-from units.views import PasswordResetView
-
-from .middleware import admin_path
 from .views import board, conferences, cycles, documents, papers, units
-
-admin.site.site_header = _("Emulation Congress administration")
-admin.site.site_title = _("Emulation Congress")
 
 conference_patterns = [
     path("", conferences.ConferenceListView.as_view(), name="conference_list"),
@@ -112,43 +100,11 @@ cycle_patterns = [
     path("<int:pk>/tiers/<int:level>/", cycles.TierEditView.as_view(), name="tier_edit"),
 ]
 
-urlpatterns = [
+# At the top of the site, without a namespace.
+top_patterns = [
     path("", conferences.HomeView.as_view(), name="home"),
     path("cycles/choose/", cycles.CycleChooseView.as_view(), name="cycle_choose"),
-    path("cycles/", include((cycle_patterns, "cycles"))),
-    path("conferences/", include((conference_patterns, "congress"))),
-    path("conferences/<int:pk>/delegates/", include((delegate_patterns, "delegates"))),
-    path("conferences/<int:pk>/election/", include((election_patterns, "elections"))),
-    path("people/", include((people_patterns, "people"))),
-    path("allocations/", include((allocation_patterns, "allocations"))),
-    path("plans/", include((plan_patterns, "plans"))),
-    path("progress/", include((progress_patterns, "progress"))),
-    # The units app's pages, its unit page extended with the unit's conferences.
-    path(
-        "units/",
-        include(
-            (
-                [
-                    path("<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail"),
-                    *unit_patterns,
-                ],
-                "units",
-            )
-        ),
-    ),
-    path("documents/", include("reports.urls")),
-    path(
-        "accounts/password_reset/",
-        PasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
-    # ADMIN_URL; the client networks it answers are checked by
-    # congress.middleware.AdminNetworkMiddleware.
-    path(admin_path(settings.ADMIN_URL), admin.site.urls),
 ]
+
+# The unit page (``units:unit_detail``): the units app's, with the conferences.
+unit_page = path("<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail")

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class DelegatesConfig(AppConfig):
     name = "delegates"
     verbose_name = _("Delegates and quotas")
+
+    def ready(self) -> None:
+        from congress.extensions import add_to_conference_page
+
+        from .composition import composition
+
+        @add_to_conference_page
+        def composition_targets(conference):
+            # The cycle's composition targets (women, minorities) not met by
+            # the delegates so far: shown beside the conference's next step.
+            return {"target_shortfalls": composition(conference).shortfalls}

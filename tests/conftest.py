@@ -173,7 +173,7 @@ def celery_worker():
     require(bool(settings.TEST_BROKER_URL), "no Redis reachable for a real Celery worker")
     from celery.contrib.testing.worker import start_worker
 
-    from congress.celery import app
+    from config.celery import app
 
     def drop_connections():
         # Pools made for the previous broker would publish there.

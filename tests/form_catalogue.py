@@ -26,7 +26,7 @@ from tests.url_catalogue import walk
 
 EXCLUDED_NAMESPACES = {"admin"}
 # django.contrib.auth.urls: the project's own login and password reset come
-# first in congress/urls.py under the same names, so those two names are kept
+# first in config/urls.py under the same names, so those two names are kept
 # (the resolver never reaches the included duplicates).
 DJANGO_AUTH_NAMES = {
     "logout",

@@ -37,7 +37,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from congress.middleware import admin_path
+from config.middleware import admin_path
 from congress.models import (
     CommunicationActivity,
     Conference,

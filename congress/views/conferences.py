@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from congress import progress, selectors, services
+from congress.extensions import conference_page_context
 from congress.forms import (
     ConferenceForm,
     CorrectionForm,
@@ -231,8 +232,6 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         return redirect(conference)
 
     def get_context_data(self, **kwargs):
-        from delegates.composition import composition
-
         conference = self.object
         user = self.request.user
         # The documents, papers and communication fragments; a failed form
@@ -273,9 +272,8 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             may_print=has_permission(user, Action.PRINT, conference.unit),
             is_pilot=selectors.is_pilot(cycle=conference.tier.cycle, unit=conference.unit),
             cap=selectors.cap_for(tier=conference.tier, unit=conference.unit),
-            # The cycle's composition targets (women, minorities) not met by
-            # the delegates so far: shown beside the next step.
-            target_shortfalls=composition(conference).shortfalls,
+            # E.g. the composition targets not met so far (delegates app).
+            **conference_page_context(conference),
             **kwargs,
         )
 

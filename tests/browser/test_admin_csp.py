@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from congress.middleware import admin_path
+from config.middleware import admin_path
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser

@@ -61,7 +61,7 @@ def wait_for(predicate, timeout: float = 60, every: float = 0.1):
 @contextmanager
 def broker_at(url: str):
     """This process publishes to ``url`` (not in-process) meanwhile."""
-    from congress.celery import app
+    from config.celery import app
 
     def drop_pools():
         app._pool = None
@@ -107,7 +107,7 @@ def start_worker(media, tmp_path, settings, short_limits):
     settings.REPORTS_STALL_AFTER = STALL_AFTER
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "congress.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
             f"{connection.settings_dict['NAME']}"

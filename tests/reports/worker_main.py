@@ -16,7 +16,7 @@ def main(broker_url: str) -> None:
     django.setup()
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from congress.celery import app
+    from config.celery import app
     from reports import registry
     from tests.reports.conftest import LinesPdf
 

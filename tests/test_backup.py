@@ -20,9 +20,10 @@ from django.db import connection
 from congress import services, uploads
 from congress.models import Conference
 from tests.conftest import require
+from tests.congress.conftest import tiers  # noqa: F401 - fixture
 from tests.congress.documents_support import PDF, make_conference, upload
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def manage(*args, database, media_root):
     """manage.py in a process of its own, as an operator would run it."""
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "congress.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": url(database),
         "MEDIA_ROOT": str(media_root),
     }
@@ -100,7 +101,13 @@ def damaged_copy(archive: Path, target: Path) -> Path:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_with_its_files(
-    database, empty_database, tree, tiers, users, settings, tmp_path
+    database,
+    empty_database,
+    tree,
+    tiers,
+    users,
+    settings,
+    tmp_path,  # noqa: F811
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     conference = make_conference(tiers[2], tree.hcm, Conference.Status.HELD)

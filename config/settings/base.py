@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "delegates",
     "reports",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -57,14 +58,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "congress.middleware.CycleMiddleware",
     "csp.middleware.CSPMiddleware",
-    "congress.middleware.PrivateCacheMiddleware",
-    "congress.middleware.AdminNetworkMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
+    "config.middleware.AdminNetworkMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "congress.urls"
-WSGI_APPLICATION = "congress.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -159,7 +160,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 # dd/mm/yyyy everywhere (congress/formats/vi/formats.py).
-FORMAT_MODULE_PATH = ["congress.formats"]
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -244,7 +245,7 @@ REPORTS_CHUNK_SIZE = env.int("REPORTS_CHUNK_SIZE", default=50)
 # Without workers (the embedded default), run document jobs in a thread.
 REPORTS_RUN_IN_THREAD = False
 CELERY_TIMEZONE = TIME_ZONE
-# Run by `celery -A congress beat` (the `beat` service of docker-compose.yml),
+# Run by `celery -A config beat` (the `beat` service of docker-compose.yml),
 # in CELERY_TIMEZONE: each morning, before the offices open.
 CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _manage(*args, **env):
@@ -24,7 +24,7 @@ def _manage(*args, **env):
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
-    environment.update(DJANGO_SETTINGS_MODULE="congress.settings.production", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

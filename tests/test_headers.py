@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
 
-from congress import middleware
+from config import middleware
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -79,19 +79,19 @@ def test_admin_path_comes_from_the_setting(setting, path):
 
 
 def test_admin_answers_only_at_admin_url(client, users):
-    import congress.urls
+    import config.urls
 
     try:
         with override_settings(ADMIN_URL="quan-tri-7f3a/"):
             clear_url_caches()
-            importlib.reload(congress.urls)
+            importlib.reload(config.urls)
             assert reverse("admin:index") == "/quan-tri-7f3a/"
             client.force_login(users["admin"])
             assert client.get("/quan-tri-7f3a/").status_code == 200
             assert client.get("/admin/").status_code == 404
     finally:
         clear_url_caches()
-        importlib.reload(congress.urls)
+        importlib.reload(config.urls)
     assert reverse("admin:index") == "/admin/"
 
 
