@@ -21,12 +21,12 @@ from units.models import Hierarchy, Unit, UnitKind, User
 from units.permissions import (
     MAX_SUCCESSION,
     Action,
-    has_permission,
     may_configure,
     require_permission,
 )
 from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
+from units.workflow import Move, Workflow
 
 from . import rules, selectors
 from .data.cycles import CycleSpec
@@ -47,7 +47,7 @@ from .models import (
 from .uploads import CheckedUpload
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 
 @transaction.atomic
@@ -289,57 +289,38 @@ def update_conference(
     return conference
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: str
-    target: str
-    permission: Action
-    label: "StrOrPromise"  # the button that makes the move
-    needs_reason: bool = False
-    backwards: bool = False
-
-
 S = Conference.Status
 # The life of a conference; any move not in this table is refused.
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "submit", S.DRAFT, S.SUBMITTED, Action.CHANGE, gettext_lazy("Submit to the council")
-        ),
-        Transition("accept", S.SUBMITTED, S.ACCEPTED, Action.REVIEW, gettext_lazy("Accept")),
-        Transition(
-            "return",
-            S.SUBMITTED,
-            S.DRAFT,
-            Action.REVIEW,
-            gettext_lazy("Return for changes"),
-            needs_reason=True,
-            backwards=True,
-        ),
-        Transition(
-            "reopen",
-            S.ACCEPTED,
-            S.DRAFT,
-            Action.CHANGE,
-            gettext_lazy("Reopen to change"),
-            needs_reason=True,
-            backwards=True,
-        ),
-        Transition("hold", S.ACCEPTED, S.HELD, Action.CHANGE, gettext_lazy("Record as held")),
-        Transition("close", S.HELD, S.CLOSED, Action.CHANGE, gettext_lazy("Close the conference")),
-    )
-}
+CONFERENCE_WORKFLOW = Workflow(
+    Move("submit", S.DRAFT, S.SUBMITTED, Action.CHANGE, gettext_lazy("Submit to the council")),
+    Move("accept", S.SUBMITTED, S.ACCEPTED, Action.REVIEW, gettext_lazy("Accept")),
+    Move(
+        "return",
+        S.SUBMITTED,
+        S.DRAFT,
+        Action.REVIEW,
+        gettext_lazy("Return for changes"),
+        needs_reason=True,
+        backwards=True,
+    ),
+    Move(
+        "reopen",
+        S.ACCEPTED,
+        S.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Reopen to change"),
+        needs_reason=True,
+        backwards=True,
+    ),
+    Move("hold", S.ACCEPTED, S.HELD, Action.CHANGE, gettext_lazy("Record as held")),
+    Move("close", S.HELD, S.CLOSED, Action.CHANGE, gettext_lazy("Close the conference")),
+    refusal=gettext_lazy("A conference that is “%(status)s” cannot be moved this way."),
+)
 
 
-def available_transitions(*, user: User, conference: Conference) -> list[Transition]:
+def available_transitions(*, user: User, conference: Conference) -> list[Move]:
     """The moves this user may make now, for the conference page's buttons."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if t.source == conference.status and has_permission(user, t.permission, conference.unit)
-    ]
+    return CONFERENCE_WORKFLOW.available(conference, user=user, unit=conference.unit)
 
 
 @transaction.atomic
@@ -355,7 +336,8 @@ def transition_conference(
     today: datetime.date | None = None,
     unusual_figures_reason: str = "",
 ) -> Conference:
-    """Move a conference along ``TRANSITIONS`` and record who, when and why.
+    """Move a conference along ``CONFERENCE_WORKFLOW`` and record who,
+    when and why.
 
     "hold" records the date and the attendance (tier 1: the figure quotas
     are computed from): a past date, within the cap, the tiers in order
@@ -365,19 +347,13 @@ def transition_conference(
     need ``unusual_figures_reason``. "close" needs the minutes uploaded
     first.
     """
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError(_("Unknown action."))
-    require_permission(actor, transition.permission, conference.unit)
+    if name in CONFERENCE_WORKFLOW.moves:  # the permission before the lock
+        require_permission(actor, CONFERENCE_WORKFLOW.moves[name].permission, conference.unit)
     conference = _lock(conference, expected_version)
-    if conference.status != transition.source:
-        raise ValidationError(
-            _("A conference that is “%(status)s” cannot be moved this way.")
-            % {"status": conference.get_status_display()}
-        )
+    move = CONFERENCE_WORKFLOW.check(
+        conference, name, user=actor, unit=conference.unit, reason=reason
+    )
     reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
     if name == "hold":
         tier = conference.tier
         errors = rules.attendance_errors(
@@ -420,7 +396,7 @@ def transition_conference(
     ):
         raise ValidationError(_("Upload the minutes or closing report before closing."))
     source = conference.status
-    conference.status = transition.target
+    conference.status = move.target
     conference.version += 1
     conference.save()
     ConferenceTransition.objects.create(
@@ -670,6 +646,25 @@ class PlanDecision(TextChoices):
     RETURN = "return", gettext_lazy("Return the plan for changes")
 
 
+PS = OrganisationPlan.Status
+# The life of a plan's version: filed, then accepted or returned, once (a
+# returned plan is superseded by the unit's next upload).
+PLAN_WORKFLOW = Workflow(
+    Move(PlanDecision.ACCEPT, PS.SUBMITTED, PS.ACCEPTED, Action.REVIEW, PlanDecision.ACCEPT.label),
+    Move(
+        PlanDecision.RETURN,
+        PS.SUBMITTED,
+        PS.RETURNED,
+        Action.REVIEW,
+        PlanDecision.RETURN.label,
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for returning the plan."),
+    ),
+    refusal=gettext_lazy("This version has already been reviewed: “%(status)s”."),
+)
+
+
 @transaction.atomic
 def review_organisation_plan(
     *, actor: User, plan: OrganisationPlan, decision: str, reason: str = ""
@@ -680,12 +675,12 @@ def review_organisation_plan(
     superseded by the unit's next upload, which is reviewed in its turn.
     """
     require_permission(actor, Action.REVIEW, plan.unit)
-    if decision not in PlanDecision.values:
+    if decision not in PLAN_WORKFLOW.moves:
         raise ValidationError(_("Unknown decision."))
     # The unit's lock orders this review after any upload in progress.
     Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
     plan = OrganisationPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != OrganisationPlan.Status.SUBMITTED:
+    if plan.status != PS.SUBMITTED:
         raise ValidationError(
             _("Version %(version)s has already been reviewed: “%(status)s”.")
             % {"version": plan.version, "status": plan.get_status_display()}
@@ -696,14 +691,9 @@ def review_organisation_plan(
             _("A newer version (%(version)s) has been filed since: review that one.")
             % {"version": latest - 1}
         )
+    move = PLAN_WORKFLOW.check(plan, decision, user=actor, unit=plan.unit, reason=reason)
     reason = nfc(reason.strip())
-    if decision == PlanDecision.RETURN and not reason:
-        raise ValidationError({"reason": _("Give the reason for returning the plan.")})
-    plan.status = (
-        OrganisationPlan.Status.ACCEPTED
-        if decision == PlanDecision.ACCEPT
-        else OrganisationPlan.Status.RETURNED
-    )
+    plan.status = move.target
     plan.reviewed_by = actor
     plan.reviewed_at = timezone.now()
     plan.review_reason = reason
@@ -832,47 +822,68 @@ def delete_paper(*, actor: User, paper: Paper) -> None:
 
 
 P = Paper.Status
-# The life of a paper; any other move is refused.
-PAPER_MOVES: dict[tuple[str, str], "StrOrPromise"] = {
-    (P.PROPOSED, P.SELECTED): gettext_lazy("Select the paper"),
-    (P.SELECTED, P.PROPOSED): gettext_lazy("Unselect the paper"),
-    (P.SELECTED, P.PRESENTED): gettext_lazy("Mark as presented"),
+# The life of a paper; any other move is refused. "Presented" (and undoing
+# it) also needs the conference recorded as held (``_presented_allowed``).
+PAPER_WORKFLOW = Workflow(
+    Move("select", P.PROPOSED, P.SELECTED, Action.CHANGE, gettext_lazy("Select the paper")),
+    Move(
+        "unselect",
+        P.SELECTED,
+        P.PROPOSED,
+        Action.CHANGE,
+        gettext_lazy("Unselect the paper"),
+        backwards=True,
+    ),
+    Move("present", P.SELECTED, P.PRESENTED, Action.CHANGE, gettext_lazy("Mark as presented")),
     # Undoes a wrong "presented" while the conference's record is still open.
-    (P.PRESENTED, P.SELECTED): gettext_lazy("Undo “presented”"),
-}
+    Move(
+        "unpresent",
+        P.PRESENTED,
+        P.SELECTED,
+        Action.CHANGE,
+        gettext_lazy("Undo “presented”"),
+        backwards=True,
+    ),
+    refusal=gettext_lazy("A paper that is “%(status)s” cannot be moved this way."),
+)
 
 
-def paper_moves(*, conference: Conference, paper: Paper) -> list[tuple[str, "StrOrPromise"]]:
-    """The status moves offered for a paper now: (target status, button)."""
+def _presented_allowed(move: Move, conference: Conference) -> bool:
+    return P.PRESENTED not in (move.source, move.target) or (
+        conference.status == Conference.Status.HELD
+    )
+
+
+def paper_moves(*, user: User, conference: Conference, paper: Paper) -> list[Move]:
+    """The status moves offered for a paper now, by the same rules as
+    ``set_paper_status``."""
     if conference.status == Conference.Status.CLOSED:
         return []
     return [
-        (target, label)
-        for (source, target), label in PAPER_MOVES.items()
-        if source == paper.status
-        and (P.PRESENTED not in (source, target) or conference.status == Conference.Status.HELD)
+        move
+        for move in PAPER_WORKFLOW.available(paper, user=user, unit=conference.unit)
+        if _presented_allowed(move, conference)
     ]
 
 
 @transaction.atomic
 def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
-    """Move a paper along ``PAPER_MOVES``: proposed → selected → presented,
-    selected → proposed to unselect. "Presented" (and undoing it) only
-    once the conference is recorded as held."""
+    """Move a paper along ``PAPER_WORKFLOW`` to ``status`` (proposed →
+    selected → presented; selected → proposed to unselect). "Presented"
+    (and undoing it) only once the conference is recorded as held."""
     require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
     _check_not_closed(conference)
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
-    if (paper.status, status) not in PAPER_MOVES:
-        raise ValidationError(
-            _("A paper that is “%(status)s” cannot be moved this way.")
-            % {"status": paper.get_status_display()}
-        )
-    if P.PRESENTED in (paper.status, status) and conference.status != Conference.Status.HELD:
+    move = PAPER_WORKFLOW.between(paper.status, status)
+    if move is None:
+        raise ValidationError(str(PAPER_WORKFLOW.refusal) % {"status": paper.get_status_display()})
+    PAPER_WORKFLOW.check(paper, move.name, user=actor, unit=conference.unit)
+    if not _presented_allowed(move, conference):
         raise ValidationError(
             _("A paper is marked as presented only once the conference is recorded as held.")
         )
-    paper.status = status
+    paper.status = move.target
     paper.save(update_fields=["status"])
     return paper
 

@@ -104,10 +104,10 @@ def test_a_backup_restores_into_a_new_database_with_its_files(
     database,
     empty_database,
     tree,
-    tiers,
+    tiers,  # noqa: F811 - the fixture imported above
     users,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     conference = make_conference(tiers[2], tree.hcm, Conference.Status.HELD)

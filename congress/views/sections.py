@@ -52,7 +52,9 @@ def programme_section(*, user, conference: Conference) -> dict:
     )
     papers = list(selectors.conference_papers(conference))
     for paper in papers:
-        paper.moves = services.paper_moves(conference=conference, paper=paper) if may_edit else []
+        paper.moves = (
+            services.paper_moves(user=user, conference=conference, paper=paper) if may_edit else []
+        )
     return {
         "papers": papers,
         "paper_room": selectors.paper_room(conference=conference, papers=papers),

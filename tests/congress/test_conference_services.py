@@ -152,11 +152,11 @@ def test_the_whole_life_is_recorded(tree, users, tiers):
     assert conference.transitions.get(action="return").reason == "Lý do"
 
 
-ALLOWED = {(t.source, t.name) for t in services.TRANSITIONS.values()}
+ALLOWED = {(t.source, t.name) for t in services.CONFERENCE_WORKFLOW}
 ALL_MOVES = [
     (status, name)
     for status in Conference.Status.values
-    for name in services.TRANSITIONS
+    for name in services.CONFERENCE_WORKFLOW.moves
     if (status, name) not in ALLOWED
 ]
 
