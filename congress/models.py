@@ -199,6 +199,18 @@ class Tier(models.Model):
             )
 
     @property
+    def allocates_seats(self) -> bool:
+        """Its conferences elect seats allocated among the units below
+        (tier 2 and the Congress; a tier-1 conference has no quota)."""
+        return self.level >= self.Level.UPPER_GRASSROOTS
+
+    @property
+    def sends_delegates_up(self) -> bool:
+        """Its conferences elect delegates to the tier above (all but the
+        Congress)."""
+        return self.level < self.Level.CONGRESS
+
+    @property
     def allowed_lengths(self) -> list[ConferenceLength]:
         return [
             length
@@ -394,6 +406,29 @@ class Conference(models.Model):
     def is_held(self) -> bool:
         return self.status in (self.Status.HELD, self.Status.CLOSED)
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_closed(self) -> bool:
+        """Its records (documents, papers, delegates) no longer change."""
+        return self.status == self.Status.CLOSED
+
+    @property
+    def awaits_closing(self) -> bool:
+        """Held, not closed yet: closing needs the minutes."""
+        return self.status == self.Status.HELD
+
+    @property
+    def elects_now(self) -> bool:
+        """Held, and a tier whose conference elects delegates to the next."""
+        return self.is_held and self.tier.sends_delegates_up
+
 
 class ConferenceTransition(models.Model):
     """One move of a conference's status: who, when, why."""
@@ -542,6 +577,18 @@ class OrganisationPlan(StoredFile):
     def __str__(self) -> str:
         return f"{self.unit} v{self.version}"
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
 
 class Paper(models.Model):
     """A paper (báo cáo tham luận) by an exemplary collective or individual."""
@@ -591,6 +638,19 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_presented(self) -> bool:
+        """Part of the conference's record: it can no longer be removed."""
+        return self.status == self.Status.PRESENTED
+
+    @property
+    def is_selected(self) -> bool:
+        return self.status == self.Status.SELECTED
+
+    @property
+    def by_individual(self) -> bool:
+        return self.presenter_kind == self.PresenterKind.INDIVIDUAL
 
 
 class CommunicationActivity(models.Model):

@@ -21,6 +21,7 @@ from units.models import Hierarchy, Unit, UnitKind, User
 from units.permissions import (
     MAX_SUCCESSION,
     Action,
+    has_permission,
     may_configure,
     require_permission,
 )
@@ -259,7 +260,7 @@ def update_conference(
     checked again."""
     require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, expected_version)
-    if conference.status != Conference.Status.DRAFT:
+    if not may_edit_details(actor, conference):
         raise ValidationError(_("Only a draft can be changed; reopen the conference first."))
     keeps_acceptance = bool(conference.order_accepted_reason) and details.date == conference.date
     reason = _refuse_or_confirm(
@@ -287,6 +288,20 @@ def update_conference(
     conference.version += 1
     conference.save()
     return conference
+
+
+def may_edit_details(user: User, conference: Conference) -> bool:
+    """Whether ``user`` may change the conference's details now (a draft,
+    and the right to change its unit): the page's button, the edit view and
+    ``update_conference`` ask this one question."""
+    return conference.is_draft and has_permission(user, Action.CHANGE, conference.unit)
+
+
+def may_change_records(user: User, conference: Conference) -> bool:
+    """Whether ``user`` may change the conference's records now (its
+    documents, papers, communication): the right to change its unit, and the
+    conference not closed."""
+    return not conference.is_closed and has_permission(user, Action.CHANGE, conference.unit)
 
 
 S = Conference.Status
@@ -702,7 +717,7 @@ def review_organisation_plan(
 
 
 def _check_not_closed(conference: Conference) -> None:
-    if conference.status == Conference.Status.CLOSED:
+    if conference.is_closed:
         raise ValidationError(_("The conference is closed: its records can no longer change."))
 
 

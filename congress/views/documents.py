@@ -152,11 +152,12 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         plans = list(selectors.unit_plans(unit=self.unit, tier=self.tier))
         latest = plans[0] if plans else None
+        for plan in plans:
+            # An older version still awaiting review was superseded unreviewed.
+            plan.superseded = plan is not latest and plan.is_submitted
         may_upload = has_permission(user, Action.CHANGE, self.unit)
-        may_review = (
-            has_permission(user, Action.REVIEW, self.unit)
-            and latest is not None
-            and latest.status == OrganisationPlan.Status.SUBMITTED
+        may_review = latest is not None and bool(
+            services.PLAN_WORKFLOW.available(latest, user=user, unit=self.unit)
         )
         kwargs.setdefault("upload_form", PlanUploadForm() if may_upload else None)
         kwargs.setdefault("review_form", PlanReviewForm() if may_review else None)

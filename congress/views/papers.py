@@ -16,7 +16,6 @@ from congress.forms import (
     PaperMoveForm,
     PaperStatusForm,
 )
-from congress.models import Conference
 from congress.views.conferences import ConferenceScopedMixin
 from units.permissions import Action, has_permission
 
@@ -33,7 +32,7 @@ class ConferenceChangeMixin(ConferenceScopedMixin):
         self.conference = self.get_conference()
         if not has_permission(request.user, Action.CHANGE, self.conference.unit):
             raise PermissionDenied
-        if self.conference.status == Conference.Status.CLOSED:
+        if not services.may_change_records(request.user, self.conference):
             messages.warning(
                 request, _("The conference is closed: its records can no longer change.")
             )

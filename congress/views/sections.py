@@ -5,17 +5,13 @@ the views that re-render it with a failed form."""
 from congress import selectors, services
 from congress.forms import ConferenceDocumentForm
 from congress.models import Conference, ConferenceDocument
-from units.permissions import Action, has_permission
 
 
 def document_section(*, user, conference: Conference) -> dict:
     """Context of ``_conference_documents.html``."""
     versions = selectors.conference_documents(conference)
-    may_upload = (
-        has_permission(user, Action.CHANGE, conference.unit)
-        and conference.status != Conference.Status.CLOSED
-    )
-    minutes_next = conference.status == Conference.Status.HELD
+    may_upload = services.may_change_records(user, conference)
+    minutes_next = conference.awaits_closing
     return {
         "document_groups": [
             (kind, label, versions[kind]) for kind, label in ConferenceDocument.Kind.choices
@@ -46,10 +42,7 @@ def conference_sections(*, user, conference: Conference) -> dict:
 def programme_section(*, user, conference: Conference) -> dict:
     """Context of ``_conference_papers.html`` and
     ``_conference_communication.html``."""
-    may_edit = (
-        has_permission(user, Action.CHANGE, conference.unit)
-        and conference.status != Conference.Status.CLOSED
-    )
+    may_edit = services.may_change_records(user, conference)
     papers = list(selectors.conference_papers(conference))
     for paper in papers:
         paper.moves = (
