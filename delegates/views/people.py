@@ -29,7 +29,6 @@ from delegates.people_import import (
     COUNCIL_ROLE_LABELS,
     GENDER_LABELS,
     TITLE_COLUMNS,
-    XLSX,
     format_years,
     mark,
     write_workbook,
@@ -45,6 +44,7 @@ from units.permissions import (
     visible_units,
 )
 from units.selectors import visible_provinces
+from units.workbooks import XLSX
 
 
 def _require(user, action: Action) -> None:
