@@ -10,6 +10,7 @@ from delegates.urls_allocations import allocation_patterns
 from delegates.urls_delegates import delegate_patterns
 from delegates.urls_elections import election_patterns
 from delegates.urls_people import people_patterns
+from reports.views import DocumentDownloadView
 from units.forms import LoginForm
 from units.urls import urlpatterns as unit_patterns
 from units.views import PasswordResetView
@@ -94,10 +95,19 @@ plan_patterns = [
     ),
 ]
 
+# The old addresses of the tables downloaded at once, kept for bookmarks:
+# each is ``reports:download`` of its exporter (the URL's conference named
+# as the parameter), the page's filters read as the page reads them.
+board_export = DocumentDownloadView.as_view(exporter="progress_board_xlsx", as_shown=True)
+delegate_export = DocumentDownloadView.as_view(
+    exporter="delegate_table_xlsx", url_params={"pk": "conference"}, as_shown=True
+)
+people_export = DocumentDownloadView.as_view(exporter="people_register_xlsx", as_shown=True)
+
 # The progress board, its export and the calendar: ``progress:``.
 progress_patterns = [
     path("", board.BoardView.as_view(), name="board"),
-    path("export.xlsx", board.BoardExportView.as_view(), name="board_export"),
+    path("export.xlsx", board_export, name="board_export"),
     path("calendar/", board.CalendarView.as_view(), name="calendar"),
 ]
 
@@ -117,9 +127,22 @@ urlpatterns = [
     path("cycles/choose/", cycles.CycleChooseView.as_view(), name="cycle_choose"),
     path("cycles/", include((cycle_patterns, "cycles"))),
     path("conferences/", include((conference_patterns, "congress"))),
-    path("conferences/<int:pk>/delegates/", include((delegate_patterns, "delegates"))),
+    path(
+        "conferences/<int:pk>/delegates/",
+        include(
+            (
+                [path("export.xlsx", delegate_export, name="delegate_export"), *delegate_patterns],
+                "delegates",
+            )
+        ),
+    ),
     path("conferences/<int:pk>/election/", include((election_patterns, "elections"))),
-    path("people/", include((people_patterns, "people"))),
+    path(
+        "people/",
+        include(
+            ([path("export.xlsx", people_export, name="people_export"), *people_patterns], "people")
+        ),
+    ),
     path("allocations/", include((allocation_patterns, "allocations"))),
     path("plans/", include((plan_patterns, "plans"))),
     path("progress/", include((progress_patterns, "progress"))),
