@@ -21,6 +21,7 @@ from delegates.urls_allocations import allocation_patterns
 from delegates.urls_delegates import delegate_patterns
 from delegates.urls_elections import election_patterns
 from delegates.urls_people import people_patterns
+from reports.views import DocumentDownloadView
 from units.forms import LoginForm
 from units.urls import urlpatterns as unit_patterns
 from units.views import PasswordResetView
@@ -30,16 +31,40 @@ from .middleware import admin_path
 admin.site.site_header = _("Emulation Congress administration")
 admin.site.site_title = _("Emulation Congress")
 
+# The old addresses of the tables downloaded at once, kept for bookmarks:
+# each is ``reports:download`` of its exporter (the URL's conference named
+# as the parameter), the page's filters read as the page reads them.
+board_export = path(
+    "export.xlsx",
+    DocumentDownloadView.as_view(exporter="progress_board_xlsx", as_shown=True),
+    name="board_export",
+)
+delegate_export = path(
+    "export.xlsx",
+    DocumentDownloadView.as_view(
+        exporter="delegate_table_xlsx", url_params={"pk": "conference"}, as_shown=True
+    ),
+    name="delegate_export",
+)
+people_export = path(
+    "export.xlsx",
+    DocumentDownloadView.as_view(exporter="people_register_xlsx", as_shown=True),
+    name="people_export",
+)
+
 urlpatterns = [
     *top_patterns,
     path("cycles/", include((cycle_patterns, "cycles"))),
     path("conferences/", include((conference_patterns, "congress"))),
-    path("conferences/<int:pk>/delegates/", include((delegate_patterns, "delegates"))),
+    path(
+        "conferences/<int:pk>/delegates/",
+        include(([delegate_export, *delegate_patterns], "delegates")),
+    ),
     path("conferences/<int:pk>/election/", include((election_patterns, "elections"))),
-    path("people/", include((people_patterns, "people"))),
+    path("people/", include(([people_export, *people_patterns], "people"))),
     path("allocations/", include((allocation_patterns, "allocations"))),
     path("plans/", include((plan_patterns, "plans"))),
-    path("progress/", include((progress_patterns, "progress"))),
+    path("progress/", include(([*progress_patterns, board_export], "progress"))),
     path("units/", include(([unit_page, *unit_patterns], "units"))),
     path("documents/", include("reports.urls")),
     path(

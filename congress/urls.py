@@ -82,10 +82,10 @@ plan_patterns = [
     ),
 ]
 
-# The progress board, its export and the calendar: ``progress:``.
+# The progress board and the calendar: ``progress:`` (its workbook, the
+# ``reports`` app's, is added by the root URLconf).
 progress_patterns = [
     path("", board.BoardView.as_view(), name="board"),
-    path("export.xlsx", board.BoardExportView.as_view(), name="board_export"),
     path("calendar/", board.CalendarView.as_view(), name="calendar"),
 ]
 

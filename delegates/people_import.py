@@ -33,8 +33,6 @@ from units.workbooks import RowError, is_blank
 from .models import KINH, EmulationTitle, Gender, Rank
 from .official_lists import COUNCIL_ROLE_WORDS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 # (key, header, width): the template's columns in order.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("number", "STT", 6),

@@ -8,7 +8,6 @@ from .views import checkin, delegates
 
 delegate_patterns = [
     path("", delegates.DelegateListView.as_view(), name="delegate_list"),
-    path("export.xlsx", delegates.DelegateExportView.as_view(), name="delegate_export"),
     path("add/guest/", delegates.GuestAddView.as_view(), name="guest_add"),
     path("add/official/", delegates.OfficialAddView.as_view(), name="official_add"),
     path("suggestions/", delegates.SuggestionsView.as_view(), name="official_suggestions"),

@@ -10,7 +10,6 @@ people_patterns = [
     path("import/", people.PeopleImportView.as_view(), name="people_import"),
     path("carry/", people.RegisterCarryView.as_view(), name="register_carry"),
     path("template.xlsx", people.PeopleTemplateView.as_view(), name="people_template"),
-    path("export.xlsx", people.PeopleExportView.as_view(), name="people_export"),
     path("<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/edit/", people.PersonEditView.as_view(), name="person_edit"),
     path("<int:pk>/titles/", people.PersonTitlesView.as_view(), name="person_titles"),

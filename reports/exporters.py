@@ -1,46 +1,67 @@
 """Exporters: one class per document, kept in ``reports.registry``.
 
-An exporter knows three things: whom a request concerns (``target``: the
-unit whose records it shows, checked against the permission policy), what
-to render (``source``: the queries and templates, giving the HTML or the
-table handed to the renderer) and how to render it (``produce`` one chunk,
-``combine`` the chunks in order). ``render(params)`` does all of it in one
-process, as STYLE.md's exporters do; the Celery tasks of ``reports.tasks``
-run the same steps spread over workers, and reuse a stored file when the
-source's checksum is one they have rendered before.
+An exporter knows four things: its parameters (``form_class``, a form of
+``reports.forms``: ids to objects within the user's scope, choices,
+options), whom a request concerns (``target``: the form cleaned for the
+user, the unit whose records the document shows, checked for ``action``
+against the permission policy), what to render (``source``: the queries
+and templates, giving the HTML or the table handed to the renderer) and
+how to render it (``produce`` one chunk, ``combine`` the chunks in order).
+
+``target`` is the one entry point of a request: a job
+(``reports.services.request_document``), whose Celery tasks
+(``reports.tasks``) run the other steps spread over workers and reuse a
+stored file when the source's checksum is one they have rendered before;
+or, for a table (.xlsx), a download at once (``reports:download``,
+``reports.services.download_document``), which renders in the request.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Tier
 from units.models import Unit, User
-from units.permissions import Action, has_permission, visible_units
+from units.permissions import Action, allowed_actions, has_permission, is_nationwide, visible_units
 from units.text import fold
 
 from . import xlsx
+from .forms import ExporterForm, IdField
 from .pdf import PDF, merge_pdfs, render_pdf
 
 Params = dict[str, Any]
 
 
-@dataclass(frozen=True)
 class Target:
-    """What a request is for: the unit whose records the document shows,
-    the job's title, and the parameters cleaned to plain values."""
+    """What a request is for: the unit whose records the document shows
+    (or a function finding it, called only when it is needed), the job's
+    title, and the parameters cleaned to plain values (stored with the
+    job). ``cleaned`` keeps the form's objects, for a document rendered in
+    the same request (``Exporter.source_of``)."""
 
-    unit: Unit
-    title: str
-    params: Params
+    def __init__(
+        self,
+        *,
+        unit: Unit | Callable[[], Unit],
+        title: str,
+        params: Params,
+        cleaned: dict[str, Any] | None = None,
+    ) -> None:
+        self._unit = unit
+        self.title = title
+        self.params = params
+        self.cleaned = cleaned or {}
+
+    @cached_property
+    def unit(self) -> Unit:
+        return self._unit if isinstance(self._unit, Unit) else self._unit()
 
 
 @dataclass(frozen=True)
@@ -65,15 +86,54 @@ class Source:
 
 
 class Exporter:
+    """``form_class`` declares the parameters (``reports.forms``);
+    ``target`` cleans them for a user and checks ``action`` on the unit the
+    document shows; ``target_of`` names that unit, the title and the
+    plain parameters from the form's cleaned values."""
+
     identifier: ClassVar[str]
     verbose_name: ClassVar[Any]
     mimetype: ClassVar[str]
+    form_class: ClassVar[type[ExporterForm]]
+    # The right the document needs on its unit.
+    action: ClassVar[Action] = Action.PRINT
 
-    def target(self, *, user: User, params: Params) -> Target:
+    def get_form(self, *, user: User, params: Params, as_shown: bool = False) -> ExporterForm:
+        return self.form_class(params, user=user, as_shown=as_shown)
+
+    def target(self, *, user: User, params: Params, as_shown: bool = False) -> Target:
+        """The request of ``user`` with ``params`` (a request's values or a
+        dict), checked: ``Http404`` for an object the user may not see,
+        ``PermissionDenied`` without ``action`` on the document's unit,
+        ``ValidationError`` (the form's messages) for a bad parameter.
+        ``as_shown``: the query string of the page the table is of (its old
+        address), whose filters are read as the page reads them."""
+        form = self.get_form(user=user, params=params, as_shown=as_shown)
+        if not form.is_valid():
+            form.raise_errors()
+        target = self.target_of(form)
+        if not self.allows(user, target):
+            raise PermissionDenied
+        return target
+
+    def allows(self, user: User, target: Target) -> bool:
+        """``has_permission(user, action, target.unit)``, without finding
+        the unit for the roles that act on every unit (a download of the
+        whole country's board needs no row of it)."""
+        if self.action not in allowed_actions(user):
+            return False
+        return is_nationwide(user) or has_permission(user, self.action, target.unit)
+
+    def target_of(self, form: ExporterForm) -> Target:
         raise NotImplementedError
 
     def source(self, params: Params) -> Source:
         raise NotImplementedError
+
+    def source_of(self, target: Target) -> Source:
+        """The source of a target just checked, in the same request: by
+        default from its plain parameters, as a worker builds it."""
+        return self.source(target.params)
 
     def produce(self, chunk: str) -> bytes:
         raise NotImplementedError
@@ -81,11 +141,13 @@ class Exporter:
     def combine(self, pieces: list[bytes]) -> bytes:
         raise NotImplementedError
 
-    def render(self, params: Params) -> tuple[str, str, bytes]:
-        """The whole document in this process: (file name, type, bytes)."""
-        source = self.source(params)
+    def render_source(self, source: Source) -> tuple[str, str, bytes]:
         data = self.combine([self.produce(chunk) for chunk in source.chunks])
         return source.filename, source.mimetype, data
+
+    def render(self, params: Params) -> tuple[str, str, bytes]:
+        """The whole document in this process: (file name, type, bytes)."""
+        return self.render_source(self.source(params))
 
 
 class PdfExporter(Exporter):
@@ -129,7 +191,9 @@ class XlsxExporter(Exporter):
         raise NotImplementedError
 
     def source(self, params: Params) -> Source:
-        filename, sheets = self.sheets(params)
+        return self.source_of_sheets(*self.sheets(params))
+
+    def source_of_sheets(self, filename: str, sheets: list[xlsx.Sheet]) -> Source:
         return Source(self.identifier, filename, xlsx.XLSX, [xlsx.to_json(sheets)])
 
     def produce(self, chunk: str) -> bytes:
@@ -143,42 +207,22 @@ class XlsxExporter(Exporter):
 # -- Parameters shared by the exporters ----------------------------------------
 
 
-def invalid_param(name: str) -> ValidationError:
-    return ValidationError(_("The document's “%(name)s” is not valid.") % {"name": name})
-
-
-def optional_int_param(params: Params, name: str) -> int | None:
-    """``params[name]`` as a number, ``None`` when absent or empty."""
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise invalid_param(name) from None
-
-
-def int_param(params: Params, name: str) -> int:
-    value = optional_int_param(params, name)
-    if value is None:
-        raise ValidationError(_("The document's “%(name)s” is missing.") % {"name": name})
-    return value
-
-
-def printable_conference(user: User, params: Params) -> Conference:
-    """The conference named by ``params["conference"]``, if ``user`` may
-    see it (404 otherwise) and print its documents (403 otherwise)."""
-    pk = int_param(params, "conference")
-    conference = (
-        Conference.objects.select_related("unit__parent", "tier__cycle")
-        .filter(pk=pk, unit__in=visible_units(user))
-        .first()
+def visible_conferences(user: User):
+    return Conference.objects.select_related("unit__parent", "tier__cycle").filter(
+        unit__in=visible_units(user)
     )
-    if conference is None:
-        raise Http404
-    if not has_permission(user, Action.PRINT, conference.unit):
-        raise PermissionDenied
-    return conference
+
+
+class ConferenceForm(ExporterForm):
+    """A conference the user may see (404 otherwise: its id tells nothing
+    of it); the exporter asks PRINT on its unit."""
+
+    not_found = ("conference",)
+
+    conference = IdField(queryset=Conference.objects.none())
+
+    def setup(self) -> None:
+        self.narrow("conference", visible_conferences(self.user))
 
 
 def conference_name(conference: Conference) -> str:

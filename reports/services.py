@@ -37,6 +37,7 @@ from django.db import (
     connections,
     transaction,
 )
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,21 @@ def request_document(*, user: User, exporter_id: str, params: Params) -> Documen
     )
     transaction.on_commit(lambda: dispatch("generate_document", job.pk))
     return job
+
+
+def download_document(
+    *, user: User, exporter_id: str, params: Params, as_shown: bool = False
+) -> tuple[str, str, bytes]:
+    """A table document rendered at once in the request: the same
+    ``exporter.target`` as a job (parameters and permission checked, with
+    the same exceptions), then source and produce here. (file name, type,
+    bytes). Only tables (.xlsx) are downloaded so: a PDF is a job's. 404
+    for an exporter that is no table."""
+    exporter = get_exporter(exporter_id)
+    if exporter.mimetype != XLSX:
+        raise Http404
+    target = exporter.target(user=user, params=params, as_shown=as_shown)
+    return exporter.render_source(exporter.source_of(target))
 
 
 # Which row each task works on: it records when the task was handed over.

@@ -11,4 +11,5 @@ urlpatterns = [
     path("ask/", views.DocumentRequestView.as_view(), name="job_create"),
     path("<int:pk>/", views.DocumentJobDetailView.as_view(), name="job_detail"),
     path("<int:pk>/download/", views.DocumentJobDownloadView.as_view(), name="job_download"),
+    path("<slug:exporter>/download/", views.DocumentDownloadView.as_view(), name="download"),
 ]

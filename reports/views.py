@@ -1,5 +1,5 @@
 """Pages of the documents: ask for one, watch it being prepared, download
-it, and the list of one's recent documents.
+it, and the list of one's recent documents; a table downloaded at once.
 
 A job and its file belong to whoever asked for it, and only while they may
 still see the unit the document shows; anybody else gets a 404.
@@ -8,8 +8,9 @@ still see the unit the document shows; anybody else gets a 404.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -46,16 +47,51 @@ class DocumentRequestView(LoginRequiredMixin, View):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-            return HttpResponseRedirect(self.back_url())
+            return HttpResponseRedirect(back_url(request))
         job.refresh_from_db(fields=["status", "dispatched_at"])
         if not job.is_finished and job.dispatched_at is None:
             messages.warning(request, NOT_HANDED_OVER)
         return redirect("reports:job_detail", pk=job.pk)
 
-    def back_url(self) -> str:
-        request = self.request
-        referrer = return_path(request, request.headers.get("referer"), fallback="/")
-        return posted_return_path(request, fallback=referrer)
+
+def back_url(request) -> str:
+    """Where a refused request goes back to: the page it came from."""
+    referrer = return_path(request, request.headers.get("referer"), fallback="/")
+    return posted_return_path(request, fallback=referrer)
+
+
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """GET ``/documents/<exporter>/download/?<params>``: a table document
+    (.xlsx) rendered at once, in the request, after the very checks of a
+    job (``Exporter.target``: 404 / 403, or back to the page with the
+    form's messages). The old addresses of the in-request exports are this
+    view with their exporter fixed (``exporter``), URL arguments named as
+    parameters (``url_params``: keyword → parameter) and the page's filters
+    read as the page reads them (``as_shown``), so that bookmarks keep
+    giving the table they gave."""
+
+    http_method_names = ["get"]
+    exporter = ""
+    url_params: dict[str, str] = {}
+    as_shown = False
+
+    def get(self, request, *args, **kwargs):
+        exporter_id = self.exporter or kwargs.get("exporter", "")
+        params = {name: request.GET.get(name) for name in request.GET if name not in FORM_FIELDS}
+        params.update({param: str(kwargs[name]) for name, param in self.url_params.items()})
+        try:
+            filename, mimetype, data = services.download_document(
+                user=request.user, exporter_id=exporter_id, params=params, as_shown=self.as_shown
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(back_url(request))
+        response = HttpResponse(data, content_type=mimetype)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class OwnJobMixin(LoginRequiredMixin):

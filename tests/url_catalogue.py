@@ -523,6 +523,13 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "reports:job_detail": Entry("owner", kwargs=job_kwargs),
     "reports:job_download": Entry("owner", kwargs=job_kwargs),
+    # A table downloaded at once: the checks of a job for the document, here
+    # the delegate list as shown, which needs VIEW on the conference's unit.
+    "reports:download": scoped(
+        VIEW,
+        lambda w, region, role: {"exporter": "delegate_table_xlsx"},
+        probe=lambda w, region, role: {"conference": w.province(region).upper.pk},
+    ),
     # -- Units ---------------------------------------------------------------------
     "units:unit_detail": scoped(VIEW, of(level="district", pk=lambda p: p.district.pk)),
     "units:unit_list": login(probe=aim("unit", "province")),
@@ -552,6 +559,10 @@ def _province(w: World, region: str, role: str) -> dict:
     return {"province": w.province(region).unit.code}
 
 
+def _province_unit(w: World, region: str, role: str) -> dict:
+    return {"province": w.province(region).unit.pk}
+
+
 # exporter → the parameters naming an object of the province; each needs
 # PRINT on that object's unit.
 EXPORTER_PARAMS: dict[str, Build] = {
@@ -566,4 +577,7 @@ EXPORTER_PARAMS: dict[str, Build] = {
     "allocation_xlsx": _allocation,
     "progress_pdf": _province,
     "progress_xlsx": _province,
+    "progress_board_xlsx": _province,
+    "delegate_table_xlsx": _conference,
+    "people_register_xlsx": _province_unit,
 }

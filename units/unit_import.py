@@ -38,8 +38,6 @@ from .models import UnitKind
 from .text import CONTROL_CHARACTERS_MESSAGE, control_characters, fold
 from .workbooks import RowError, is_blank
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 # (key, header, width): the file's columns in order.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("code", "Mã đơn vị", 14),

@@ -27,7 +27,8 @@ from .permissions import (
     working_hierarchy_id,
 )
 from .text import fold
-from .unit_import import COLUMNS, XLSX
+from .unit_import import COLUMNS
+from .workbooks import XLSX
 
 
 class UnitListView(LoginRequiredMixin, ListView):

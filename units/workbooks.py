@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 
 from .text import fold
 
+# The one MIME type of an .xlsx workbook and the one look of a table's
+# header row, for every workbook the app writes (the import templates here,
+# the documents of ``reports.xlsx``).
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = "DCE6F1"
 DATE_FORMAT = "DD/MM/YYYY"
 # Rows past the data that still get the drop-down lists, for rows typed later.
@@ -49,6 +53,16 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
     sheet.append([safe_cell(sheet, value) for value in values])
 
 
+def style_header(cells: Iterable[Any]) -> None:
+    """The header row's look: bold on a light blue fill, wrapped, centred."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in cells:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
 def list_sheet(
     workbook: Any,
     *,
@@ -61,16 +75,12 @@ def list_sheet(
     header, width), then ``rows``; the ``text_columns`` stored as text (so
     that Excel keeps "001" or "05/03/1985" as typed). Returns the sheet,
     each key's column letter and the last row written."""
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.active
     sheet.title = title
     append_row(sheet, [header for _key, header, _width in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    style_header(sheet[1])
     sheet.row_dimensions[1].height = 45
     letters = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(columns, start=1)}
     for key, _header, width in columns:

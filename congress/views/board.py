@@ -1,17 +1,14 @@
-"""Following the cycle: the progress board (and its Excel export) and the
-calendar of conferences. Every figure comes from ``congress.progress``,
-scoped by the permission policy; these views only parse the filters."""
+"""Following the cycle: the progress board and the calendar of
+conferences (the board's Excel table is ``reports.documents.board``'s).
+Every figure comes from ``congress.progress``, scoped by the permission
+policy; these views only parse the filters."""
 
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from congress import progress
-from congress.exports import ProgressBoardExport
 from congress.selectors import cycle_for_user
 from units.params import choice_param, int_param, search_param
 from units.permissions import Action, allowed_actions, is_nationwide, scope_root
@@ -72,26 +69,6 @@ class BoardView(ProgressFiltersMixin, TemplateView):
             may_print=Action.PRINT in allowed_actions(user),
             **kwargs,
         )
-
-
-class BoardExportView(ProgressFiltersMixin, View):
-    """The board's table (its province rows, with the same filters) as an
-    Excel workbook, built in the request: at most some 65 rows."""
-
-    def get(self, request, *args, **kwargs):
-        level, status, branch = self.filters()
-        board = progress.progress_board(
-            user=request.user,
-            tiers=progress.of_level(progress.tiers_of_cycle(self.cycle()), level),
-            status=status,
-            branch=branch,
-        )
-        root = scope_root(request.user)
-        scope = _("%(unit)s and the units under it") % {"unit": root} if root else ""
-        filename, mimetype, content = ProgressBoardExport().render(board=board, scope_name=scope)
-        response = HttpResponse(content, content_type=mimetype)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 def _month(value: str) -> datetime.date | None:

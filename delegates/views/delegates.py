@@ -11,12 +11,11 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from congress.models import Conference
@@ -31,7 +30,6 @@ from units.text import nfc
 from .. import official_lists, selectors, services
 from ..composition import bar_chart, composition, shortfalls_of
 from ..elections import excess_by_source
-from ..exports import DelegateListExport
 from ..forms import (
     CompositionRulesForm,
     GuestDelegateForm,
@@ -144,44 +142,6 @@ def composition_rules_context(user, conference: Conference) -> dict:
         "has_official": rules.allows(Category.OFFICIAL),
         "has_guests": rules.allows(Category.GUEST),
     }
-
-
-class DelegateExportView(DelegateListMixin, View):
-    """The list as shown (same filters, same order) as an Excel workbook."""
-
-    def get(self, request, *args, **kwargs):
-        conference = self.get_conference()
-        order, filters = self.list_params(conference)
-        listing = selectors.delegate_list(conference, order=order, filters=filters)
-        filename, mimetype, content = DelegateListExport().render(
-            conference=conference,
-            delegates=listing.shown,
-            filters_line=filters_line(listing, filters),
-        )
-        response = HttpResponse(content, content_type=mimetype)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-def filters_line(listing: selectors.DelegateList, filters: selectors.DelegateFilters) -> str:
-    parts = [
-        _("Order: by name within each category")
-        if listing.order == selectors.DelegateOrder.NAME
-        else _("Order: protocol order")
-    ]
-    if filters.category:
-        parts.append(_("Category: %(value)s") % {"value": Category(filters.category).label})
-    if filters.unit is not None:
-        parts.append(_("Unit: %(value)s") % {"value": filters.unit.name})
-    if filters.gender:
-        parts.append(_("Gender: %(value)s") % {"value": Gender(filters.gender).label})
-    if filters.query:
-        parts.append(_("Search: “%(value)s”") % {"value": filters.query})
-    parts.append(
-        _("%(shown)s of %(total)s delegates")
-        % {"shown": len(listing.shown), "total": len(listing.delegates)}
-    )
-    return "; ".join(parts)
 
 
 class DelegateChangeMixin(ConferenceChangeMixin):

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,12 +25,6 @@ from delegates.forms import (
 from delegates.models import EmulationTitle, Person
 from delegates.people_import import (
     COLUMNS,
-    COUNCIL_ROLE_LABELS,
-    GENDER_LABELS,
-    TITLE_COLUMNS,
-    XLSX,
-    format_years,
-    mark,
     write_workbook,
 )
 from units.models import Unit
@@ -45,6 +38,7 @@ from units.permissions import (
     visible_units,
 )
 from units.selectors import visible_provinces
+from units.workbooks import XLSX
 
 
 def _require(user, action: Action) -> None:
@@ -330,41 +324,6 @@ class PeopleTemplateView(LoginRequiredMixin, View):
             years=services.years_of(cycle_for_user(request.user)),
         )
         return _xlsx_response(content, "mau-danh-sach-can-bo.xlsx")
-
-
-def export_row(number: int, person: Person) -> list:
-    """A person as a row of the template (so an export can be re-imported)."""
-    values = {
-        "number": number,
-        "full_name": person.full_name,
-        "gender": GENDER_LABELS.get(person.gender, ""),
-        # A date cell, or the bare year as a number.
-        "birth": person.birth_date or person.birth_year,
-        "ethnicity": person.ethnicity,
-        "position": person.position,
-        "rank": person.get_rank_display(),
-        "field_of_work": person.get_field_of_work_display(),
-        "unit_code": person.unit.code,
-        "council_role": COUNCIL_ROLE_LABELS.get(person.council_role, ""),
-        **{flag: mark(getattr(person, flag)) for flag in services.FLAGS},
-    }
-    for title in TITLE_COLUMNS:
-        values[title] = format_years(t.year for t in person.titles.all() if t.title == title)
-    return [values[key] for key, _header, _width in COLUMNS]
-
-
-class PeopleExportView(PersonFiltersMixin, View):
-    """The list's people (same filters, all pages) in the template's columns."""
-
-    def get(self, request, *args, **kwargs):
-        _require(request.user, Action.VIEW)
-        people = self.people()
-        content = write_workbook(
-            (export_row(number, person) for number, person in enumerate(people, start=1)),
-            units=_unit_choices(visible_units(request.user)),
-            years=self.years,
-        )
-        return _xlsx_response(content, f"danh-sach-can-bo-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 class PeopleImportView(LoginRequiredMixin, FormView):

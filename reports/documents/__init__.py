@@ -3,15 +3,19 @@ list (``reports.registry``), in the order the list of documents shows them."""
 
 from ..exporters import Exporter
 from .allocation import AllocationPdf, AllocationXlsx
+from .board import ProgressBoardXlsx
 from .composition import CompositionPdf, CompositionXlsx
+from .delegate_table import DelegateTableXlsx
 from .invitations import InvitationsPdf
 from .lists import AttendancePdf, AttendanceXlsx, DelegateListPdf, DelegateListXlsx
+from .people import PeopleRegisterXlsx
 from .progress import ProgressPdf, ProgressXlsx
 
 EXPORTER_CLASSES: list[type[Exporter]] = [
     InvitationsPdf,
     DelegateListPdf,
     DelegateListXlsx,
+    DelegateTableXlsx,
     AttendancePdf,
     AttendanceXlsx,
     AllocationPdf,
@@ -20,4 +24,6 @@ EXPORTER_CLASSES: list[type[Exporter]] = [
     CompositionXlsx,
     ProgressPdf,
     ProgressXlsx,
+    ProgressBoardXlsx,
+    PeopleRegisterXlsx,
 ]

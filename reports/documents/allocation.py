@@ -14,10 +14,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from congress.models import Conference
 from delegates.allocations import AllocationView, allocation_view, fraction_text, to_decimal
 from delegates.models import Allocation
 from units.models import User
-from units.permissions import Action, has_permission, visible_units
+from units.permissions import visible_units
 
 from ..exporters import (
     Params,
@@ -36,9 +35,9 @@ from ..exporters import (
     XlsxExporter,
     conference_name,
     file_stem,
-    optional_int_param,
-    printable_conference,
+    visible_conferences,
 )
+from ..forms import ExporterForm, IdField, missing_message
 from ..letterhead import Letterhead, letterhead_for
 from ..xlsx import Cell, Column, Sheet
 
@@ -66,14 +65,34 @@ def local_moment(moment: datetime.datetime | None) -> str:
 # -- Parameters ------------------------------------------------------------------
 
 
-def printable_allocation(user: User, params: Params) -> Allocation:
-    """The allocation named by ``params["allocation"]`` or, without it, the
-    approved allocation of ``params["conference"]`` (the newest version
-    while none is approved). Its conference must be visible to the user
-    (404 otherwise) and printable (PRINT on its unit, 403 otherwise)."""
-    pk = optional_int_param(params, "allocation")
-    if pk is None:
-        conference = printable_conference(user, params)
+class AllocationForm(ExporterForm):
+    """The allocation named by ``allocation`` or, without it, the approved
+    allocation of ``conference`` (the newest version while none is
+    approved). Its conference must be visible to the user (404 otherwise);
+    the exporter asks PRINT on its unit."""
+
+    not_found = ("allocation", "conference")
+
+    allocation = IdField(queryset=Allocation.objects.none(), required=False)
+    conference = IdField(queryset=Conference.objects.none(), required=False)
+
+    def setup(self) -> None:
+        self.narrow(
+            "allocation",
+            Allocation.objects.select_related(*ALLOCATION_RELATED).filter(
+                conference__unit__in=visible_units(self.user)
+            ),
+        )
+        self.narrow("conference", visible_conferences(self.user))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors or data.get("allocation") is not None:
+            return data
+        conference = data.get("conference")
+        if conference is None:
+            raise ValidationError(missing_message("conference"))
         versions = list(
             Allocation.objects.filter(conference=conference)
             .select_related(*ALLOCATION_RELATED)
@@ -83,24 +102,17 @@ def printable_allocation(user: User, params: Params) -> Allocation:
         chosen = approved[0] if approved else (versions[0] if versions else None)
         if chosen is None:
             raise ValidationError(_("No allocation has been computed for this conference yet."))
-        return chosen
-    allocation = (
-        Allocation.objects.select_related(*ALLOCATION_RELATED)
-        .filter(pk=pk, conference__unit__in=visible_units(user))
-        .first()
-    )
-    if allocation is None:
-        raise Http404
-    if not has_permission(user, Action.PRINT, allocation.conference.unit):
-        raise PermissionDenied
-    return allocation
+        data["allocation"] = chosen
+        return data
 
 
 class AllocationTargetMixin:
     """The request of an allocation table: one version, by its id."""
 
-    def target(self, *, user: User, params: Params) -> Target:
-        allocation = printable_allocation(user, params)
+    form_class: ClassVar[type[ExporterForm]] = AllocationForm
+
+    def target_of(self, form: ExporterForm) -> Target:
+        allocation = form.cleaned_data["allocation"]
         conference = allocation.conference
         return Target(
             unit=conference.unit,

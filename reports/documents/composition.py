@@ -12,7 +12,7 @@ elsewhere and guests outside the register as rows of their own.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -22,9 +22,10 @@ from congress.models import Conference, Tier
 from delegates.composition import BarChart, Composition, Dimension, bar_chart, composition
 from delegates.models import Category, Delegate, Gender
 from delegates.selectors import delegate_unit
-from units.models import Unit, User
+from units.models import Unit
 
 from ..exporters import (
+    ConferenceForm,
     Params,
     PdfExporter,
     Target,
@@ -32,8 +33,8 @@ from ..exporters import (
     conference_name,
     file_stem,
     load_conference,
-    printable_conference,
 )
+from ..forms import ExporterForm
 from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet
 
@@ -41,8 +42,10 @@ CHART_WIDTH_MM = 150  # the charts' printed width; their height keeps the propor
 
 
 class CompositionTargetMixin:
-    def target(self, *, user: User, params: Params) -> Target:
-        conference = printable_conference(user, params)
+    form_class: ClassVar[type[ExporterForm]] = ConferenceForm
+
+    def target_of(self, form: ExporterForm) -> Target:
+        conference = form.cleaned_data["conference"]
         return Target(
             unit=conference.unit,
             title=_("Composition of the delegates: %(conference)s")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -20,17 +21,11 @@ from django.utils.translation import gettext_lazy
 from congress.models import Conference, Tier
 from delegates.models import Category, Delegate, Gender
 from delegates.selectors import DelegateFilters, delegate_list, delegate_unit
-from units.models import Unit, User
+from units.models import Unit
 from units.text import fold
 
-from ..exporters import (
-    Params,
-    PdfExporter,
-    Target,
-    load_conference,
-    optional_int_param,
-    printable_conference,
-)
+from ..exporters import ConferenceForm, Params, PdfExporter, Target, load_conference
+from ..forms import ExporterForm, IdField, NumberField, with_messages
 from ..letterhead import letterhead_for
 
 # The time line names the weekday as Vietnamese does ("Thứ Hai" … "Chủ
@@ -159,6 +154,36 @@ def selected_delegates(
     return delegates
 
 
+NOT_OF_THE_CONFERENCE = gettext_lazy("This unit does not take part in this conference.")
+
+
+class InvitationsForm(ConferenceForm):
+    """The conference; every delegate, those of a category, of a unit and
+    the units below it, or one delegate (by id)."""
+
+    category = with_messages(
+        forms.ChoiceField(required=False, choices=[("", ""), *Category.choices]),
+        invalid_choice=gettext_lazy("“%(value)s” is not a delegate category."),
+    )
+    unit = with_messages(
+        IdField(queryset=Unit.objects.none(), required=False),
+        invalid_choice=NOT_OF_THE_CONFERENCE,
+    )
+    delegate = NumberField(required=False)
+
+    def setup(self) -> None:
+        super().setup()
+        self.narrow("unit", Unit.objects.only("pk", "path", "hierarchy_id", "name"))
+
+    def clean_unit(self) -> Unit | None:
+        unit, conference = self.cleaned_data["unit"], self.cleaned_data.get("conference")
+        if unit is None or conference is None:
+            return unit
+        if not Unit.objects.subtree_of(conference.unit).filter(pk=unit.pk).exists():
+            raise ValidationError(NOT_OF_THE_CONFERENCE, code="outside")
+        return unit
+
+
 class InvitationsPdf(PdfExporter):
     """Invitations to a conference: every delegate, those of a category, of
     a unit and the units below it, or one delegate."""
@@ -167,30 +192,20 @@ class InvitationsPdf(PdfExporter):
     verbose_name = gettext_lazy("Invitations (PDF)")
     template_name = "reports/pdf/invitations.html"
 
-    def target(self, *, user: User, params: Params) -> Target:
-        conference = printable_conference(user, params)
+    form_class = InvitationsForm
+
+    def target_of(self, form: ExporterForm) -> Target:
+        data = form.cleaned_data
+        conference, unit = data["conference"], data["unit"]
         cleaned: Params = {"conference": conference.pk}
         asked: list[str] = []
-
-        category = params.get("category") or ""
-        if category:
-            if category not in Category.values:
-                raise ValidationError(
-                    _("“%(value)s” is not a delegate category.") % {"value": category}
-                )
-            cleaned["category"] = category
-            asked.append(str(Category(category).label))
-
-        unit = None
-        unit_pk = optional_int_param(params, "unit")
-        if unit_pk is not None:
-            unit = Unit.objects.subtree_of(conference.unit).filter(pk=unit_pk).first()
-            if unit is None:
-                raise ValidationError(_("This unit does not take part in this conference."))
+        if data["category"]:
+            cleaned["category"] = data["category"]
+            asked.append(str(Category(data["category"]).label))
+        if unit is not None:
             cleaned["unit"] = unit.pk
             asked.append(unit.name)
-
-        delegate_pk = optional_int_param(params, "delegate")
+        delegate_pk = data["delegate"]
         if delegate_pk is not None:
             cleaned["delegate"] = delegate_pk
         invited = selected_delegates(conference, cleaned, unit=unit)

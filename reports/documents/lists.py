@@ -12,8 +12,9 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from django import forms
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,48 +23,59 @@ from django.utils.translation import gettext_lazy, ngettext
 from congress.models import Conference
 from delegates.models import Category, Delegate, Gender
 from delegates.selectors import DelegateFilters, DelegateOrder, delegate_list
-from units.models import Unit, User
+from units.models import Unit
 
 from ..exporters import (
+    ConferenceForm,
     Params,
     PdfExporter,
     Target,
     XlsxExporter,
     conference_name,
     file_stem,
-    invalid_param,
     load_conference,
-    optional_int_param,
-    printable_conference,
 )
+from ..forms import ExporterForm, IdField, invalid_param
 from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet
 
 # -- Parameters ------------------------------------------------------------------
 
 
-def clean_list_params(user: User, params: Params) -> tuple[Conference, Params]:
-    """The conference (404 / 403 as ``printable_conference`` says) and the
-    list's parameters as plain values: ``category`` one of the categories,
-    ``unit`` a unit of the conference's subtree, ``order`` "protocol" or
-    "name"; the optional ones left out when empty."""
-    conference = printable_conference(user, params)
-    cleaned: Params = {"conference": conference.pk}
-    category = params.get("category") or ""
-    if category:
-        if category not in Category.values:
-            raise invalid_param("category")
-        cleaned["category"] = category
-    unit_pk = optional_int_param(params, "unit")
-    if unit_pk is not None:
-        if not Unit.objects.subtree_of(conference.unit).filter(pk=unit_pk).exists():
+class ListForm(ConferenceForm):
+    """The request of a list: the conference, optionally ``category`` one
+    of the categories, ``unit`` a unit of the conference's subtree,
+    ``order`` "protocol" (the default) or "name"."""
+
+    category = forms.ChoiceField(required=False, choices=[("", ""), *Category.choices])
+    unit = IdField(queryset=Unit.objects.none(), required=False)
+    order = forms.ChoiceField(
+        required=False, choices=[("", ""), *((str(order), str(order)) for order in DelegateOrder)]
+    )
+
+    def setup(self) -> None:
+        super().setup()
+        self.narrow("unit", Unit.objects.only("pk", "path", "hierarchy_id", "name"))
+
+    def clean_unit(self) -> Unit | None:
+        unit, conference = self.cleaned_data["unit"], self.cleaned_data.get("conference")
+        if unit is None or conference is None:
+            return unit
+        if not Unit.objects.subtree_of(conference.unit).filter(pk=unit.pk).exists():
             raise invalid_param("unit")
-        cleaned["unit"] = unit_pk
-    order = params.get("order") or DelegateOrder.PROTOCOL
-    if order not in set(DelegateOrder):
-        raise invalid_param("order")
-    cleaned["order"] = str(order)
-    return conference, cleaned
+        return unit
+
+    def plain(self) -> Params:
+        """The list's parameters as plain values, the optional ones left
+        out when empty."""
+        data = self.cleaned_data
+        cleaned: Params = {"conference": data["conference"].pk}
+        if data["category"]:
+            cleaned["category"] = data["category"]
+        if data["unit"] is not None:
+            cleaned["unit"] = data["unit"].pk
+        cleaned["order"] = data["order"] or str(DelegateOrder.PROTOCOL)
+        return cleaned
 
 
 # -- The rows, shared by the PDF and the sheet -------------------------------------
@@ -340,14 +352,16 @@ class ListTargetMixin:
     """The request of a list: a conference, optionally a category, a unit,
     an order."""
 
+    form_class: ClassVar[type[ExporterForm]] = ListForm
     job_title: ClassVar[Any]
 
-    def target(self, *, user: User, params: Params) -> Target:
-        conference, cleaned = clean_list_params(user, params)
+    def target_of(self, form: ExporterForm) -> Target:
+        form = cast(ListForm, form)
+        conference = form.cleaned_data["conference"]
         return Target(
             unit=conference.unit,
             title=str(self.job_title) % {"conference": conference},
-            params=cleaned,
+            params=form.plain(),
         )
 
 

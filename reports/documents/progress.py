@@ -13,9 +13,9 @@ with ``congress.progress.progress_board`` on the day it runs.
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, cast
 
-from django.core.exceptions import PermissionDenied
+from django import forms
 from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,11 +26,11 @@ from congress.models import Cycle, Tier
 from congress.progress import Board, BoardStatus, Branch, Funnel, Lateness, UnitProgress
 from congress.selectors import cycle_for_user, work_in_cycle
 from units.models import Unit, User
-from units.params import as_int
-from units.permissions import Action, has_permission, scope_root
+from units.permissions import scope_root
 from units.text import fold
 
-from ..exporters import Params, PdfExporter, Target, XlsxExporter, invalid_param
+from ..exporters import Params, PdfExporter, Target, XlsxExporter
+from ..forms import ExporterForm, NumberField, invalid_param
 from ..letterhead import letterhead_for
 from ..xlsx import Cell, Column, Sheet, date_cell
 
@@ -40,7 +40,7 @@ from ..xlsx import Cell, Column, Sheet, date_cell
 def report_scope(user: User) -> Unit:
     """The unit the report covers and is issued by: the top of the user's
     scope, or for nationwide roles the root (VSS) of their cycle. 404 when
-    there is none; 403 without PRINT on it."""
+    there is none (the exporter then asks its right on it)."""
     root = scope_root(user)
     if root is None:
         cycle = cycle_for_user(user)
@@ -52,47 +52,70 @@ def report_scope(user: User) -> Unit:
             )
     if root is None:
         raise Http404
-    if not has_permission(user, Action.PRINT, root):
-        raise PermissionDenied
     return root
 
 
-def clean_progress_params(user: User, params: Params) -> tuple[Unit, Params]:
-    """The scope and the board's filters as plain values: ``tier`` a level
-    of the cycle's tiers, ``status`` a ``BoardStatus``, ``province`` a
-    branch code among the user's; the empty ones left out."""
-    root = report_scope(user)
-    # The board is counted as its reader sees it: the worker loads them.
-    cycle = cycle_for_user(user)
-    cleaned: Params = {"unit": root.pk, "reader": user.pk, "cycle": cycle.pk if cycle else None}
-    tiers = progress.tiers_of_cycle(cycle)
-    tier = str(params.get("tier") or "")
-    if tier:
-        level = as_int(tier)
-        if level not in {t.level for t in tiers}:
+class ProgressForm(ExporterForm):
+    """The board's filters: ``tier`` a level of the cycle's tiers,
+    ``status`` a ``BoardStatus``, ``province`` a branch code among the
+    user's (of the tiers shown). The cycle is the user's."""
+
+    tier = NumberField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *BoardStatus.choices])
+    province = forms.CharField(required=False)
+
+    def setup(self) -> None:
+        self.cycle = cycle_for_user(self.user)
+        self.tiers = progress.tiers_of_cycle(self.cycle)
+
+    def clean_tier(self) -> int | None:
+        level = self.cleaned_data["tier"]
+        if level is not None and level not in {tier.level for tier in self.tiers}:
             raise invalid_param("tier")
-        cleaned["tier"] = level
-    status = str(params.get("status") or "")
-    if status:
-        if status not in BoardStatus.values:
-            raise invalid_param("status")
-        cleaned["status"] = status
-    province = str(params.get("province") or "").strip()
-    if province:
-        shown = progress.of_level(tiers, cleaned.get("tier"))
-        if province not in {branch.code for branch in progress.branches(user=user, tiers=shown)}:
-            raise invalid_param("province")
-        cleaned["province"] = province
-    return root, cleaned
+        return level
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        province = data.get("province") or ""
+        if province and "tier" in data:
+            shown = progress.of_level(self.tiers, data["tier"])
+            if province not in {b.code for b in progress.branches(user=self.user, tiers=shown)}:
+                self.add_error("province", invalid_param("province"))
+        return data
+
+    @property
+    def shown(self) -> list[Tier]:
+        return progress.of_level(self.tiers, self.cleaned_data["tier"])
+
+    def plain(self, root: Unit | None = None) -> Params:
+        """The scope and the filters as plain values (the empty ones left
+        out): the worker counts the board as its reader sees it."""
+        data = self.cleaned_data
+        cleaned: Params = {
+            "reader": self.user.pk,
+            "cycle": self.cycle.pk if self.cycle else None,
+        }
+        if root is not None:
+            cleaned = {"unit": root.pk, **cleaned}
+        if data["tier"] is not None:
+            cleaned["tier"] = data["tier"]
+        for name in ("status", "province"):
+            if data[name]:
+                cleaned[name] = data[name]
+        return cleaned
 
 
 class ProgressTargetMixin:
-    def target(self, *, user: User, params: Params) -> Target:
-        root, cleaned = clean_progress_params(user, params)
+    form_class: ClassVar[type[ExporterForm]] = ProgressForm
+
+    def target_of(self, form: ExporterForm) -> Target:
+        form = cast(ProgressForm, form)
+        root = report_scope(form.user)
         return Target(
             unit=root,
             title=_("Progress report: %(scope)s") % {"scope": scope_name(root)},
-            params=cleaned,
+            params=form.plain(root),
         )
 
 

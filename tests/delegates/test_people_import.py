@@ -21,7 +21,7 @@ from delegates.people_import import (
     read_workbook,
     write_workbook,
 )
-from delegates.views.people import export_row
+from reports.documents.people import export_row
 from tests.factories import PersonFactory
 from units.encodings import encode_legacy
 

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import escape
 
 from reports import registry
-from reports.exporters import PdfExporter, Source, Target, int_param
+from reports.exporters import PdfExporter, Source, Target
 from units.models import Unit
+from units.params import as_int
 from units.permissions import Action, has_permission
 
 
@@ -17,7 +18,7 @@ class LinesPdf(PdfExporter):
     verbose_name = "Lines"
 
     def target(self, *, user, params) -> Target:
-        unit = Unit.objects.get(pk=int_param(params, "unit"))
+        unit = Unit.objects.get(pk=as_int(str(params["unit"])))
         if not has_permission(user, Action.PRINT, unit):
             raise PermissionDenied
         return Target(unit=unit, title=f"Lines of {unit.name}", params=dict(params))
