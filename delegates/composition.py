@@ -20,10 +20,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Cycle, FieldOfWork, Tier
+from delegates.selectors.delegates import title_years
 from units.models import UnitKind
 
 from .models import Category, Delegate, EmulationTitle, Gender, Person
-from .selectors import title_years
 
 NOT_IN_REGISTER = "not_in_register"
 

@@ -46,11 +46,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference, Tier
+from delegates.selectors import delegates as delegate_selectors
+from delegates.services.delegates import add_delegate
 from units.models import Unit, User
 from units.permissions import Action, require_permission
 from units.text import fold
 
-from . import selectors
 from .election_count import (
     DEFAULT_THRESHOLD,
     Count,
@@ -60,7 +61,6 @@ from .election_count import (
 )
 from .models import Allocation, Candidate, Category, Delegate, Election, Person
 from .names import name_sort_key
-from .services import add_delegate
 
 # The threshold is stored in two small integer columns.
 MAX_THRESHOLD_TERM = 1000
@@ -318,7 +318,7 @@ def confirm_election(
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
-    binding = selectors.approved_allocation(election.target)
+    binding = delegate_selectors.approved_allocation(election.target)
     quota = seats_in(binding, election.conference.unit) if binding is not None else None
     if binding is None or quota is None:
         raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
@@ -386,7 +386,7 @@ def confirm_election(
 def missing_quota_reason(target: Conference, unit: Unit) -> str:
     """Why ``unit`` has no quota for ``target``: no approved allocation yet,
     or an approved one without a line for the unit."""
-    if selectors.approved_allocation(target) is None:
+    if delegate_selectors.approved_allocation(target) is None:
         return _(
             "The allocation of delegates to %(target)s is not approved yet: "
             "the quota of %(unit)s is unknown."
@@ -444,7 +444,7 @@ def register_search(election: Election, query: str, *, limit: int = 20) -> list[
     if not fold(query).split():
         return []
     people = candidates_register(election).exclude(candidacies__election=election)
-    found = selectors.matching_name(people, query).select_related("unit")
+    found = delegate_selectors.matching_name(people, query).select_related("unit")
     return list(found.order_by("unit__path", "rank", "name_key", "pk")[:limit])
 
 
@@ -458,7 +458,7 @@ def binding_allocation(election: Election) -> Allocation | None:
     version that would bind it if confirmed now."""
     if election.status == Election.Status.CONFIRMED:
         return election.allocation
-    return selectors.approved_allocation(election.target)
+    return delegate_selectors.approved_allocation(election.target)
 
 
 @dataclass(frozen=True)
@@ -604,7 +604,7 @@ def newer_allocation(election: Election) -> Newer | None:
     At most five queries."""
     if election.status != Election.Status.CONFIRMED:
         return None
-    approved = selectors.approved_allocation(election.target)
+    approved = delegate_selectors.approved_allocation(election.target)
     if approved is None or approved.pk == election.allocation_id:
         return None
     seats = seats_in(approved, election.conference.unit)
@@ -619,7 +619,7 @@ def newer_allocation(election: Election) -> Newer | None:
 def excess_by_source(conference: Conference) -> dict[int, Excess]:
     """The excess the approved allocation of ``conference`` shows, by the
     electing conference's id: for the flags of its delegate list."""
-    approved = selectors.approved_allocation(conference)
+    approved = delegate_selectors.approved_allocation(conference)
     if approved is None:
         return {}
     return {excess.election.conference_id: excess for excess in excess_of(approved)}
@@ -643,7 +643,7 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     if target.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
     election = _locked(election)
-    approved = selectors.approved_allocation(target)
+    approved = delegate_selectors.approved_allocation(target)
     found = (
         excess_of(approved, elections=[election])
         if approved is not None and election.status == Election.Status.CONFIRMED

@@ -13,11 +13,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from congress.models import Conference
+from delegates.selectors.delegates import delegate_unit
 from units.text import fold
 from units.workbooks import append_row
 
 from .models import Delegate
-from .selectors import delegate_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

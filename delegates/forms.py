@@ -419,7 +419,8 @@ class AllocationComputeForm(CleanForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from .allocations import TieRule
+        from delegates.quota_terms import TieRule
+
         from .models import Allocation
 
         super().__init__(*args, **kwargs)
@@ -428,7 +429,7 @@ class AllocationComputeForm(CleanForm):
         self.fields["tie_break"].choices = [(rule.value, rule.label) for rule in TieRule]
 
     def clean(self):
-        from .allocations import TieRule
+        from delegates.quota_terms import TieRule
 
         data = super().clean()
         if data.get("tie_break") == TieRule.LOT and data.get("seed") is None:

@@ -259,17 +259,19 @@ class World:
         return self._allocation_conference
 
     def draft_allocation(self):
-        from delegates import allocations
+        from delegates.services import quotas as quota_services
 
-        return allocations.compute_allocation(
+        return quota_services.compute_allocation(
             actor=self.users["officer_hcm"], conference=self.allocation_conference()
         )
 
     def submitted_allocation(self):
-        from delegates import allocations
+        from delegates.services import quotas as quota_services
 
         allocation = self.draft_allocation()
-        return allocations.submit_allocation(actor=self.users["officer_hcm"], allocation=allocation)
+        return quota_services.submit_allocation(
+            actor=self.users["officer_hcm"], allocation=allocation
+        )
 
     def election(self, votes=True):
         """An open election of Quận 1's held conference (electing to HCMC's),
@@ -849,11 +851,11 @@ def _allocation_compute(w: World) -> Target:
 
 @entry("allocations:allocation_adjust")
 def _allocation_adjust(w: World) -> Target:
-    from delegates import allocations
     from delegates.forms import AllocationAdjustForm
+    from delegates.selectors import quotas as quota_selectors
 
     allocation = w.draft_allocation()
-    lines = list(allocations.allocation_lines(allocation))
+    lines = list(quota_selectors.allocation_lines(allocation))
     return form_target(
         reverse(
             "allocations:allocation_adjust", args=[allocation.conference_id, allocation.version]

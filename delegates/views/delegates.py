@@ -23,12 +23,14 @@ from congress.models import Conference
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
+from delegates.selectors import delegates as delegate_selectors
+from delegates.services import delegates as delegate_services
 from units.models import Unit
 from units.params import choice_param, int_list, int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
-from .. import official_lists, selectors, services
+from .. import official_lists
 from ..composition import bar_chart, composition, shortfalls_of
 from ..elections import excess_by_source
 from ..exports import DelegateListExport
@@ -69,7 +71,7 @@ class DelegateListMixin(ConferenceScopedMixin):
     that means nothing is ignored, a unit outside the conference's units
     too."""
 
-    def list_params(self, conference: Conference) -> tuple[str, selectors.DelegateFilters]:
+    def list_params(self, conference: Conference) -> tuple[str, delegate_selectors.DelegateFilters]:
         query = self.request.GET
         category = query.get("category", "")
         gender = query.get("gender", "")
@@ -82,7 +84,7 @@ class DelegateListMixin(ConferenceScopedMixin):
                 .filter(pk=unit_id)
                 .first()
             )
-        filters = selectors.DelegateFilters(
+        filters = delegate_selectors.DelegateFilters(
             category=category if category in Category.values else "",
             unit=unit,
             gender=gender if gender in Gender.values else "",
@@ -101,7 +103,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         conference = self.get_conference()
         order, filters = self.list_params(conference)
-        listing = selectors.delegate_list(conference, order=order, filters=filters)
+        listing = delegate_selectors.delegate_list(conference, order=order, filters=filters)
         # Elected delegates whose election a newer approved version leaves
         # above its seats: flagged on their row (delegates.elections).
         excess = excess_by_source(conference)
@@ -129,14 +131,15 @@ class DelegateListView(DelegateListMixin, TemplateView):
 def composition_rules_context(user, conference: Conference) -> dict:
     """What the list shows of the rules in force: the categories it may add,
     the HQ bloc's own composition and whether the user may set it."""
-    rules = selectors.conference_rules(conference)
-    own_composition = services.has_own_composition(conference)
-    years = selectors.title_years(conference.tier.cycle)
+    rules = delegate_selectors.conference_rules(conference)
+    own_composition = delegate_services.has_own_composition(conference)
+    years = delegate_selectors.title_years(conference.tier.cycle)
     return {
         "rules": rules,
         "own_composition": own_composition,
         "own_lines": [line.label(years) for line in rules.lines] if rules.own else [],
-        "may_set_composition": own_composition and services.may_set_composition(user, conference),
+        "may_set_composition": own_composition
+        and delegate_services.may_set_composition(user, conference),
         # The categories kept, when the rules leave one out.
         "own_categories": [str(label) for value, label in Category.choices if rules.allows(value)]
         if len(rules.categories) < len(Category.values)
@@ -152,7 +155,7 @@ class DelegateExportView(DelegateListMixin, View):
     def get(self, request, *args, **kwargs):
         conference = self.get_conference()
         order, filters = self.list_params(conference)
-        listing = selectors.delegate_list(conference, order=order, filters=filters)
+        listing = delegate_selectors.delegate_list(conference, order=order, filters=filters)
         filename, mimetype, content = DelegateListExport().render(
             conference=conference,
             delegates=listing.shown,
@@ -163,10 +166,12 @@ class DelegateExportView(DelegateListMixin, View):
         return response
 
 
-def filters_line(listing: selectors.DelegateList, filters: selectors.DelegateFilters) -> str:
+def filters_line(
+    listing: delegate_selectors.DelegateList, filters: delegate_selectors.DelegateFilters
+) -> str:
     parts = [
         _("Order: by name within each category")
-        if listing.order == selectors.DelegateOrder.NAME
+        if listing.order == delegate_selectors.DelegateOrder.NAME
         else _("Order: protocol order")
     ]
     if filters.category:
@@ -197,7 +202,7 @@ class DelegateFormView(DelegateChangeMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             conference=self.conference,
-            seats=selectors.seats(self.conference),
+            seats=delegate_selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
             **kwargs,
         )
@@ -212,7 +217,7 @@ class GuestAddView(DelegateFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            delegate = services.add_delegate(
+            delegate = delegate_services.add_delegate(
                 actor=self.request.user,
                 conference=self.conference,
                 category=Category.GUEST,
@@ -244,7 +249,7 @@ class OfficialAddView(DelegateFormView):
 
     @cached_property
     def people(self) -> list:
-        return selectors.register_search(self.conference, self.query, limit=SEARCH_LIMIT)
+        return delegate_selectors.register_search(self.conference, self.query, limit=SEARCH_LIMIT)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "people": self.people}
@@ -252,7 +257,7 @@ class OfficialAddView(DelegateFormView):
     def form_valid(self, form):
         person = next(p for p in self.people if p.pk == form.cleaned_data["person"])
         try:
-            services.add_delegate(
+            delegate_services.add_delegate(
                 actor=self.request.user,
                 conference=self.conference,
                 category=Category.OFFICIAL,
@@ -281,11 +286,11 @@ class SuggestionsView(DelegateChangeMixin, FormView):
     form_class = SuggestionSelectionForm
 
     @cached_property
-    def candidates(self) -> selectors.OfficialCandidates:
-        return selectors.official_candidates(self.conference)
+    def candidates(self) -> delegate_selectors.OfficialCandidates:
+        return delegate_selectors.official_candidates(self.conference)
 
     @cached_property
-    def suggestions(self) -> list[selectors.Suggestion]:
+    def suggestions(self) -> list[delegate_selectors.Suggestion]:
         return self.candidates.suggestions
 
     def get_form_kwargs(self):
@@ -295,7 +300,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         chosen = set(form.cleaned_data["people"])
         people = [s.person for s in self.suggestions if s.person.pk in chosen]
         try:
-            added = services.add_official_delegates(
+            added = delegate_services.add_official_delegates(
                 actor=self.request.user, conference=self.conference, people=people
             )
         except ValidationError as error:
@@ -319,8 +324,8 @@ class SuggestionsView(DelegateChangeMixin, FormView):
             ticked = set(int_list(form.data, "people"))
         # ``?reason=`` (a line's key) shows only the people meeting that
         # line; the form still accepts every suggestion.
-        rules = selectors.conference_rules(self.conference)
-        years = selectors.title_years(self.conference.tier.cycle)
+        rules = delegate_selectors.conference_rules(self.conference)
+        years = delegate_selectors.title_years(self.conference.tier.cycle)
         reason = choice_param(self.request.GET, "reason", {line.key for line in rules.lines})
         counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
@@ -345,7 +350,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
             rules=rules,
             years=list(years),
             ticked=ticked,
-            seats=selectors.seats(self.conference),
+            seats=delegate_selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
             **kwargs,
         )
@@ -372,7 +377,7 @@ class DelegateRemoveView(DelegateChangeMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         delegate = self.get_delegate()
         try:
-            services.remove_delegate(actor=request.user, delegate=delegate)
+            delegate_services.remove_delegate(actor=request.user, delegate=delegate)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -415,15 +420,15 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.conference = self.get_conference()
-        if not services.has_own_composition(self.conference):
+        if not delegate_services.has_own_composition(self.conference):
             raise Http404
-        if not services.may_set_composition(request.user, self.conference):
+        if not delegate_services.may_set_composition(request.user, self.conference):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def years(self) -> range:
-        return selectors.title_years(self.conference.tier.cycle)
+        return delegate_selectors.title_years(self.conference.tier.cycle)
 
     def get_form_kwargs(self):
         tier = self.conference.tier
@@ -445,7 +450,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         }
 
     def get_initial(self):
-        own = selectors.own_rules(self.conference)
+        own = delegate_selectors.own_rules(self.conference)
         if own is None:
             return {"categories": list(Category.values), "lines_from": CompositionRulesForm.TIER}
         return {
@@ -465,7 +470,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if "reset" not in request.POST:
             return super().post(request, *args, **kwargs)
         try:
-            services.set_composition_rules(
+            delegate_services.set_composition_rules(
                 actor=request.user,
                 conference=self.conference,
                 categories=list(Category.values),
@@ -481,7 +486,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.set_composition_rules(
+            delegate_services.set_composition_rules(
                 actor=self.request.user,
                 conference=self.conference,
                 categories=form.cleaned_data["categories"],
@@ -504,7 +509,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         tier = self.conference.tier
         return super().get_context_data(
             conference=self.conference,
-            rules=selectors.conference_rules(self.conference),
+            rules=delegate_selectors.conference_rules(self.conference),
             tier_lines=[line.label(self.years) for line in official_lists.lines_for(tier.level)],
             cancel_url=list_url(self.conference),
             **kwargs,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from congress.models import Conference, Tier
 from delegates.composition import BarChart, Composition, Dimension, bar_chart, composition
 from delegates.models import Category, Delegate, Gender
-from delegates.selectors import delegate_unit
+from delegates.selectors.delegates import delegate_unit
 from units.models import Unit, User
 
 from ..exporters import (

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
-from delegates import allocations, elections
+from delegates import elections
 from delegates.elections import (
     confirm_election,
     excess_by_source,
@@ -25,6 +25,7 @@ from delegates.elections import (
     resolve_excess,
 )
 from delegates.models import Allocation, AllocationLine, Category, Delegate, Election
+from delegates.services import quotas as quota_services
 from tests.conftest import require
 from tests.delegates.test_elections import approve, held, stand, vote
 from tests.factories import PersonFactory
@@ -60,7 +61,7 @@ def version(target, seats_by_unit, actor, *, number, status=Allocation.Status.SU
 
 
 def approve_newer(allocation, users):
-    return allocations.review_allocation(
+    return quota_services.review_allocation(
         actor=users["council"], allocation=allocation, decision="approve"
     )
 
@@ -422,7 +423,7 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
     )
     assert entered.wait(5)
     reviewing = run_in_thread(
-        lambda: allocations.review_allocation(
+        lambda: quota_services.review_allocation(
             actor=users["council"],
             allocation=Allocation.objects.get(pk=race["second"].pk),
             decision="approve",
@@ -447,11 +448,11 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
 def test_a_review_under_way_makes_the_confirmation_wait(monkeypatch, users, race):
     entered, errors = threading.Event(), []
     # Inside review_allocation, with the conference and the version locked.
-    slowed(monkeypatch, allocations, "_check_version", entered)
+    slowed(monkeypatch, quota_services, "_check_version", entered)
     officer = users["officer_hcm"]
 
     reviewing = run_in_thread(
-        lambda: allocations.review_allocation(
+        lambda: quota_services.review_allocation(
             actor=users["council"],
             allocation=Allocation.objects.get(pk=race["second"].pk),
             decision="approve",

@@ -10,12 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from congress.models import Conference, Cycle, Tier
 from congress.selectors import cap_for
-from units.models import Unit, UnitKind
-from units.params import as_int
-from units.text import fold
-
-from . import official_lists
-from .models import (
+from delegates import official_lists
+from delegates.models import (
     Allocation,
     AllocationLine,
     Category,
@@ -26,7 +22,10 @@ from .models import (
     Person,
     Rank,
 )
-from .names import name_sort_key
+from delegates.names import name_sort_key
+from units.models import Unit, UnitKind
+from units.params import as_int
+from units.text import fold
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
+from delegates import official_lists
+from delegates.models import Category, CompositionRules, Delegate, Person
+from delegates.selectors import delegates as delegate_selectors
 from units.models import Unit, UnitKind, User
 from units.permissions import Action, has_permission, require_permission
 from units.text import nfc
-
-from . import official_lists, selectors
-from .models import Category, CompositionRules, Delegate, Person
 
 
 @transaction.atomic
@@ -54,7 +54,7 @@ def add_delegate(
     )
     if conference.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
-    rules = selectors.conference_rules(conference)
+    rules = delegate_selectors.conference_rules(conference)
     if not rules.allows(category):
         raise ValidationError(
             {
@@ -84,7 +84,11 @@ def add_delegate(
         raise ValidationError(_("An elected delegate needs the conference that elected them."))
     counts = category != Category.GUEST or rules.cap_counts_guests
     cap = rules.cap
-    if counts and cap is not None and selectors.counted_delegates(conference).count() >= cap:
+    if (
+        counts
+        and cap is not None
+        and delegate_selectors.counted_delegates(conference).count() >= cap
+    ):
         raise ValidationError(
             _("The conference is full: at most %(cap)s delegates%(guests)s.")
             % {
@@ -142,12 +146,12 @@ def add_official_delegates(
         .select_related("tier", "unit")
         .get(pk=conference.pk)
     )
-    rules = selectors.conference_rules(locked)
+    rules = delegate_selectors.conference_rules(locked)
     if not rules.allows(Category.OFFICIAL):
         raise ValidationError(_("This conference's composition has no official delegates."))
     cap = rules.cap
     if cap is not None:
-        left = max(0, cap - selectors.counted_delegates(locked).count())
+        left = max(0, cap - delegate_selectors.counted_delegates(locked).count())
         if len(people) > left:
             raise ValidationError(
                 ngettext(
