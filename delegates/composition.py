@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Cycle, FieldOfWork, Tier
-from delegates.selectors.delegates import title_years
+from delegates.selectors.suggestions import title_years
 from units.models import UnitKind
 
 from .models import Category, Delegate, EmulationTitle, Gender, Person

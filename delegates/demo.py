@@ -246,7 +246,8 @@ def fill_demo_official_delegates(*, conference, actor) -> int:
     ``conference`` on the lines of ``DEMO_OFFICIAL_LINES``, within its cap.
     A conference that has delegates already is left alone. Returns how many
     were added."""
-    from delegates.selectors.delegates import delegate_cap, suggest_official_delegates
+    from delegates.selectors.delegates import delegate_cap
+    from delegates.selectors.suggestions import suggest_official_delegates
 
     from .models import Category, Delegate
 

@@ -47,6 +47,7 @@ from django.utils.translation import ngettext
 
 from congress.models import Conference, Tier
 from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors import quotas as quota_selectors
 from delegates.services.delegates import add_delegate
 from units.models import Unit, User
 from units.permissions import Action, require_permission
@@ -318,7 +319,7 @@ def confirm_election(
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
-    binding = delegate_selectors.approved_allocation(election.target)
+    binding = quota_selectors.approved_allocation(election.target)
     quota = seats_in(binding, election.conference.unit) if binding is not None else None
     if binding is None or quota is None:
         raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
@@ -386,7 +387,7 @@ def confirm_election(
 def missing_quota_reason(target: Conference, unit: Unit) -> str:
     """Why ``unit`` has no quota for ``target``: no approved allocation yet,
     or an approved one without a line for the unit."""
-    if delegate_selectors.approved_allocation(target) is None:
+    if quota_selectors.approved_allocation(target) is None:
         return _(
             "The allocation of delegates to %(target)s is not approved yet: "
             "the quota of %(unit)s is unknown."
@@ -458,7 +459,7 @@ def binding_allocation(election: Election) -> Allocation | None:
     version that would bind it if confirmed now."""
     if election.status == Election.Status.CONFIRMED:
         return election.allocation
-    return delegate_selectors.approved_allocation(election.target)
+    return quota_selectors.approved_allocation(election.target)
 
 
 @dataclass(frozen=True)
@@ -604,7 +605,7 @@ def newer_allocation(election: Election) -> Newer | None:
     At most five queries."""
     if election.status != Election.Status.CONFIRMED:
         return None
-    approved = delegate_selectors.approved_allocation(election.target)
+    approved = quota_selectors.approved_allocation(election.target)
     if approved is None or approved.pk == election.allocation_id:
         return None
     seats = seats_in(approved, election.conference.unit)
@@ -619,7 +620,7 @@ def newer_allocation(election: Election) -> Newer | None:
 def excess_by_source(conference: Conference) -> dict[int, Excess]:
     """The excess the approved allocation of ``conference`` shows, by the
     electing conference's id: for the flags of its delegate list."""
-    approved = delegate_selectors.approved_allocation(conference)
+    approved = quota_selectors.approved_allocation(conference)
     if approved is None:
         return {}
     return {excess.election.conference_id: excess for excess in excess_of(approved)}
@@ -643,7 +644,7 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     if target.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
     election = _locked(election)
-    approved = delegate_selectors.approved_allocation(target)
+    approved = quota_selectors.approved_allocation(target)
     found = (
         excess_of(approved, elections=[election])
         if approved is not None and election.status == Election.Status.CONFIRMED

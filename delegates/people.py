@@ -103,7 +103,7 @@ class PersonDetails:
 def council_of(unit: Unit) -> Unit | None:
     """The council a unit's people sit on by default: their province's, or
     VSS's (the root) for VSS and the HQ bloc. One query."""
-    from delegates.selectors.delegates import branch_council
+    from delegates.selectors.people import branch_council
 
     parts = unit.path.strip("/").split("/")
     paths = [f"/{parts[0]}/", *([f"/{parts[0]}/{parts[1]}/"] if len(parts) > 1 else [])]
@@ -456,7 +456,7 @@ def _duplicates_in_register(placed: list[tuple[PersonRow, Unit]]) -> list[RowErr
 def _branch_councils(units: Iterable[Unit]) -> dict[int, Unit | None]:
     """Each unit's default council (``council_of``), one query per
     hierarchy (an import touches one)."""
-    from delegates.selectors.delegates import branch_council, council_units
+    from delegates.selectors.people import branch_council, council_units
 
     by_pk = {unit.pk: unit for unit in units}
     councils: dict[int, dict[str, Unit]] = {}

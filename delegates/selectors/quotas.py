@@ -15,11 +15,89 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from congress.models import Conference, ConferenceTransition
-from delegates.models import Allocation, AllocationLine, Category
+from congress.models import Conference, ConferenceTransition, Tier
+from delegates.models import (
+    Allocation,
+    AllocationLine,
+    Category,
+)
 from delegates.quota_terms import fraction_text, parse_fraction, tie_rule_label, to_decimal
 from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors.delegates import unit_protocol_keys
 from units.models import Unit, User
+
+
+def approved_allocation(conference: Conference) -> Allocation | None:
+    """The allocation that binds the elections to ``conference``."""
+    return conference.allocations.filter(status=Allocation.Status.APPROVED).first()
+
+
+def approved_quota(*, target: Conference, unit) -> int | None:
+    """How many delegates ``unit`` elects to ``target``, by the approved
+    allocation; ``None`` while no allocation is approved."""
+    return (
+        AllocationLine.objects.filter(
+            allocation__conference=target,
+            allocation__status=Allocation.Status.APPROVED,
+            unit=unit,
+        )
+        .values_list("seats", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class UnitBelow:
+    """A unit that elects delegates to a conference, with its own
+    conference of the tier below (any status, or none registered)."""
+
+    unit: Unit
+    conference: Conference | None
+
+    @property
+    def is_held(self) -> bool:
+        return self.conference is not None and self.conference.is_held
+
+    @property
+    def attendance(self) -> int | None:
+        """The attendance quotas are computed from: that of the held
+        conference (DOMAIN.md, "Quotas"); ``None`` until it is held."""
+        return self.conference.actual_attendance if self.is_held and self.conference else None
+
+
+def units_below(conference: Conference) -> list[UnitBelow]:
+    """The units sharing the elected seats of ``conference``, in protocol
+    order, each with its conference of the tier below.
+
+    For a tier-2 conference: the active tier-1 organisers of its unit's
+    subtree (districts and departments of a province; the units under the
+    HQ bloc). For the Congress: every active tier-2 organiser of the cycle
+    (provinces and the HQ bloc). Their attendance counts once their
+    conference is held (held or closed). Four queries whatever the number
+    of units; empty for a tier-1 conference (nobody elects to it).
+    """
+    level = conference.tier.level
+    if level <= Tier.Level.GRASSROOTS:
+        return []
+    lower_tier = Tier.objects.filter(cycle_id=conference.tier.cycle_id, level=level - 1).first()
+    if lower_tier is None:
+        return []
+    units = list(
+        Unit.objects.subtree_of(conference.unit)
+        .active()
+        .filter(kind__in=lower_tier.organiser_kinds)
+        .exclude(pk=conference.unit_id)
+    )
+    conferences = {
+        held.unit_id: held
+        for held in Conference.objects.filter(tier=lower_tier, unit__in=units).select_related(
+            "tier"
+        )
+    }
+    keys = unit_protocol_keys(units)
+    units.sort(key=lambda unit: (keys.get(unit.pk, ()), unit.pk))
+    return [UnitBelow(unit=unit, conference=conferences.get(unit.pk)) for unit in units]
+
 
 EDITABLE = (Allocation.Status.DRAFT, Allocation.Status.RETURNED)
 

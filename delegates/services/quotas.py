@@ -62,7 +62,7 @@ from congress.selectors import units_yet_to_hold
 from delegates import apportionment
 from delegates.models import Allocation, AllocationLine
 from delegates.quota_terms import Decision, TieRule
-from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import SeatBudget, elected_seats, seat_budget
 from units.models import User
 from units.permissions import Action, require_permission
@@ -155,7 +155,7 @@ def _translated(error: apportionment.ApportionmentError, upper: int | None) -> V
     return ValidationError({field: text} if field else text)
 
 
-def _units_to_share(conference: Conference) -> list[delegate_selectors.UnitBelow]:
+def _units_to_share(conference: Conference) -> list[quota_selectors.UnitBelow]:
     """The units below with a held conference. Refused while any unit below
     has not held its conference (``units_yet_to_hold``: the tiers run in
     order, DOMAIN.md "Between the tiers"); a unit the council exempted
@@ -173,7 +173,7 @@ def _units_to_share(conference: Conference) -> list[delegate_selectors.UnitBelow
             )
             % {"count": len(not_held), "units": ", ".join(not_held)}
         )
-    below = [entry for entry in delegate_selectors.units_below(conference) if entry.is_held]
+    below = [entry for entry in quota_selectors.units_below(conference) if entry.is_held]
     if not below:
         raise ValidationError(_("There is no unit below this conference to allocate seats to."))
     return below

@@ -32,7 +32,7 @@ from delegates.forms import (
 )
 from delegates.models import Allocation
 from delegates.selectors import quotas as quota_selectors
-from delegates.selectors.delegates import units_below
+from delegates.selectors.quotas import units_below
 from delegates.services import quotas as quota_services
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission

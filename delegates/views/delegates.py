@@ -24,6 +24,7 @@ from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
 from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors import suggestions
 from delegates.services import delegates as delegate_services
 from units.models import Unit
 from units.params import choice_param, int_list, int_param, search_param
@@ -133,7 +134,7 @@ def composition_rules_context(user, conference: Conference) -> dict:
     the HQ bloc's own composition and whether the user may set it."""
     rules = delegate_selectors.conference_rules(conference)
     own_composition = delegate_services.has_own_composition(conference)
-    years = delegate_selectors.title_years(conference.tier.cycle)
+    years = suggestions.title_years(conference.tier.cycle)
     return {
         "rules": rules,
         "own_composition": own_composition,
@@ -286,11 +287,11 @@ class SuggestionsView(DelegateChangeMixin, FormView):
     form_class = SuggestionSelectionForm
 
     @cached_property
-    def candidates(self) -> delegate_selectors.OfficialCandidates:
-        return delegate_selectors.official_candidates(self.conference)
+    def candidates(self) -> suggestions.OfficialCandidates:
+        return suggestions.official_candidates(self.conference)
 
     @cached_property
-    def suggestions(self) -> list[delegate_selectors.Suggestion]:
+    def suggestions(self) -> list[suggestions.Suggestion]:
         return self.candidates.suggestions
 
     def get_form_kwargs(self):
@@ -325,7 +326,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         # ``?reason=`` (a line's key) shows only the people meeting that
         # line; the form still accepts every suggestion.
         rules = delegate_selectors.conference_rules(self.conference)
-        years = delegate_selectors.title_years(self.conference.tier.cycle)
+        years = suggestions.title_years(self.conference.tier.cycle)
         reason = choice_param(self.request.GET, "reason", {line.key for line in rules.lines})
         counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
@@ -428,7 +429,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
 
     @cached_property
     def years(self) -> range:
-        return delegate_selectors.title_years(self.conference.tier.cycle)
+        return suggestions.title_years(self.conference.tier.cycle)
 
     def get_form_kwargs(self):
         tier = self.conference.tier

@@ -21,7 +21,7 @@ from congress.views.conferences import ConferenceScopedMixin
 from delegates import elections
 from delegates.forms import ElectionPersonForm, ElectionVotesForm, NameSearchForm
 from delegates.models import Election, Person
-from delegates.selectors.delegates import approved_allocation
+from delegates.selectors.quotas import approved_allocation
 from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
 

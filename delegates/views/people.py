@@ -33,7 +33,7 @@ from delegates.people_import import (
     mark,
     write_workbook,
 )
-from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors import people as people_selectors
 from units.models import Unit
 from units.params import int_param
 from units.permissions import (
@@ -98,7 +98,7 @@ class PersonFiltersMixin(LoginRequiredMixin):
         return services.years_of(cycle_for_user(self.request.user))
 
     def people(self):
-        return delegate_selectors.people_list(user=self.request.user, **self.filters())
+        return people_selectors.people_list(user=self.request.user, **self.filters())
 
 
 class PersonListView(PersonFiltersMixin, ListView):
@@ -140,7 +140,7 @@ class PersonScopedMixin(LoginRequiredMixin):
 
     def get_person(self) -> Person:
         return get_object_or_404(
-            delegate_selectors.visible_people(self.request.user).select_related(
+            people_selectors.visible_people(self.request.user).select_related(
                 "unit__parent", "council_unit"
             ),
             pk=self.kwargs["pk"],
@@ -159,7 +159,7 @@ class PersonDetailView(PersonScopedMixin, TemplateView):
         years = services.years_of(cycle_for_user(user))
         held = {(t.year, t.title) for t in person.titles.all()}
         may_change = has_permission(user, Action.CHANGE, person.unit)
-        delegations = list(delegate_selectors.person_delegations(person))
+        delegations = list(people_selectors.person_delegations(person))
         for delegation in delegations:
             delegation.visible = has_permission(user, Action.VIEW, delegation.conference.unit)
         return super().get_context_data(
@@ -206,9 +206,9 @@ class PersonFormMixin(LoginRequiredMixin):
     form_class = PersonForm
 
     def get_form_kwargs(self):
-        units = delegate_selectors.changeable_units(self.request.user).filter(is_active=True)
+        units = people_selectors.changeable_units(self.request.user).filter(is_active=True)
         person = getattr(self, "person", None)
-        councils = delegate_selectors.council_unit_choices(
+        councils = people_selectors.council_unit_choices(
             self.request.user, person.council_unit if person is not None else None
         )
         return {**super().get_form_kwargs(), "units": units.order_by("path"), "councils": councils}
@@ -326,7 +326,7 @@ class PeopleTemplateView(LoginRequiredMixin, View):
         _require(request.user, Action.CHANGE)
         content = write_workbook(
             [],
-            units=_unit_choices(delegate_selectors.changeable_units(request.user)),
+            units=_unit_choices(people_selectors.changeable_units(request.user)),
             years=services.years_of(cycle_for_user(request.user)),
         )
         return _xlsx_response(content, "mau-danh-sach-can-bo.xlsx")

@@ -13,7 +13,7 @@ from congress.models import Conference, ConferenceTransition, TierExemption
 from delegates import quota_terms
 from delegates.models import Allocation, Category
 from delegates.selectors import quotas as quota_selectors
-from delegates.selectors.delegates import approved_quota, units_below
+from delegates.selectors.quotas import approved_quota, units_below
 from delegates.services import quotas as quota_services
 from tests.factories import ConferenceFactory, DelegateFactory, UnitFactory
 from units.models import UnitKind
