@@ -792,11 +792,11 @@ def _person_edit(w: World) -> Target:
 @entry("people:person_titles")
 def _person_titles(w: World) -> Target:
     from congress.selectors import cycle_for_user
-    from delegates import people
     from delegates.forms import PersonTitlesForm
+    from delegates.selectors import people as people_selectors
 
     user = w.users["officer_hcm"]
-    form = PersonTitlesForm(years=people.years_of(cycle_for_user(user)))
+    form = PersonTitlesForm(years=people_selectors.years_of(cycle_for_user(user)))
     choices = [value for value, _label in form.fields["titles"].choices]
     return form_target(
         reverse("people:person_titles", args=[_person(w).pk]),

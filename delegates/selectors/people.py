@@ -1,12 +1,20 @@
 """Reads of the people register: whom a user sees and may place, the
 councils people sit on, the register's list and a person's delegations."""
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
 
+from congress.models import Cycle
 from delegates.models import (
     Delegate,
     EmulationTitle,
     Person,
+)
+from delegates.people_import import (
+    name_key,
+    same_birth,
+    title_years,
 )
 from delegates.selectors.delegates import matching_name
 from units.models import Unit, UnitKind
@@ -113,3 +121,54 @@ def person_delegations(person: Person) -> QuerySet[Delegate]:
     return person.delegations.select_related(
         "conference__tier", "conference__unit", "elected_at__unit", "elected_at__tier"
     ).order_by("conference__tier__level", "conference__date")
+
+
+def years_of(cycle: Cycle | None) -> range:
+    """The title years of a cycle (cycle V: 2015–2019); see ``title_years``."""
+    if cycle is None:
+        return range(0)
+    return title_years(cycle.period_start_year, cycle.period_end_year)
+
+
+def council_of(unit: Unit) -> Unit | None:
+    """The council a unit's people sit on by default: their province's, or
+    VSS's (the root) for VSS and the HQ bloc. One query."""
+    parts = unit.path.strip("/").split("/")
+    paths = [f"/{parts[0]}/", *([f"/{parts[0]}/{parts[1]}/"] if len(parts) > 1 else [])]
+    councils = {
+        u.path: u for u in Unit.objects.filter(hierarchy_id=unit.hierarchy_id, path__in=paths)
+    }
+    return branch_council(unit, councils)
+
+
+def council_choices(unit: Unit) -> list[Unit]:
+    """The councils a person of ``unit`` may sit on: their branch's and
+    VSS's (the same one for VSS and the HQ bloc). One query."""
+    branch = council_of(unit)
+    if branch is None:
+        return []
+    if branch.parent_id is None:
+        return [branch]
+    root = Unit.objects.filter(hierarchy_id=unit.hierarchy_id, parent=None).first()
+    return [branch, *([root] if root is not None else [])]
+
+
+def find_same_person(
+    *,
+    unit: Unit,
+    full_name: str,
+    birth_year: int,
+    birth_date: datetime.date | None,
+    exclude_pk: int | None = None,
+) -> Person | None:
+    """The unit's record of the same person (same name and birth), if any."""
+    key = name_key(full_name)
+    candidates = Person.objects.filter(unit=unit, birth_year=birth_year)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    for other in candidates:
+        if name_key(other.full_name) == key and same_birth(
+            birth_date, birth_year, other.birth_date, other.birth_year
+        ):
+            return other
+    return None

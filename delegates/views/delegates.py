@@ -23,9 +23,9 @@ from congress.models import Conference
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
-from delegates.selectors import delegates as delegate_selectors
-from delegates.selectors import suggestions
-from delegates.services import delegates as delegate_services
+from delegates.selectors import delegates as selectors
+from delegates.selectors import suggestions as suggestion_selectors
+from delegates.services import delegates as services
 from units.models import Unit
 from units.params import choice_param, int_list, int_param, search_param
 from units.permissions import Action, has_permission
@@ -72,7 +72,7 @@ class DelegateListMixin(ConferenceScopedMixin):
     that means nothing is ignored, a unit outside the conference's units
     too."""
 
-    def list_params(self, conference: Conference) -> tuple[str, delegate_selectors.DelegateFilters]:
+    def list_params(self, conference: Conference) -> tuple[str, selectors.DelegateFilters]:
         query = self.request.GET
         category = query.get("category", "")
         gender = query.get("gender", "")
@@ -85,7 +85,7 @@ class DelegateListMixin(ConferenceScopedMixin):
                 .filter(pk=unit_id)
                 .first()
             )
-        filters = delegate_selectors.DelegateFilters(
+        filters = selectors.DelegateFilters(
             category=category if category in Category.values else "",
             unit=unit,
             gender=gender if gender in Gender.values else "",
@@ -104,7 +104,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         conference = self.get_conference()
         order, filters = self.list_params(conference)
-        listing = delegate_selectors.delegate_list(conference, order=order, filters=filters)
+        listing = selectors.delegate_list(conference, order=order, filters=filters)
         # Elected delegates whose election a newer approved version leaves
         # above its seats: flagged on their row (delegates.elections).
         excess = excess_by_source(conference)
@@ -132,15 +132,14 @@ class DelegateListView(DelegateListMixin, TemplateView):
 def composition_rules_context(user, conference: Conference) -> dict:
     """What the list shows of the rules in force: the categories it may add,
     the HQ bloc's own composition and whether the user may set it."""
-    rules = delegate_selectors.conference_rules(conference)
-    own_composition = delegate_services.has_own_composition(conference)
-    years = suggestions.title_years(conference.tier.cycle)
+    rules = selectors.conference_rules(conference)
+    own_composition = services.has_own_composition(conference)
+    years = suggestion_selectors.title_years(conference.tier.cycle)
     return {
         "rules": rules,
         "own_composition": own_composition,
         "own_lines": [line.label(years) for line in rules.lines] if rules.own else [],
-        "may_set_composition": own_composition
-        and delegate_services.may_set_composition(user, conference),
+        "may_set_composition": own_composition and services.may_set_composition(user, conference),
         # The categories kept, when the rules leave one out.
         "own_categories": [str(label) for value, label in Category.choices if rules.allows(value)]
         if len(rules.categories) < len(Category.values)
@@ -156,7 +155,7 @@ class DelegateExportView(DelegateListMixin, View):
     def get(self, request, *args, **kwargs):
         conference = self.get_conference()
         order, filters = self.list_params(conference)
-        listing = delegate_selectors.delegate_list(conference, order=order, filters=filters)
+        listing = selectors.delegate_list(conference, order=order, filters=filters)
         filename, mimetype, content = DelegateListExport().render(
             conference=conference,
             delegates=listing.shown,
@@ -167,12 +166,10 @@ class DelegateExportView(DelegateListMixin, View):
         return response
 
 
-def filters_line(
-    listing: delegate_selectors.DelegateList, filters: delegate_selectors.DelegateFilters
-) -> str:
+def filters_line(listing: selectors.DelegateList, filters: selectors.DelegateFilters) -> str:
     parts = [
         _("Order: by name within each category")
-        if listing.order == delegate_selectors.DelegateOrder.NAME
+        if listing.order == selectors.DelegateOrder.NAME
         else _("Order: protocol order")
     ]
     if filters.category:
@@ -203,7 +200,7 @@ class DelegateFormView(DelegateChangeMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             conference=self.conference,
-            seats=delegate_selectors.seats(self.conference),
+            seats=selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
             **kwargs,
         )
@@ -218,7 +215,7 @@ class GuestAddView(DelegateFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            delegate = delegate_services.add_delegate(
+            delegate = services.add_delegate(
                 actor=self.request.user,
                 conference=self.conference,
                 category=Category.GUEST,
@@ -250,7 +247,7 @@ class OfficialAddView(DelegateFormView):
 
     @cached_property
     def people(self) -> list:
-        return delegate_selectors.register_search(self.conference, self.query, limit=SEARCH_LIMIT)
+        return selectors.register_search(self.conference, self.query, limit=SEARCH_LIMIT)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "people": self.people}
@@ -258,7 +255,7 @@ class OfficialAddView(DelegateFormView):
     def form_valid(self, form):
         person = next(p for p in self.people if p.pk == form.cleaned_data["person"])
         try:
-            delegate_services.add_delegate(
+            services.add_delegate(
                 actor=self.request.user,
                 conference=self.conference,
                 category=Category.OFFICIAL,
@@ -287,11 +284,11 @@ class SuggestionsView(DelegateChangeMixin, FormView):
     form_class = SuggestionSelectionForm
 
     @cached_property
-    def candidates(self) -> suggestions.OfficialCandidates:
-        return suggestions.official_candidates(self.conference)
+    def candidates(self) -> suggestion_selectors.OfficialCandidates:
+        return suggestion_selectors.official_candidates(self.conference)
 
     @cached_property
-    def suggestions(self) -> list[suggestions.Suggestion]:
+    def suggestions(self) -> list[suggestion_selectors.Suggestion]:
         return self.candidates.suggestions
 
     def get_form_kwargs(self):
@@ -301,7 +298,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         chosen = set(form.cleaned_data["people"])
         people = [s.person for s in self.suggestions if s.person.pk in chosen]
         try:
-            added = delegate_services.add_official_delegates(
+            added = services.add_official_delegates(
                 actor=self.request.user, conference=self.conference, people=people
             )
         except ValidationError as error:
@@ -325,8 +322,8 @@ class SuggestionsView(DelegateChangeMixin, FormView):
             ticked = set(int_list(form.data, "people"))
         # ``?reason=`` (a line's key) shows only the people meeting that
         # line; the form still accepts every suggestion.
-        rules = delegate_selectors.conference_rules(self.conference)
-        years = suggestions.title_years(self.conference.tier.cycle)
+        rules = selectors.conference_rules(self.conference)
+        years = suggestion_selectors.title_years(self.conference.tier.cycle)
         reason = choice_param(self.request.GET, "reason", {line.key for line in rules.lines})
         counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
@@ -351,7 +348,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
             rules=rules,
             years=list(years),
             ticked=ticked,
-            seats=delegate_selectors.seats(self.conference),
+            seats=selectors.seats(self.conference),
             cancel_url=list_url(self.conference),
             **kwargs,
         )
@@ -378,7 +375,7 @@ class DelegateRemoveView(DelegateChangeMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         delegate = self.get_delegate()
         try:
-            delegate_services.remove_delegate(actor=request.user, delegate=delegate)
+            services.remove_delegate(actor=request.user, delegate=delegate)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -421,15 +418,15 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.conference = self.get_conference()
-        if not delegate_services.has_own_composition(self.conference):
+        if not services.has_own_composition(self.conference):
             raise Http404
-        if not delegate_services.may_set_composition(request.user, self.conference):
+        if not services.may_set_composition(request.user, self.conference):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def years(self) -> range:
-        return suggestions.title_years(self.conference.tier.cycle)
+        return suggestion_selectors.title_years(self.conference.tier.cycle)
 
     def get_form_kwargs(self):
         tier = self.conference.tier
@@ -451,7 +448,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         }
 
     def get_initial(self):
-        own = delegate_selectors.own_rules(self.conference)
+        own = selectors.own_rules(self.conference)
         if own is None:
             return {"categories": list(Category.values), "lines_from": CompositionRulesForm.TIER}
         return {
@@ -471,7 +468,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if "reset" not in request.POST:
             return super().post(request, *args, **kwargs)
         try:
-            delegate_services.set_composition_rules(
+            services.set_composition_rules(
                 actor=request.user,
                 conference=self.conference,
                 categories=list(Category.values),
@@ -487,7 +484,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
 
     def form_valid(self, form):
         try:
-            delegate_services.set_composition_rules(
+            services.set_composition_rules(
                 actor=self.request.user,
                 conference=self.conference,
                 categories=form.cleaned_data["categories"],
@@ -510,7 +507,7 @@ class CompositionRulesView(DelegateListMixin, FormView):
         tier = self.conference.tier
         return super().get_context_data(
             conference=self.conference,
-            rules=delegate_selectors.conference_rules(self.conference),
+            rules=selectors.conference_rules(self.conference),
             tier_lines=[line.label(self.years) for line in official_lists.lines_for(tier.level)],
             cancel_url=list_url(self.conference),
             **kwargs,

@@ -15,7 +15,6 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress.selectors import cycle_for_user
-from delegates import people as services
 from delegates.forms import (
     PeopleImportForm,
     PersonFilterForm,
@@ -34,6 +33,7 @@ from delegates.people_import import (
     write_workbook,
 )
 from delegates.selectors import people as people_selectors
+from delegates.services import people as services
 from units.models import Unit
 from units.params import int_param
 from units.permissions import (
@@ -95,7 +95,7 @@ class PersonFiltersMixin(LoginRequiredMixin):
 
     @cached_property
     def years(self) -> range:
-        return services.years_of(cycle_for_user(self.request.user))
+        return people_selectors.years_of(cycle_for_user(self.request.user))
 
     def people(self):
         return people_selectors.people_list(user=self.request.user, **self.filters())
@@ -156,7 +156,7 @@ class PersonDetailView(PersonScopedMixin, TemplateView):
     def get_context_data(self, titles_form=None, **kwargs):
         person = self.get_person()
         user = self.request.user
-        years = services.years_of(cycle_for_user(user))
+        years = people_selectors.years_of(cycle_for_user(user))
         held = {(t.year, t.title) for t in person.titles.all()}
         may_change = has_permission(user, Action.CHANGE, person.unit)
         delegations = list(people_selectors.person_delegations(person))
@@ -188,7 +188,9 @@ class PersonTitlesView(PersonScopedMixin, View):
         person = self.get_person()
         if not has_permission(request.user, Action.CHANGE, person.unit):
             raise PermissionDenied
-        form = PersonTitlesForm(request.POST, years=services.years_of(cycle_for_user(request.user)))
+        form = PersonTitlesForm(
+            request.POST, years=people_selectors.years_of(cycle_for_user(request.user))
+        )
         if form.is_valid():
             try:
                 services.set_titles(actor=request.user, person=person, titles=form.pairs())
@@ -327,7 +329,7 @@ class PeopleTemplateView(LoginRequiredMixin, View):
         content = write_workbook(
             [],
             units=_unit_choices(people_selectors.changeable_units(request.user)),
-            years=services.years_of(cycle_for_user(request.user)),
+            years=people_selectors.years_of(cycle_for_user(request.user)),
         )
         return _xlsx_response(content, "mau-danh-sach-can-bo.xlsx")
 
@@ -386,7 +388,7 @@ class PeopleImportView(LoginRequiredMixin, FormView):
         )
 
     def get_context_data(self, **kwargs):
-        years = services.years_of(cycle_for_user(self.request.user))
+        years = people_selectors.years_of(cycle_for_user(self.request.user))
         return super().get_context_data(
             headers=[header for _key, header, _width in COLUMNS],
             first_year=years[0] if years else None,
