@@ -276,7 +276,7 @@ class World:
     def election(self, votes=True):
         """An open election of Quận 1's held conference (electing to HCMC's),
         with two candidates and, if ``votes``, their votes recorded."""
-        from delegates.elections import open_election, record_votes, set_candidates
+        from delegates.services.elections import open_election, record_votes, set_candidates
         from tests.delegates.test_elections import approve
         from tests.factories import PersonFactory
 
@@ -724,11 +724,11 @@ def _candidate_remove(w: World) -> Target:
 
 @entry("elections:votes_record")
 def _votes_record(w: World) -> Target:
-    from delegates import elections
     from delegates.forms import ElectionVotesForm
+    from delegates.selectors import elections as election_selectors
 
     election = w.election(votes=False)
-    candidates = elections.election_candidates(election)
+    candidates = election_selectors.election_candidates(election)
     return form_target(
         reverse("elections:votes_record", args=[election.conference_id]),
         w.users["officer_hcm"],

@@ -23,7 +23,7 @@ from django.views.generic import ListView, TemplateView
 from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
-from delegates import composition, elections, quota_terms
+from delegates import composition, quota_terms
 from delegates.forms import (
     AllocationAdjustForm,
     AllocationComputeForm,
@@ -31,6 +31,7 @@ from delegates.forms import (
     AllocationReviewForm,
 )
 from delegates.models import Allocation
+from delegates.selectors import elections as election_selectors
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import units_below
 from delegates.services import quotas as quota_services
@@ -47,7 +48,7 @@ STALE_ADJUST_MESSAGE = gettext_lazy(
 )
 
 
-def excess_message(excess: elections.Excess) -> str:
+def excess_message(excess: election_selectors.Excess) -> str:
     return _(
         "%(unit)s elected %(elected)s delegates, more than the %(seats)s seats version "
         "%(version)s gives it: %(names)s. Resolve it on its election page."
@@ -145,7 +146,7 @@ def allocation_context(
     # flags of the approved version, or what approving this one would cause.
     excess = []
     if shown is not None and view is not None and shown in (approved, newest):
-        excess = elections.excess_of(
+        excess = election_selectors.excess_of(
             shown, seats_by_unit={row.line.unit_id: row.line.seats for row in view.rows}
         )
     shown_changed = {c.unit.pk: c for c in changes.get(shown.pk, [])} if shown else {}
@@ -403,7 +404,7 @@ class AllocationReviewView(AllocationActionView):
                     % {"version": allocation.version, "unit": self.conference.unit.name},
                 )
                 if decision == quota_terms.Decision.APPROVE:
-                    for excess in elections.excess_of(allocation):
+                    for excess in election_selectors.excess_of(allocation):
                         messages.warning(self.request, excess_message(excess))
                 return redirect(self.page_url(allocation.version))
         return self.render_page(

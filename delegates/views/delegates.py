@@ -25,6 +25,7 @@ from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
 from delegates.selectors import delegates as selectors
 from delegates.selectors import suggestions as suggestion_selectors
+from delegates.selectors.elections import excess_by_source
 from delegates.services import delegates as services
 from units.models import Unit
 from units.params import choice_param, int_list, int_param, search_param
@@ -33,7 +34,6 @@ from units.text import nfc
 
 from .. import official_lists
 from ..composition import bar_chart, composition, shortfalls_of
-from ..elections import excess_by_source
 from ..exports import DelegateListExport
 from ..forms import (
     CompositionRulesForm,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Conference
-from delegates.elections import confirm_election, open_election
 from delegates.models import Allocation, Category, Delegate, Election
 from delegates.services import quotas as quota_services
+from delegates.services.elections import confirm_election, open_election
 from tests.delegates.test_allocations import correct, hold, set_cap
 from tests.delegates.test_bound_elections import version
 from tests.delegates.test_elections import approve, held, stand, vote
