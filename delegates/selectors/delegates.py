@@ -110,7 +110,7 @@ CATEGORY_ORDER = {category: index for index, category in enumerate(Category.valu
 # The Vietnamese name key costs some 60 µs a name (a third of a 500-row
 # list's time); the same names are listed again and again, so keys are
 # kept per process (a few MB at most).
-_name_key = lru_cache(maxsize=16384)(name_sort_key)
+cached_name_key = lru_cache(maxsize=16384)(name_sort_key)
 
 
 class DelegateOrder(StrEnum):
@@ -175,7 +175,7 @@ def protocol_sort_key(delegate: Delegate, unit_keys: dict[int, UnitKey]) -> tupl
         unit_keys.get(unit.pk, ()) if unit is not None else (),
         person.rank if person is not None else 0,
         0 if person is not None else delegate.pk,
-        _name_key(delegate.name),
+        cached_name_key(delegate.name),
         delegate.pk,
     )
 
@@ -184,7 +184,7 @@ def name_order_key(delegate: Delegate) -> tuple:
     """Within each category, Vietnamese name order (given name first)."""
     return (
         CATEGORY_ORDER.get(delegate.category, len(CATEGORY_ORDER)),
-        _name_key(delegate.name),
+        cached_name_key(delegate.name),
         delegate.pk,
     )
 

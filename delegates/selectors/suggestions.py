@@ -20,7 +20,7 @@ from delegates.models import (
     Person,
     Rank,
 )
-from delegates.selectors.delegates import _name_key, conference_rules, unit_protocol_keys
+from delegates.selectors.delegates import cached_name_key, conference_rules, unit_protocol_keys
 from delegates.selectors.people import branch_council
 from units.models import Unit, UnitKind
 from units.params import as_int
@@ -219,7 +219,7 @@ def official_candidates(conference: Conference) -> OfficialCandidates:
             order[s.reasons[0].key],
             keys.get(s.person.unit_id, ()),
             s.person.rank,
-            _name_key(s.person.full_name),
+            cached_name_key(s.person.full_name),
             s.person.pk,
         ),
     )
