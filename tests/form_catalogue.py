@@ -692,7 +692,7 @@ def _election_open(w: World) -> Target:
 
 
 def _candidate(w: World, adding: bool) -> Target:
-    from delegates.forms import ElectionPersonForm
+    from delegates.forms.elections import ElectionPersonForm
     from tests.factories import PersonFactory
 
     election = w.election(votes=False)
@@ -724,7 +724,7 @@ def _candidate_remove(w: World) -> Target:
 
 @entry("elections:votes_record")
 def _votes_record(w: World) -> Target:
-    from delegates.forms import ElectionVotesForm
+    from delegates.forms.elections import ElectionVotesForm
     from delegates.selectors import elections as election_selectors
 
     election = w.election(votes=False)
@@ -792,7 +792,7 @@ def _person_edit(w: World) -> Target:
 @entry("people:person_titles")
 def _person_titles(w: World) -> Target:
     from congress.selectors import cycle_for_user
-    from delegates.forms import PersonTitlesForm
+    from delegates.forms.people import PersonTitlesForm
     from delegates.selectors import people as people_selectors
 
     user = w.users["officer_hcm"]
@@ -838,7 +838,7 @@ def _register_carry(w: World) -> Target:
 
 @entry("allocations:allocation_compute")
 def _allocation_compute(w: World) -> Target:
-    from delegates.forms import AllocationComputeForm
+    from delegates.forms.quotas import AllocationComputeForm
 
     conference = w.allocation_conference()
     return form_target(
@@ -851,7 +851,7 @@ def _allocation_compute(w: World) -> Target:
 
 @entry("allocations:allocation_adjust")
 def _allocation_adjust(w: World) -> Target:
-    from delegates.forms import AllocationAdjustForm
+    from delegates.forms.quotas import AllocationAdjustForm
     from delegates.selectors import quotas as quota_selectors
 
     allocation = w.draft_allocation()
@@ -868,7 +868,7 @@ def _allocation_adjust(w: World) -> Target:
 
 @entry("allocations:allocation_submit")
 def _allocation_submit(w: World) -> Target:
-    from delegates.forms import AllocationLockForm
+    from delegates.forms.quotas import AllocationLockForm
 
     allocation = w.draft_allocation()
     return form_target(
@@ -882,7 +882,7 @@ def _allocation_submit(w: World) -> Target:
 
 @entry("allocations:allocation_review")
 def _allocation_review(w: World) -> Target:
-    from delegates.forms import AllocationReviewForm
+    from delegates.forms.quotas import AllocationReviewForm
 
     allocation = w.submitted_allocation()
     return form_target(

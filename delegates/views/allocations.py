@@ -24,7 +24,7 @@ from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
 from delegates import composition, quota_terms
-from delegates.forms import (
+from delegates.forms.quotas import (
     AllocationAdjustForm,
     AllocationComputeForm,
     AllocationLockForm,

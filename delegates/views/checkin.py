@@ -28,6 +28,7 @@ from django.views.generic import TemplateView
 
 from congress.models import Conference
 from congress.views.conferences import ConferenceScopedMixin
+from delegates.forms.delegates import NameSearchForm
 from delegates.selectors import checkin as checkin_selectors
 from delegates.services import checkin as checkin_services
 from units.models import User
@@ -35,7 +36,6 @@ from units.params import int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
-from ..forms import NameSearchForm
 from ..models import Delegate
 
 RESULT_KEY = "check_in_result"

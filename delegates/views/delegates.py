@@ -23,6 +23,12 @@ from congress.models import Conference
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
+from delegates.forms.delegates import (
+    CompositionRulesForm,
+    GuestDelegateForm,
+    OfficialDelegateForm,
+    SuggestionSelectionForm,
+)
 from delegates.selectors import delegates as selectors
 from delegates.selectors import suggestions as suggestion_selectors
 from delegates.selectors.elections import excess_by_source
@@ -35,12 +41,6 @@ from units.text import nfc
 from .. import official_lists
 from ..composition import bar_chart, composition, shortfalls_of
 from ..exports import DelegateListExport
-from ..forms import (
-    CompositionRulesForm,
-    GuestDelegateForm,
-    OfficialDelegateForm,
-    SuggestionSelectionForm,
-)
 from ..models import Category, Gender
 
 SEARCH_LIMIT = 30  # people shown by the register search

@@ -18,7 +18,8 @@ from django.views.generic import TemplateView
 
 from congress.models import Conference, Tier
 from congress.views.conferences import ConferenceScopedMixin
-from delegates.forms import ElectionPersonForm, ElectionVotesForm, NameSearchForm
+from delegates.forms.delegates import NameSearchForm
+from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm
 from delegates.models import Election, Person
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.quotas import approved_allocation

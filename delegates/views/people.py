@@ -15,12 +15,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress.selectors import cycle_for_user
-from delegates.forms import (
-    PeopleImportForm,
-    PersonFilterForm,
-    PersonForm,
-    PersonTitlesForm,
-)
+from delegates.forms.people import PeopleImportForm, PersonFilterForm, PersonForm, PersonTitlesForm
 from delegates.models import EmulationTitle, Person
 from delegates.people_import import (
     COLUMNS,
