@@ -6,10 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from delegates.urls_allocations import allocation_patterns
-from delegates.urls_delegates import delegate_patterns
-from delegates.urls_elections import election_patterns
-from delegates.urls_people import people_patterns
+from delegates.urls.delegates import delegate_patterns
+from delegates.urls.elections import election_patterns
+from delegates.urls.people import people_patterns
+from delegates.urls.quotas import allocation_patterns
 from units.forms import LoginForm
 from units.urls import urlpatterns as unit_patterns
 from units.views import PasswordResetView

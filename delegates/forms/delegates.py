@@ -76,7 +76,7 @@ class SuggestionSelectionForm(CleanForm):
 
 class CompositionRulesForm(CleanForm):
     """A conference's own composition (the HQ bloc's, set by VSS); the rules
-    are ``delegates.services.set_composition_rules``'."""
+    are ``delegates.services.delegates.set_composition_rules``'."""
 
     TIER, CHOSEN = "tier", "chosen"
     COUNTED, NOT_COUNTED = "counted", "not_counted"

@@ -64,7 +64,7 @@ class PersonFilterForm(CleanForm):
 
 class PersonForm(CleanForm):
     """A person's details; the rules (rights, duplicates, legacy text) are
-    ``delegates.people.save_person``'s. Field names are its error keys."""
+    ``delegates.services.people.save_person``'s. Field names are its error keys."""
 
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
     full_name = forms.CharField(label=_("Full name"), max_length=150)

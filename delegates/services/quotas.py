@@ -24,7 +24,7 @@ stale page raises ``StaleAllocationError``. The reads the pages need are in
 ``delegates.selectors.quotas``, the terms (tie rules, decisions, fractions
 as text) in ``delegates.quota_terms``.
 
-Locks, in one order everywhere (delegates/elections.py keeps the same):
+Locks, in one order everywhere (delegates/services/elections.py keeps the same):
 first the row of the conference whose seats are shared (``Conference``,
 ``select_for_update``), then the allocation rows, then election rows. The
 confirmation of an election locks the conference above before its own row

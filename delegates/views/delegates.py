@@ -106,7 +106,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
         order, filters = self.list_params(conference)
         listing = selectors.delegate_list(conference, order=order, filters=filters)
         # Elected delegates whose election a newer approved version leaves
-        # above its seats: flagged on their row (delegates.elections).
+        # above its seats: flagged on their row (delegates.selectors.elections).
         excess = excess_by_source(conference)
         for delegate in listing.delegates:
             delegate.excess = excess.get(delegate.elected_at_id) if delegate.elected_at_id else None

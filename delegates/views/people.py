@@ -1,6 +1,7 @@
 """The people register: list, person page, add/edit, titles, status, and
 the Excel template, import and export. Views only parse and render: the
-rules are ``delegates.people``'s, the reads ``delegates.selectors``'."""
+rules are ``delegates.services.people``'s, the reads
+``delegates.selectors.people``'."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -408,7 +409,7 @@ def _carry_root(user):
 
 class RegisterCarryView(LoginRequiredMixin, View):
     """Carry the staff registers of the units one's units took over in the
-    previous hierarchy into them (``delegates.people.carry_register``)."""
+    previous hierarchy into them (``delegates.services.people.carry_register``)."""
 
     http_method_names = ["post"]
 

@@ -330,7 +330,7 @@ def test_a_stale_save_takes_the_other_change_where_the_user_typed_nothing(
 
 
 def allocations_views_stale_message(*, adjusting=True):
-    from delegates.views.allocations import STALE_ADJUST_MESSAGE, STALE_MESSAGE
+    from delegates.views.quotas import STALE_ADJUST_MESSAGE, STALE_MESSAGE
 
     return STALE_ADJUST_MESSAGE if adjusting else STALE_MESSAGE
 

@@ -5,7 +5,7 @@ forms, and the council's list of allocations.
 Whoever may see the conference sees its allocation (404 outside the user's
 units; a tier-1 conference has none: 404). Computing, adjusting and
 submitting need CHANGE on the conference's unit, reviewing needs REVIEW
-(403 otherwise). The rules are the services' (delegates.allocations).
+(403 otherwise). The rules are the services' (delegates.services.quotas).
 """
 
 from django.contrib import messages
