@@ -231,7 +231,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
         return redirect(conference)
 
     def get_context_data(self, **kwargs):
-        from delegates.composition import composition
+        from delegates.selectors.delegates import composition
 
         conference = self.object
         user = self.request.user

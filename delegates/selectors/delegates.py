@@ -3,24 +3,36 @@ apply, the seats, the delegate list in protocol or name order with its
 filters, the register search when adding one."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
-from congress.models import Conference
+from congress.models import Conference, Cycle, Tier
 from congress.selectors import cap_for
 from delegates import official_lists
+from delegates.composition import (
+    Balance,
+    Composition,
+    StaffShares,
+    balance_of,
+    facts_of,
+    level_of,
+    needs_staff_shares,
+    tally,
+)
 from delegates.models import (
     Category,
     CompositionRules,
     Delegate,
+    EmulationTitle,
     Person,
 )
 from delegates.names import name_sort_key
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, User
+from units.permissions import Action, has_permission
 from units.text import fold
 
 
@@ -48,6 +60,12 @@ class ConferenceRules:
         if not self.line_keys or not self.allows(Category.OFFICIAL):
             return ()
         return official_lists.lines_for(self.level, self.line_keys)
+
+
+def title_years(cycle: Cycle) -> range:
+    """The years whose emulation titles count for a cycle: those before
+    each year of its period (cycle V, 2016–2020: titles of 2015–2019)."""
+    return range(cycle.period_start_year - 1, cycle.period_end_year)
 
 
 def own_rules(conference: Conference) -> CompositionRules | None:
@@ -105,6 +123,11 @@ def counted_delegates(conference: Conference) -> QuerySet[Delegate]:
     return delegates
 
 
+# -- The delegate list of a conference ----------------------------------------
+# A conference has at most 500 delegates (the Congress): the list is loaded
+# whole in one query and ordered and filtered in Python, so that the
+# Vietnamese name order (delegates.names) is exact and the count of queries
+# does not grow with the rows.
 CATEGORY_ORDER = {category: index for index, category in enumerate(Category.values)}
 
 # The Vietnamese name key costs some 60 µs a name (a third of a 500-row
@@ -404,3 +427,81 @@ def register_search(conference: Conference, query: str, *, limit: int = 30) -> l
         .select_related("unit")
         .order_by("unit__path", "rank", "name_key", "pk")[:limit]
     )
+
+
+def has_own_composition(conference: Conference) -> bool:
+    """The guidance lets VSS set the HQ bloc's composition apart ("riêng
+    Khối cơ quan BHXH Việt Nam sẽ có kế hoạch cụ thể sau")."""
+    return conference.unit.kind == UnitKind.HQ_BLOC
+
+
+def may_set_composition(user: User, conference: Conference) -> bool:
+    """Whoever may change the VSS root of the conference's hierarchy (the
+    VSS officer, an administrator) sets the HQ bloc's composition."""
+    root = Unit.objects.filter(hierarchy_id=conference.unit.hierarchy_id, parent=None).first()
+    return root is not None and has_permission(user, Action.CHANGE, root)
+
+
+def staff_shares(cycle: Cycle) -> StaffShares:
+    """The sector's staff of ``cycle``'s hierarchy: headcounts of its active
+    units summed by level, and its register's active people by field. Two
+    queries (aggregates)."""
+    from units.models import Unit
+
+    levels: dict[str, int] = {}
+    for kind, depth, headcount in (
+        Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True)
+        .values("kind", "depth")
+        .annotate(staff=Sum("headcount"))
+        .values_list("kind", "depth", "staff")
+    ):
+        level = level_of(kind, depth)
+        levels[level] = levels.get(level, 0) + (headcount or 0)
+    fields = dict(
+        Person.objects.filter(unit__hierarchy_id=cycle.hierarchy_id, is_active=True)
+        .values("field_of_work")
+        .annotate(people=Count("pk"))
+        .values_list("field_of_work", "people")
+    )
+    return StaffShares(levels=levels, fields=fields)
+
+
+def composition(conference: Conference) -> Composition:
+    """The composition of ``conference``'s delegates against its cycle's
+    targets (the Congress's is that of the tier-3 conference). Two queries
+    whatever the number of delegates; ``conference.tier.cycle`` should be
+    selected."""
+    cycle = conference.tier.cycle
+    years = list(title_years(cycle))
+    delegates = Delegate.objects.filter(conference=conference).select_related(
+        "person", "person__unit"
+    )
+    delegates = delegates.prefetch_related(
+        Prefetch(
+            "person__titles",
+            queryset=EmulationTitle.objects.filter(year__in=years),
+            to_attr="cycle_titles",
+        )
+    )
+    facts = [
+        facts_of(delegate, getattr(delegate.person, "cycle_titles", ())) for delegate in delegates
+    ]
+    figures = tally(facts, cycle=cycle)
+    if conference.tier.level == Tier.Level.CONGRESS:
+        staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
+        figures = replace(figures, balance=balance_of(facts, cycle, staff))
+    return figures
+
+
+def congress_balance(conference: Conference) -> Balance:
+    """The balance of the Congress's elected delegates (the warnings of its
+    allocation page): one query for them, two more for the staff's shares
+    when some target is left out; ``conference.tier.cycle`` should be
+    selected."""
+    cycle = conference.tier.cycle
+    delegates = Delegate.objects.filter(
+        conference=conference, category=Category.ELECTED
+    ).select_related("person__unit")
+    facts = [facts_of(delegate) for delegate in delegates]
+    staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
+    return balance_of(facts, cycle, staff)

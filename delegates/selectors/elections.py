@@ -151,6 +151,9 @@ def register_search(election: Election, query: str, *, limit: int = 20) -> list[
     return list(found.order_by("unit__path", "rank", "name_key", "pk")[:limit])
 
 
+# -- The version that binds, and the excess a newer one causes -------------------
+
+
 def binding_allocation(election: Election) -> Allocation | None:
     """The version whose quota binds the election's count: for a confirmed
     election the one it was bound to when confirmed (``Election.allocation``,

@@ -102,6 +102,9 @@ def units_below(conference: Conference) -> list[UnitBelow]:
 EDITABLE = (Allocation.Status.DRAFT, Allocation.Status.RETURNED)
 
 
+# -- The seats to share -------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class SeatBudget:
     """How the elected seats of a conference are found: cap − official −
@@ -328,6 +331,9 @@ def allocation_view(allocation: Allocation) -> AllocationView:
         divisor_high=parse_fraction(high),
         budget=computation.get("budget", {}),
     )
+
+
+# -- Out of date after a correction -------------------------------------------------
 
 
 @dataclass(frozen=True)

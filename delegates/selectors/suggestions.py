@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Prefetch, Q
 
-from congress.models import Conference, Cycle
+from congress.models import Conference
 from delegates import official_lists
 from delegates.models import (
     CouncilRole,
@@ -20,7 +20,12 @@ from delegates.models import (
     Person,
     Rank,
 )
-from delegates.selectors.delegates import cached_name_key, conference_rules, unit_protocol_keys
+from delegates.selectors.delegates import (
+    cached_name_key,
+    conference_rules,
+    title_years,
+    unit_protocol_keys,
+)
 from delegates.selectors.people import branch_council
 from units.models import Unit, UnitKind
 from units.params import as_int
@@ -47,12 +52,6 @@ class Reason:
 class Suggestion:
     person: Person
     reasons: list[Reason]
-
-
-def title_years(cycle: Cycle) -> range:
-    """The years whose emulation titles count for a cycle: those before
-    each year of its period (cycle V, 2016–2020: titles of 2015–2019)."""
-    return range(cycle.period_start_year - 1, cycle.period_end_year)
 
 
 def _line_filters(context: official_lists.Context, years: list[int]) -> dict[str, Q]:

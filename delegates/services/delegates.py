@@ -12,8 +12,9 @@ from congress.models import Conference
 from delegates import official_lists
 from delegates.models import Category, CompositionRules, Delegate, Person
 from delegates.selectors import delegates as delegate_selectors
-from units.models import Unit, UnitKind, User
-from units.permissions import Action, has_permission, require_permission
+from delegates.selectors.delegates import has_own_composition, may_set_composition
+from units.models import User
+from units.permissions import Action, require_permission
 from units.text import nfc
 
 
@@ -171,22 +172,6 @@ def add_official_delegates(
         )
         for person in people
     ]
-
-
-# -- A conference's own composition (the HQ bloc's) -----------------------------
-
-
-def has_own_composition(conference: Conference) -> bool:
-    """The guidance lets VSS set the HQ bloc's composition apart ("riêng
-    Khối cơ quan BHXH Việt Nam sẽ có kế hoạch cụ thể sau")."""
-    return conference.unit.kind == UnitKind.HQ_BLOC
-
-
-def may_set_composition(user: User, conference: Conference) -> bool:
-    """Whoever may change the VSS root of the conference's hierarchy (the
-    VSS officer, an administrator) sets the HQ bloc's composition."""
-    root = Unit.objects.filter(hierarchy_id=conference.unit.hierarchy_id, parent=None).first()
-    return root is not None and has_permission(user, Action.CHANGE, root)
 
 
 @transaction.atomic

@@ -274,6 +274,9 @@ def delete_person(*, actor: User, person: Person) -> None:
     person.delete()
 
 
+# --- import --------------------------------------------------------------------
+
+
 @dataclass
 class ImportResult:
     """What an import did: nothing at all when ``errors`` is not empty."""
@@ -460,6 +463,9 @@ def _person_of(row: PersonRow, unit: Unit, council: Unit | None) -> Person:
         field_of_work=row.field_of_work,
         **row.flags,
     )
+
+
+# -- Carrying a register into a newer hierarchy ---------------------------------
 
 
 # What a carried record keeps of the old one: everything it says of the person.

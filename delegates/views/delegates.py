@@ -23,6 +23,7 @@ from congress.models import Conference
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
+from delegates.composition import bar_chart, shortfalls_of
 from delegates.forms.delegates import (
     CompositionRulesForm,
     GuestDelegateForm,
@@ -31,6 +32,7 @@ from delegates.forms.delegates import (
 )
 from delegates.selectors import delegates as selectors
 from delegates.selectors import suggestions as suggestion_selectors
+from delegates.selectors.delegates import composition
 from delegates.selectors.elections import excess_by_source
 from delegates.services import delegates as services
 from units.models import Unit
@@ -39,7 +41,6 @@ from units.permissions import Action, has_permission
 from units.text import nfc
 
 from .. import official_lists
-from ..composition import bar_chart, composition, shortfalls_of
 from ..exports import DelegateListExport
 from ..models import Category, Gender
 
@@ -133,13 +134,13 @@ def composition_rules_context(user, conference: Conference) -> dict:
     """What the list shows of the rules in force: the categories it may add,
     the HQ bloc's own composition and whether the user may set it."""
     rules = selectors.conference_rules(conference)
-    own_composition = services.has_own_composition(conference)
-    years = suggestion_selectors.title_years(conference.tier.cycle)
+    own_composition = selectors.has_own_composition(conference)
+    years = selectors.title_years(conference.tier.cycle)
     return {
         "rules": rules,
         "own_composition": own_composition,
         "own_lines": [line.label(years) for line in rules.lines] if rules.own else [],
-        "may_set_composition": own_composition and services.may_set_composition(user, conference),
+        "may_set_composition": own_composition and selectors.may_set_composition(user, conference),
         # The categories kept, when the rules leave one out.
         "own_categories": [str(label) for value, label in Category.choices if rules.allows(value)]
         if len(rules.categories) < len(Category.values)
@@ -323,7 +324,7 @@ class SuggestionsView(DelegateChangeMixin, FormView):
         # ``?reason=`` (a line's key) shows only the people meeting that
         # line; the form still accepts every suggestion.
         rules = selectors.conference_rules(self.conference)
-        years = suggestion_selectors.title_years(self.conference.tier.cycle)
+        years = selectors.title_years(self.conference.tier.cycle)
         reason = choice_param(self.request.GET, "reason", {line.key for line in rules.lines})
         counts = Counter(r.key for s in self.suggestions for r in s.reasons)
         shown = [
@@ -418,15 +419,15 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.conference = self.get_conference()
-        if not services.has_own_composition(self.conference):
+        if not selectors.has_own_composition(self.conference):
             raise Http404
-        if not services.may_set_composition(request.user, self.conference):
+        if not selectors.may_set_composition(request.user, self.conference):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def years(self) -> range:
-        return suggestion_selectors.title_years(self.conference.tier.cycle)
+        return selectors.title_years(self.conference.tier.cycle)
 
     def get_form_kwargs(self):
         tier = self.conference.tier

@@ -23,7 +23,7 @@ from django.views.generic import ListView, TemplateView
 from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
-from delegates import composition, quota_terms
+from delegates import quota_terms
 from delegates.forms.quotas import (
     AllocationAdjustForm,
     AllocationComputeForm,
@@ -31,6 +31,7 @@ from delegates.forms.quotas import (
     AllocationReviewForm,
 )
 from delegates.models import Allocation
+from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors import elections as election_selectors
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import units_below
@@ -182,7 +183,7 @@ def allocation_context(
         if approved is not None and approved != shown
         else [],
         "excess": excess,
-        "balance": composition.congress_balance(conference)
+        "balance": delegate_selectors.congress_balance(conference)
         if conference.tier.level == Tier.Level.CONGRESS
         else None,
         "may_change": may_change,
