@@ -35,9 +35,8 @@ class AllocationComputeForm(CleanForm):
     )
 
     def __init__(self, *args, **kwargs):
+        from delegates.models import Allocation
         from delegates.quota_terms import TieRule
-
-        from .models import Allocation
 
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = Allocation.Method.choices
