@@ -105,7 +105,7 @@ def check(content: bytes):
 
 
 def whole_import(content: bytes, actor):
-    from delegates.people import import_people
+    from delegates.services.people import import_people
 
     with transaction.atomic():
         result = import_people(actor=actor, file=BytesIO(content))

@@ -17,10 +17,10 @@ from congress.urls import (
     top_patterns,
     unit_page,
 )
-from delegates.urls_allocations import allocation_patterns
-from delegates.urls_delegates import delegate_patterns
-from delegates.urls_elections import election_patterns
-from delegates.urls_people import people_patterns
+from delegates.urls.delegates import delegate_patterns
+from delegates.urls.elections import election_patterns
+from delegates.urls.people import people_patterns
+from delegates.urls.quotas import allocation_patterns
 from reports.views import DocumentDownloadView
 from units.forms import LoginForm
 from units.urls import urlpatterns as unit_patterns

@@ -9,7 +9,7 @@ class DelegatesConfig(AppConfig):
     def ready(self) -> None:
         from congress.extensions import add_to_conference_page
 
-        from .composition import composition
+        from .selectors.delegates import composition
 
         @add_to_conference_page
         def composition_targets(conference):

@@ -4,26 +4,26 @@ titles and exemplar marks, and the cycle's targets (women ≥ 30 %,
 ethnic minorities ≥ 5 % in cycle V); at the Congress, the balance of the
 elected delegates across levels and fields of work.
 
-``tally`` is pure (plain facts in, figures out); ``composition`` loads a
-conference's delegates in two queries and tallies them. Guests outside the
-register are counted by category only; elsewhere they are a row of their
-own, "not in the register", so every exclusive table adds up to the total.
+Pure: plain facts in, figures out (``tally``), and the bar charts the
+pages draw; ``delegates.selectors.delegates.composition`` loads a
+conference's delegates in two queries and tallies them here. Guests
+outside the register are counted by category only; elsewhere they are a
+row of their own, "not in the register", so every exclusive table adds up
+to the total.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Field, Prefetch, Sum
+from django.db.models import Field
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from congress.models import Conference, Cycle, FieldOfWork, Tier
+from congress.models import Cycle, FieldOfWork
+from delegates.models import Category, Delegate, EmulationTitle, Gender, Person
 from units.models import UnitKind
-
-from .models import Category, Delegate, EmulationTitle, Gender, Person
-from .selectors import title_years
 
 NOT_IN_REGISTER = "not_in_register"
 
@@ -237,30 +237,6 @@ def configured_targets(cycle: Cycle) -> dict[str, dict[str, Fraction]]:
             if key in keys and share is not None:
                 result[dimension][key] = share
     return result
-
-
-def staff_shares(cycle: Cycle) -> StaffShares:
-    """The sector's staff of ``cycle``'s hierarchy: headcounts of its active
-    units summed by level, and its register's active people by field. Two
-    queries (aggregates)."""
-    from units.models import Unit
-
-    levels: dict[str, int] = {}
-    for kind, depth, headcount in (
-        Unit.objects.filter(hierarchy_id=cycle.hierarchy_id, is_active=True)
-        .values("kind", "depth")
-        .annotate(staff=Sum("headcount"))
-        .values_list("kind", "depth", "staff")
-    ):
-        level = level_of(kind, depth)
-        levels[level] = levels.get(level, 0) + (headcount or 0)
-    fields = dict(
-        Person.objects.filter(unit__hierarchy_id=cycle.hierarchy_id, is_active=True)
-        .values("field_of_work")
-        .annotate(people=Count("pk"))
-        .values_list("field_of_work", "people")
-    )
-    return StaffShares(levels=levels, fields=fields)
 
 
 def needs_staff_shares(cycle: Cycle) -> bool:
@@ -481,47 +457,6 @@ def facts_of(delegate: Delegate, titles: Iterable[EmulationTitle] = ()) -> Facts
         titles=frozenset(title.title for title in titles),
         marks=frozenset(mark for mark in EXEMPLAR_MARKS if getattr(person, mark)),
     )
-
-
-def composition(conference: Conference) -> Composition:
-    """The composition of ``conference``'s delegates against its cycle's
-    targets (the Congress's is that of the tier-3 conference). Two queries
-    whatever the number of delegates; ``conference.tier.cycle`` should be
-    selected."""
-    cycle = conference.tier.cycle
-    years = list(title_years(cycle))
-    delegates = Delegate.objects.filter(conference=conference).select_related(
-        "person", "person__unit"
-    )
-    delegates = delegates.prefetch_related(
-        Prefetch(
-            "person__titles",
-            queryset=EmulationTitle.objects.filter(year__in=years),
-            to_attr="cycle_titles",
-        )
-    )
-    facts = [
-        facts_of(delegate, getattr(delegate.person, "cycle_titles", ())) for delegate in delegates
-    ]
-    figures = tally(facts, cycle=cycle)
-    if conference.tier.level == Tier.Level.CONGRESS:
-        staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
-        figures = replace(figures, balance=balance_of(facts, cycle, staff))
-    return figures
-
-
-def congress_balance(conference: Conference) -> Balance:
-    """The balance of the Congress's elected delegates (the warnings of its
-    allocation page): one query for them, two more for the staff's shares
-    when some target is left out; ``conference.tier.cycle`` should be
-    selected."""
-    cycle = conference.tier.cycle
-    delegates = Delegate.objects.filter(
-        conference=conference, category=Category.ELECTED
-    ).select_related("person__unit")
-    facts = [facts_of(delegate) for delegate in delegates]
-    staff = staff_shares(cycle) if needs_staff_shares(cycle) else None
-    return balance_of(facts, cycle, staff)
 
 
 def shortfalls_of(delegates: Iterable[Delegate], cycle: Cycle) -> list[Target]:

@@ -246,8 +246,10 @@ def fill_demo_official_delegates(*, conference, actor) -> int:
     ``conference`` on the lines of ``DEMO_OFFICIAL_LINES``, within its cap.
     A conference that has delegates already is left alone. Returns how many
     were added."""
+    from delegates.selectors.delegates import delegate_cap
+    from delegates.selectors.suggestions import suggest_official_delegates
+
     from .models import Category, Delegate
-    from .selectors import delegate_cap, suggest_official_delegates
 
     if not getattr(settings, "ALLOW_DEMO_DATA", False):
         raise ImproperlyConfigured("Demo data is not allowed with these settings.")

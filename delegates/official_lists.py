@@ -4,8 +4,9 @@ DOMAIN.md, "Delegates of a tier-2 conference", "Delegates of the Congress").
 
 Each line is a key, its Vietnamese text as in the guidance, and a predicate
 over a person's facts and the conference's context. No database here: the
-selector (``delegates.selectors.suggest_official_delegates``) gathers the
-facts in a few queries and narrows the register with a filter per line.
+selector (``delegates.selectors.suggestions.suggest_official_delegates``)
+gathers the facts in a few queries and narrows the register with a filter
+per line.
 
 The priorities among the *elected* ("Người tốt - Việc tốt", a good work
 solution or new model, carrying out the work directly, women, ethnic

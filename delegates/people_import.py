@@ -1,7 +1,7 @@
 """The people register's Excel file: its columns, reading and checking an
 import, and writing the template and exports. No database here: the
-service (``delegates.people``) adds what needs one (units, duplicates
-already in the register) and saves.
+service (``delegates.services.people``) adds what needs one (units,
+duplicates already in the register) and saves.
 
 The file format is fixed. Its headers are Vietnamese strings of the format
 itself, not interface text, so they are not translated; a file is matched

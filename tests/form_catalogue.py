@@ -259,22 +259,24 @@ class World:
         return self._allocation_conference
 
     def draft_allocation(self):
-        from delegates import allocations
+        from delegates.services import quotas as quota_services
 
-        return allocations.compute_allocation(
+        return quota_services.compute_allocation(
             actor=self.users["officer_hcm"], conference=self.allocation_conference()
         )
 
     def submitted_allocation(self):
-        from delegates import allocations
+        from delegates.services import quotas as quota_services
 
         allocation = self.draft_allocation()
-        return allocations.submit_allocation(actor=self.users["officer_hcm"], allocation=allocation)
+        return quota_services.submit_allocation(
+            actor=self.users["officer_hcm"], allocation=allocation
+        )
 
     def election(self, votes=True):
         """An open election of Quận 1's held conference (electing to HCMC's),
         with two candidates and, if ``votes``, their votes recorded."""
-        from delegates.elections import open_election, record_votes, set_candidates
+        from delegates.services.elections import open_election, record_votes, set_candidates
         from tests.delegates.test_elections import approve
         from tests.factories import PersonFactory
 
@@ -690,7 +692,7 @@ def _election_open(w: World) -> Target:
 
 
 def _candidate(w: World, adding: bool) -> Target:
-    from delegates.forms import ElectionPersonForm
+    from delegates.forms.elections import ElectionPersonForm
     from tests.factories import PersonFactory
 
     election = w.election(votes=False)
@@ -722,11 +724,11 @@ def _candidate_remove(w: World) -> Target:
 
 @entry("elections:votes_record")
 def _votes_record(w: World) -> Target:
-    from delegates import elections
-    from delegates.forms import ElectionVotesForm
+    from delegates.forms.elections import ElectionVotesForm
+    from delegates.selectors import elections as election_selectors
 
     election = w.election(votes=False)
-    candidates = elections.election_candidates(election)
+    candidates = election_selectors.election_candidates(election)
     return form_target(
         reverse("elections:votes_record", args=[election.conference_id]),
         w.users["officer_hcm"],
@@ -790,11 +792,11 @@ def _person_edit(w: World) -> Target:
 @entry("people:person_titles")
 def _person_titles(w: World) -> Target:
     from congress.selectors import cycle_for_user
-    from delegates import people
-    from delegates.forms import PersonTitlesForm
+    from delegates.forms.people import PersonTitlesForm
+    from delegates.selectors import people as people_selectors
 
     user = w.users["officer_hcm"]
-    form = PersonTitlesForm(years=people.years_of(cycle_for_user(user)))
+    form = PersonTitlesForm(years=people_selectors.years_of(cycle_for_user(user)))
     choices = [value for value, _label in form.fields["titles"].choices]
     return form_target(
         reverse("people:person_titles", args=[_person(w).pk]),
@@ -836,7 +838,7 @@ def _register_carry(w: World) -> Target:
 
 @entry("allocations:allocation_compute")
 def _allocation_compute(w: World) -> Target:
-    from delegates.forms import AllocationComputeForm
+    from delegates.forms.quotas import AllocationComputeForm
 
     conference = w.allocation_conference()
     return form_target(
@@ -849,11 +851,11 @@ def _allocation_compute(w: World) -> Target:
 
 @entry("allocations:allocation_adjust")
 def _allocation_adjust(w: World) -> Target:
-    from delegates import allocations
-    from delegates.forms import AllocationAdjustForm
+    from delegates.forms.quotas import AllocationAdjustForm
+    from delegates.selectors import quotas as quota_selectors
 
     allocation = w.draft_allocation()
-    lines = list(allocations.allocation_lines(allocation))
+    lines = list(quota_selectors.allocation_lines(allocation))
     return form_target(
         reverse(
             "allocations:allocation_adjust", args=[allocation.conference_id, allocation.version]
@@ -866,7 +868,7 @@ def _allocation_adjust(w: World) -> Target:
 
 @entry("allocations:allocation_submit")
 def _allocation_submit(w: World) -> Target:
-    from delegates.forms import AllocationLockForm
+    from delegates.forms.quotas import AllocationLockForm
 
     allocation = w.draft_allocation()
     return form_target(
@@ -880,7 +882,7 @@ def _allocation_submit(w: World) -> Target:
 
 @entry("allocations:allocation_review")
 def _allocation_review(w: World) -> Target:
-    from delegates.forms import AllocationReviewForm
+    from delegates.forms.quotas import AllocationReviewForm
 
     allocation = w.submitted_allocation()
     return form_target(

@@ -22,8 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from congress import services, uploads
 from congress.models import CommunicationActivity, Conference, FieldOfWork, Paper
 from congress.services import CommunicationDetails, PaperDetails
-from delegates.elections import open_election, set_candidates
 from delegates.models import Allocation, AllocationLine, Category
+from delegates.services.elections import open_election, set_candidates
 from reports.models import DocumentJob, GeneratedFile
 from tests.congress.documents_support import PDF, upload
 from tests.factories import (

@@ -28,13 +28,14 @@ from django.views.generic import TemplateView
 
 from congress.models import Conference
 from congress.views.conferences import ConferenceScopedMixin
+from delegates.forms.delegates import NameSearchForm
+from delegates.selectors import checkin as checkin_selectors
+from delegates.services import checkin as checkin_services
 from units.models import User
 from units.params import int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
-from .. import checkin
-from ..forms import NameSearchForm
 from ..models import Delegate
 
 RESULT_KEY = "check_in_result"
@@ -63,7 +64,7 @@ class CheckInMixin(ConferenceScopedMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def keep_result(request, conference: Conference, result: checkin.CheckInResult) -> None:
+def keep_result(request, conference: Conference, result: checkin_selectors.CheckInResult) -> None:
     """The result, for the page the POST redirects to (shown once)."""
     request.session[RESULT_KEY] = {
         "conference": conference.pk,
@@ -76,12 +77,12 @@ def keep_result(request, conference: Conference, result: checkin.CheckInResult) 
     }
 
 
-def take_result(request, conference: Conference) -> checkin.CheckInResult | None:
+def take_result(request, conference: Conference) -> checkin_selectors.CheckInResult | None:
     kept = request.session.pop(RESULT_KEY, None)
     if not isinstance(kept, dict) or kept.get("conference") != conference.pk:
         return None
     try:
-        outcome = checkin.Outcome(str(kept.get("outcome")))
+        outcome = checkin_selectors.Outcome(str(kept.get("outcome")))
     except ValueError:
         return None
     delegate = None
@@ -91,7 +92,7 @@ def take_result(request, conference: Conference) -> checkin.CheckInResult | None
             .filter(pk=kept["delegate"])
             .first()
         )
-    return checkin.CheckInResult(
+    return checkin_selectors.CheckInResult(
         outcome=outcome,
         code=kept.get("code") or "",
         delegate=delegate,
@@ -123,10 +124,12 @@ class CheckInView(CheckInMixin, TemplateView):
         code = search_param(self.request.GET, "code", max_length=64)
         pending = None
         if code and result is None:
-            pending = checkin.look_up_code(conference=conference, code=code, user=user)
+            pending = checkin_selectors.look_up_code(conference=conference, code=code, user=user)
         search = NameSearchForm(self.request.GET)
         query = nfc(search.query())
-        found = checkin.search_delegates(conference, query, limit=checkin.SEARCH_LIMIT + 1)
+        found = checkin_selectors.search_delegates(
+            conference, query, limit=checkin_selectors.SEARCH_LIMIT + 1
+        )
         return super().get_context_data(
             conference=conference,
             page_title=_("Check-in"),
@@ -134,10 +137,10 @@ class CheckInView(CheckInMixin, TemplateView):
             pending=pending,
             query=query,
             search_errors=search.errors.get("q", []),
-            found=found[: checkin.SEARCH_LIMIT],
-            more_found=len(found) > checkin.SEARCH_LIMIT,
-            counts=checkin.attendance_counts(conference),
-            may_undo=checkin.may_undo(user, conference),
+            found=found[: checkin_selectors.SEARCH_LIMIT],
+            more_found=len(found) > checkin_selectors.SEARCH_LIMIT,
+            counts=checkin_selectors.attendance_counts(conference),
+            may_undo=checkin_selectors.may_undo(user, conference),
             is_closed=conference.status == Conference.Status.CLOSED,
             **kwargs,
         )
@@ -149,14 +152,14 @@ class CheckInView(CheckInMixin, TemplateView):
             if action == "undo":
                 self.undo(posted_pk(request, "delegate"))
             elif action == "delegate":
-                result = checkin.check_in_delegate(
+                result = checkin_services.check_in_delegate(
                     conference=conference,
                     delegate_pk=posted_pk(request, "delegate"),
                     user=self.user,
                 )
                 keep_result(request, conference, result)
             else:
-                result = checkin.check_in(
+                result = checkin_services.check_in(
                     conference=conference, code=request.POST.get("code", ""), user=self.user
                 )
                 keep_result(request, conference, result)
@@ -166,7 +169,7 @@ class CheckInView(CheckInMixin, TemplateView):
 
     def undo(self, delegate_pk: int) -> None:
         try:
-            delegate = checkin.undo_check_in(
+            delegate = checkin_services.undo_check_in(
                 conference=self.conference, delegate_pk=delegate_pk, user=self.user
             )
         except Delegate.DoesNotExist as error:
@@ -186,5 +189,5 @@ class CheckInCountsView(CheckInMixin, View):
     poll costs the sign-in, the conference and ONE aggregate query."""
 
     def get(self, request, *args, **kwargs):
-        counts = checkin.attendance_counts(self.conference)
+        counts = checkin_selectors.attendance_counts(self.conference)
         return HttpResponse(render_to_string("delegates/_checkin_counts.html", {"counts": counts}))

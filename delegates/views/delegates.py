@@ -22,20 +22,24 @@ from congress.models import Conference
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
-from units.models import Unit
-from units.params import choice_param, int_list, int_param, search_param
-from units.permissions import Action, has_permission
-from units.text import nfc
-
-from .. import official_lists, selectors, services
-from ..composition import bar_chart, composition, shortfalls_of
-from ..elections import excess_by_source
-from ..forms import (
+from delegates.composition import bar_chart, shortfalls_of
+from delegates.forms.delegates import (
     CompositionRulesForm,
     GuestDelegateForm,
     OfficialDelegateForm,
     SuggestionSelectionForm,
 )
+from delegates.selectors import delegates as selectors
+from delegates.selectors import suggestions as suggestion_selectors
+from delegates.selectors.delegates import composition
+from delegates.selectors.elections import excess_by_source
+from delegates.services import delegates as services
+from units.models import Unit
+from units.params import choice_param, int_list, int_param, search_param
+from units.permissions import Action, has_permission
+from units.text import nfc
+
+from .. import official_lists
 from ..models import Category, Gender
 
 SEARCH_LIMIT = 30  # people shown by the register search
@@ -101,7 +105,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
         order, filters = self.list_params(conference)
         listing = selectors.delegate_list(conference, order=order, filters=filters)
         # Elected delegates whose election a newer approved version leaves
-        # above its seats: flagged on their row (delegates.elections).
+        # above its seats: flagged on their row (delegates.selectors.elections).
         excess = excess_by_source(conference)
         for delegate in listing.delegates:
             delegate.excess = excess.get(delegate.elected_at_id) if delegate.elected_at_id else None
@@ -128,13 +132,13 @@ def composition_rules_context(user, conference: Conference) -> dict:
     """What the list shows of the rules in force: the categories it may add,
     the HQ bloc's own composition and whether the user may set it."""
     rules = selectors.conference_rules(conference)
-    own_composition = services.has_own_composition(conference)
+    own_composition = selectors.has_own_composition(conference)
     years = selectors.title_years(conference.tier.cycle)
     return {
         "rules": rules,
         "own_composition": own_composition,
         "own_lines": [line.label(years) for line in rules.lines] if rules.own else [],
-        "may_set_composition": own_composition and services.may_set_composition(user, conference),
+        "may_set_composition": own_composition and selectors.may_set_composition(user, conference),
         # The categories kept, when the rules leave one out.
         "own_categories": [str(label) for value, label in Category.choices if rules.allows(value)]
         if len(rules.categories) < len(Category.values)
@@ -241,11 +245,11 @@ class SuggestionsView(DelegateChangeMixin, FormView):
     form_class = SuggestionSelectionForm
 
     @cached_property
-    def candidates(self) -> selectors.OfficialCandidates:
-        return selectors.official_candidates(self.conference)
+    def candidates(self) -> suggestion_selectors.OfficialCandidates:
+        return suggestion_selectors.official_candidates(self.conference)
 
     @cached_property
-    def suggestions(self) -> list[selectors.Suggestion]:
+    def suggestions(self) -> list[suggestion_selectors.Suggestion]:
         return self.candidates.suggestions
 
     def get_form_kwargs(self):
@@ -375,9 +379,9 @@ class CompositionRulesView(DelegateListMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.conference = self.get_conference()
-        if not services.has_own_composition(self.conference):
+        if not selectors.has_own_composition(self.conference):
             raise Http404
-        if not services.may_set_composition(request.user, self.conference):
+        if not selectors.may_set_composition(request.user, self.conference):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -18,10 +18,12 @@ from django.views.generic import TemplateView
 
 from congress.models import Conference, Tier
 from congress.views.conferences import ConferenceScopedMixin
-from delegates import elections
-from delegates.forms import ElectionPersonForm, ElectionVotesForm, NameSearchForm
+from delegates.forms.delegates import NameSearchForm
+from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm
 from delegates.models import Election, Person
-from delegates.selectors import approved_allocation
+from delegates.selectors import elections as election_selectors
+from delegates.selectors.quotas import approved_allocation
+from delegates.services import elections as election_services
 from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
 
@@ -74,23 +76,23 @@ def election_context(
         target = election.target
     else:
         try:
-            target = elections.target_conference(conference)
+            target = election_selectors.target_conference(conference)
         except ValidationError as error:
             target_problem = " ".join(error.messages)
     confirmed = election is not None and election.status == Election.Status.CONFIRMED
     if election is not None:
-        binding = elections.binding_allocation(election)
+        binding = election_selectors.binding_allocation(election)
     else:
         binding = approved_allocation(target) if target is not None else None
-    quota = elections.seats_in(binding, conference.unit) if binding is not None else None
+    quota = election_selectors.seats_in(binding, conference.unit) if binding is not None else None
     quota_problem = ""
     if target is not None and quota is None:
         quota_problem = (
             _("This election was confirmed before elections kept the allocation that bound them.")
             if confirmed and binding is None
-            else elections.missing_quota_reason(target, conference.unit)
+            else election_selectors.missing_quota_reason(target, conference.unit)
         )
-    newer = elections.newer_allocation(election) if confirmed and election else None
+    newer = election_selectors.newer_allocation(election) if confirmed and election else None
     may_resolve = bool(
         newer
         and newer.excess
@@ -115,7 +117,7 @@ def election_context(
     }
     if election is None:
         return context
-    candidates = elections.election_candidates(election)
+    candidates = election_selectors.election_candidates(election)
     editable = may_change and election.status == Election.Status.DRAFT
     if votes_form is None and editable:
         votes_form = ElectionVotesForm(
@@ -123,7 +125,7 @@ def election_context(
         )
     count = None
     if election.valid_ballots > 0 and candidates:
-        count = elections.count_of(election, candidates, quota)
+        count = election_selectors.count_of(election, candidates, quota)
     by_person = {c.person_id: c for c in candidates}
     fields = {
         c.person_id: votes_form[f"votes_{c.person_id}"]
@@ -140,7 +142,7 @@ def election_context(
         {"candidate": by_person[line.key], "line": line} for line in (count.lines if count else ())
     ]
     winners = list(count.elected) if count else []
-    above = elections.delegates_of_target(election, winners) if winners else {}
+    above = election_selectors.delegates_of_target(election, winners) if winners else {}
     context.update(
         candidates=candidates,
         editable=editable,
@@ -148,7 +150,7 @@ def election_context(
         count=count,
         rows=rows,
         ranked=ranked,
-        threshold=elections.threshold_of(election),
+        threshold=election_selectors.threshold_of(election),
         # Elected people and how they stand in the conference above: added
         # by this election, or already a delegate there (flagged).
         winners=[
@@ -160,7 +162,9 @@ def election_context(
             for pk in winners
         ],
         may_confirm=editable and count is not None and count.is_decided and bool(count.elected),
-        search_results=elections.register_search(election, query) if editable and query else [],
+        search_results=election_selectors.register_search(election, query)
+        if editable and query
+        else [],
     )
     return context
 
@@ -207,7 +211,7 @@ class ElectionActionView(ElectionMixin, View):
 class ElectionOpenView(ElectionActionView):
     def act(self):
         try:
-            elections.open_election(actor=self.request.user, conference=self.conference)
+            election_services.open_election(actor=self.request.user, conference=self.conference)
         except ValidationError as error:
             return self.refused(error)
         messages.success(self.request, _("The election is open: add the candidates."))
@@ -226,7 +230,7 @@ class CandidateChangeView(ElectionActionView):
             messages.error(self.request, _("Choose a person from the register."))
             return redirect(self.page_url())
         people = (
-            elections.candidates_register(election)
+            election_selectors.candidates_register(election)
             if self.adding
             else Person.objects.filter(candidacies__election=election)
         )
@@ -234,7 +238,9 @@ class CandidateChangeView(ElectionActionView):
         current = [c.person for c in election.candidates.select_related("person")]
         persons = [*current, person] if self.adding else [p for p in current if p.pk != person.pk]
         try:
-            elections.set_candidates(actor=self.request.user, election=election, persons=persons)
+            election_services.set_candidates(
+                actor=self.request.user, election=election, persons=persons
+            )
         except ValidationError as error:
             return self.refused(error)
         message = (
@@ -256,11 +262,11 @@ class VotesRecordView(ElectionActionView):
 
     def act(self):
         election = self.existing_election()
-        candidates = elections.election_candidates(election)
+        candidates = election_selectors.election_candidates(election)
         form = ElectionVotesForm(self.request.POST, candidates=candidates)
         if form.is_valid():
             try:
-                elections.record_votes(
+                election_services.record_votes(
                     actor=self.request.user,
                     election=election,
                     valid_ballots=form.cleaned_data["valid_ballots"],
@@ -268,13 +274,15 @@ class VotesRecordView(ElectionActionView):
                     threshold=form.cleaned_data["threshold"],
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except elections.StaleElectionError:
+            except election_services.StaleElectionError:
                 # Keep what was typed, against the election as it is now:
                 # saving again is a deliberate choice over the other change.
                 election.refresh_from_db()
                 data = self.request.POST.copy()
                 data["lock_version"] = str(election.lock_version)
-                form = ElectionVotesForm(data, candidates=elections.election_candidates(election))
+                form = ElectionVotesForm(
+                    data, candidates=election_selectors.election_candidates(election)
+                )
                 form.is_valid()
                 form.add_error(None, STALE_MESSAGE)
             except ValidationError as error:
@@ -306,10 +314,10 @@ class ElectionConfirmView(ElectionActionView):
         seen = int_param(self.request.POST, "lock_version")
         expected = -1 if seen is None else seen
         try:
-            result = elections.confirm_election(
+            result = election_services.confirm_election(
                 actor=self.request.user, election=election, expected_lock_version=expected
             )
-        except elections.StaleElectionError:
+        except election_services.StaleElectionError:
             messages.error(self.request, STALE_MESSAGE)
             return redirect(self.page_url())
         except ValidationError as error:
@@ -344,7 +352,9 @@ class ExcessResolveView(ElectionMixin, View):
             raise PermissionDenied
         chosen = int_list(request.POST, "delegate")
         try:
-            removed = elections.resolve_excess(actor=request.user, election=election, remove=chosen)
+            removed = election_services.resolve_excess(
+                actor=request.user, election=election, remove=chosen
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(f"{self.page_url()}#excess")

@@ -1,6 +1,7 @@
 """The people register: list, person page, add/edit, titles, status, and
 the Excel template, import and export. Views only parse and render: the
-rules are ``delegates.people``'s, the reads ``delegates.selectors``'."""
+rules are ``delegates.services.people``'s, the reads
+``delegates.selectors.people``'."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,19 +15,14 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress.selectors import cycle_for_user
-from delegates import people as services
-from delegates import selectors
-from delegates.forms import (
-    PeopleImportForm,
-    PersonFilterForm,
-    PersonForm,
-    PersonTitlesForm,
-)
+from delegates.forms.people import PeopleImportForm, PersonFilterForm, PersonForm, PersonTitlesForm
 from delegates.models import EmulationTitle, Person
 from delegates.people_import import (
     COLUMNS,
     write_workbook,
 )
+from delegates.selectors import people as people_selectors
+from delegates.services import people as services
 from units.models import Unit
 from units.params import int_param
 from units.permissions import (
@@ -89,10 +85,10 @@ class PersonFiltersMixin(LoginRequiredMixin):
 
     @cached_property
     def years(self) -> range:
-        return services.years_of(cycle_for_user(self.request.user))
+        return people_selectors.years_of(cycle_for_user(self.request.user))
 
     def people(self):
-        return selectors.people_list(user=self.request.user, **self.filters())
+        return people_selectors.people_list(user=self.request.user, **self.filters())
 
 
 class PersonListView(PersonFiltersMixin, ListView):
@@ -134,7 +130,7 @@ class PersonScopedMixin(LoginRequiredMixin):
 
     def get_person(self) -> Person:
         return get_object_or_404(
-            selectors.visible_people(self.request.user).select_related(
+            people_selectors.visible_people(self.request.user).select_related(
                 "unit__parent", "council_unit"
             ),
             pk=self.kwargs["pk"],
@@ -150,10 +146,10 @@ class PersonDetailView(PersonScopedMixin, TemplateView):
     def get_context_data(self, titles_form=None, **kwargs):
         person = self.get_person()
         user = self.request.user
-        years = services.years_of(cycle_for_user(user))
+        years = people_selectors.years_of(cycle_for_user(user))
         held = {(t.year, t.title) for t in person.titles.all()}
         may_change = has_permission(user, Action.CHANGE, person.unit)
-        delegations = list(selectors.person_delegations(person))
+        delegations = list(people_selectors.person_delegations(person))
         for delegation in delegations:
             delegation.visible = has_permission(user, Action.VIEW, delegation.conference.unit)
         return super().get_context_data(
@@ -182,7 +178,9 @@ class PersonTitlesView(PersonScopedMixin, View):
         person = self.get_person()
         if not has_permission(request.user, Action.CHANGE, person.unit):
             raise PermissionDenied
-        form = PersonTitlesForm(request.POST, years=services.years_of(cycle_for_user(request.user)))
+        form = PersonTitlesForm(
+            request.POST, years=people_selectors.years_of(cycle_for_user(request.user))
+        )
         if form.is_valid():
             try:
                 services.set_titles(actor=request.user, person=person, titles=form.pairs())
@@ -200,9 +198,9 @@ class PersonFormMixin(LoginRequiredMixin):
     form_class = PersonForm
 
     def get_form_kwargs(self):
-        units = selectors.changeable_units(self.request.user).filter(is_active=True)
+        units = people_selectors.changeable_units(self.request.user).filter(is_active=True)
         person = getattr(self, "person", None)
-        councils = selectors.council_unit_choices(
+        councils = people_selectors.council_unit_choices(
             self.request.user, person.council_unit if person is not None else None
         )
         return {**super().get_form_kwargs(), "units": units.order_by("path"), "councils": councils}
@@ -320,8 +318,8 @@ class PeopleTemplateView(LoginRequiredMixin, View):
         _require(request.user, Action.CHANGE)
         content = write_workbook(
             [],
-            units=_unit_choices(selectors.changeable_units(request.user)),
-            years=services.years_of(cycle_for_user(request.user)),
+            units=_unit_choices(people_selectors.changeable_units(request.user)),
+            years=people_selectors.years_of(cycle_for_user(request.user)),
         )
         return _xlsx_response(content, "mau-danh-sach-can-bo.xlsx")
 
@@ -345,7 +343,7 @@ class PeopleImportView(LoginRequiredMixin, FormView):
         )
 
     def get_context_data(self, **kwargs):
-        years = services.years_of(cycle_for_user(self.request.user))
+        years = people_selectors.years_of(cycle_for_user(self.request.user))
         return super().get_context_data(
             headers=[header for _key, header, _width in COLUMNS],
             first_year=years[0] if years else None,
@@ -370,7 +368,7 @@ def _carry_root(user):
 
 class RegisterCarryView(LoginRequiredMixin, View):
     """Carry the staff registers of the units one's units took over in the
-    previous hierarchy into them (``delegates.people.carry_register``)."""
+    previous hierarchy into them (``delegates.services.people.carry_register``)."""
 
     http_method_names = ["post"]
 

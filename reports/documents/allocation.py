@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
-from delegates.allocations import AllocationView, allocation_view, fraction_text, to_decimal
 from delegates.models import Allocation
+from delegates.quota_terms import fraction_text, to_decimal
+from delegates.selectors.quotas import AllocationView, allocation_view
 from units.models import User
 from units.permissions import visible_units
 

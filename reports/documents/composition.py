@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference, Tier
-from delegates.composition import BarChart, Composition, Dimension, bar_chart, composition
+from delegates.composition import BarChart, Composition, Dimension, bar_chart
 from delegates.models import Category, Delegate, Gender
-from delegates.selectors import delegate_unit
+from delegates.selectors.delegates import composition, delegate_unit
 from units.models import Unit
 
 from ..exporters import (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from congress.models import Conference
 from congress.selectors import visible_conferences
 from delegates.models import Category, Delegate, Gender
-from delegates.selectors import (
+from delegates.selectors.delegates import (
     DelegateFilters,
     DelegateList,
     DelegateOrder,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from congress.models import Conference, Tier
 from delegates.models import Category, Delegate, Gender
-from delegates.selectors import DelegateFilters, delegate_list, delegate_unit
+from delegates.selectors.delegates import DelegateFilters, delegate_list, delegate_unit
 from units.models import Unit
 from units.text import fold
 

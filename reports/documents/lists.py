@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from delegates.models import Category, Delegate, Gender
-from delegates.selectors import DelegateFilters, DelegateOrder, delegate_list
+from delegates.selectors.delegates import DelegateFilters, DelegateOrder, delegate_list
 from units.models import Unit
 
 from ..exporters import (

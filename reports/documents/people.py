@@ -17,19 +17,19 @@ from django.utils.translation import gettext_lazy
 
 from congress.models import Cycle
 from congress.selectors import cycle_for_user, work_in_cycle
-from delegates import people as people_services
-from delegates import selectors
-from delegates.forms import PersonFilterForm
+from delegates.forms.people import PersonFilterForm
 from delegates.models import EmulationTitle, Gender, Person, Rank
 from delegates.people_import import (
     COLUMNS,
     COUNCIL_ROLE_LABELS,
+    FLAGS,
     GENDER_LABELS,
     TITLE_COLUMNS,
     format_years,
     mark,
     write_workbook,
 )
+from delegates.selectors.people import people_list, years_of
 from units.models import Unit, User
 from units.params import search_param
 from units.permissions import Action, visible_units
@@ -100,7 +100,7 @@ def export_row(number: int, person: Person) -> list[Any]:
         "field_of_work": person.get_field_of_work_display(),
         "unit_code": person.unit.code,
         "council_role": COUNCIL_ROLE_LABELS.get(person.council_role, ""),
-        **{flag: mark(getattr(person, flag)) for flag in people_services.FLAGS},
+        **{flag: mark(getattr(person, flag)) for flag in FLAGS},
     }
     for title in TITLE_COLUMNS:
         values[title] = format_years(t.year for t in person.titles.all() if t.title == title)
@@ -155,8 +155,8 @@ class PeopleRegisterXlsx(Exporter):
     def register_source(
         self, reader: User, cycle: Cycle | None, area: Unit | None, params: Params
     ) -> Source:
-        years = people_services.years_of(cycle)
-        people = selectors.people_list(
+        years = years_of(cycle)
+        people = people_list(
             user=reader,
             query=params.get("q", ""),
             area=area,

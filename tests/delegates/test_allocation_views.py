@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress.models import Conference
-from delegates import allocations
+from delegates import quota_terms
 from delegates.models import Allocation
+from delegates.services import quotas as quota_services
 from tests.delegates.test_allocations import hold, province, set_cap  # noqa: F401 - re-exported fixture
 from tests.factories import ConferenceFactory, UnitFactory
 
@@ -50,12 +51,12 @@ def action(name, conference, version=None):
 
 
 def computed(users, conference, actor="officer_hcm"):
-    return allocations.compute_allocation(actor=users[actor], conference=conference)
+    return quota_services.compute_allocation(actor=users[actor], conference=conference)
 
 
 def submitted(users, conference, actor="officer_hcm"):
     allocation = computed(users, conference, actor)
-    return allocations.submit_allocation(actor=users[actor], allocation=allocation)
+    return quota_services.submit_allocation(actor=users[actor], allocation=allocation)
 
 
 def adjust_data(allocation, seats, reasons=None, lock=None):
@@ -112,7 +113,7 @@ def test_a_tie_is_shown_with_its_rule(client, users, tree, tiers, hcm_upper):
     html = client.get(page(hcm_upper)).content.decode()
 
     assert 'data-testid="tie"' in html
-    rule = allocations.TieRule.LARGER_ATTENDANCE_THEN_ORDER.label
+    rule = quota_terms.TieRule.LARGER_ATTENDANCE_THEN_ORDER.label
     assert f'data-testid="tie-rule">{rule}<' in html
 
 
@@ -297,7 +298,9 @@ def test_a_stale_save_takes_the_other_change_where_the_user_typed_nothing(
     tree,
 ):
     conference = province["conference"]
-    allocation = allocations.compute_allocation(actor=users["officer_hcm"], conference=conference)
+    allocation = quota_services.compute_allocation(
+        actor=users["officer_hcm"], conference=conference
+    )
     district1, office, district3, district5 = (unit.pk for unit in province["units"])
     colleague = make_user("officer", tree.hcm, username="officer-hcm-2")
     # Seats 2, 9, 3, 6. Both load the page; the first moves a seat from
@@ -327,7 +330,7 @@ def test_a_stale_save_takes_the_other_change_where_the_user_typed_nothing(
 
 
 def allocations_views_stale_message(*, adjusting=True):
-    from delegates.views.allocations import STALE_ADJUST_MESSAGE, STALE_MESSAGE
+    from delegates.views.quotas import STALE_ADJUST_MESSAGE, STALE_MESSAGE
 
     return STALE_ADJUST_MESSAGE if adjusting else STALE_MESSAGE
 
@@ -335,7 +338,7 @@ def allocations_views_stale_message(*, adjusting=True):
 def test_submitting_a_stale_page_is_refused(client, users, provinces, tree):
     allocation = computed(users, provinces["hcm"])
     district, office = tree.hcm_district.pk, tree.hcm_department.pk
-    allocations.adjust_seats(
+    quota_services.adjust_seats(
         actor=users["officer_hcm"],
         allocation=allocation,
         seats={district: 2, office: 18},
@@ -409,7 +412,9 @@ def test_the_council_sees_the_review_form_but_no_adjustment(client, users, provi
 
 def test_an_approved_allocation_offers_no_change(client, users, provinces, tree):
     allocation = submitted(users, provinces["hcm"])
-    allocations.review_allocation(actor=users["council"], allocation=allocation, decision="approve")
+    quota_services.review_allocation(
+        actor=users["council"], allocation=allocation, decision="approve"
+    )
     allocation.refresh_from_db()
     client.force_login(users["officer_hcm"])
 
@@ -462,8 +467,10 @@ def test_the_list_query_count_does_not_grow_with_the_rows(client, users, tree, t
             district = UnitFactory(parent=organiser, code=f"DX{count}_{n}")
             hold(tiers[1], district, 30)
             conference = ConferenceFactory(tier=tiers[2], unit=organiser)
-            allocation = allocations.compute_allocation(actor=users["admin"], conference=conference)
-            allocations.submit_allocation(actor=users["admin"], allocation=allocation)
+            allocation = quota_services.compute_allocation(
+                actor=users["admin"], conference=conference
+            )
+            quota_services.submit_allocation(actor=users["admin"], allocation=allocation)
 
     client.force_login(users["council"])
     url = reverse("allocations:allocation_list")
@@ -486,8 +493,8 @@ def province_with_units(tree, tiers, users, count, code):
         unit = UnitFactory(parent=organiser, code=f"{code}-{n:02d}", position=n)
         hold(tiers[1], unit, 15 + (n * 7) % 76)
     conference = ConferenceFactory(tier=tiers[2], unit=organiser)
-    allocation = allocations.compute_allocation(actor=users["admin"], conference=conference)
-    allocations.submit_allocation(actor=users["admin"], allocation=allocation)
+    allocation = quota_services.compute_allocation(actor=users["admin"], conference=conference)
+    quota_services.submit_allocation(actor=users["admin"], allocation=allocation)
     return conference
 
 

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference, ConferenceTransition, TierExemption
-from delegates import allocations
+from delegates import quota_terms
 from delegates.models import Allocation, Category
-from delegates.selectors import approved_quota, units_below
+from delegates.selectors import quotas as quota_selectors
+from delegates.selectors.quotas import approved_quota, units_below
+from delegates.services import quotas as quota_services
 from tests.factories import ConferenceFactory, DelegateFactory, UnitFactory
 from units.models import UnitKind
 
@@ -54,7 +56,7 @@ def province(tree, tiers, hcm_upper):
 
 
 def compute(users, conference, **kwargs):
-    return allocations.compute_allocation(
+    return quota_services.compute_allocation(
         actor=kwargs.pop("actor", users["officer_hcm"]), conference=conference, **kwargs
     )
 
@@ -76,7 +78,7 @@ def test_elected_seats_are_the_cap_minus_official_and_counted_guests(users, hcm_
     DelegateFactory(conference=hcm_upper, category=Category.ELECTED, elected_at=hcm_upper)
 
     # HCMC's cap is 350 by exception; tier 2 counts guests: 350 − 5 − 3.
-    assert allocations.elected_seats(hcm_upper) == 342
+    assert quota_selectors.elected_seats(hcm_upper) == 342
 
 
 def test_elected_seats_of_the_congress_do_not_subtract_guests(tree, tiers, users):
@@ -88,7 +90,7 @@ def test_elected_seats_of_the_congress_do_not_subtract_guests(tree, tiers, users
         )
 
     # 500 at the Congress, guests not counted: 500 − 10.
-    assert allocations.elected_seats(congress) == 490
+    assert quota_selectors.elected_seats(congress) == 490
 
 
 def test_elected_seats_refused_when_fewer_than_the_units_below(tiers, tree, hcm_upper):
@@ -96,10 +98,10 @@ def test_elected_seats_refused_when_fewer_than_the_units_below(tiers, tree, hcm_
     DelegateFactory.create_batch(2, conference=hcm_upper, category=Category.OFFICIAL)
 
     with pytest.raises(ValidationError, match="1"):
-        allocations.elected_seats(hcm_upper, units=2)
+        quota_selectors.elected_seats(hcm_upper, units=2)
     set_cap(tiers, tree.hcm, 2)
     with pytest.raises(ValidationError):
-        allocations.elected_seats(hcm_upper)
+        quota_selectors.elected_seats(hcm_upper)
 
 
 # -- The units below --------------------------------------------------------------
@@ -204,7 +206,7 @@ def test_a_tie_is_recorded_with_the_rule_that_decided_it(tree, tiers, users, hcm
     set_cap(tiers, tree.hcm, 3)
 
     # Equal attendance, 3 seats: one each, then 10/1.5 = 10/1.5 for the third.
-    allocation = compute(users, hcm_upper, tie_break=allocations.TieRule.ORDER)
+    allocation = compute(users, hcm_upper, tie_break=quota_terms.TieRule.ORDER)
 
     tie = allocation.computation["tie"]
     assert tie["units"] == [tree.hcm_district.pk, tree.hcm_department.pk]
@@ -221,8 +223,8 @@ def test_a_lot_needs_a_seed_and_records_it(tree, tiers, users, hcm_upper):
     set_cap(tiers, tree.hcm, 3)
 
     with pytest.raises(ValidationError):
-        compute(users, hcm_upper, tie_break=allocations.TieRule.LOT)
-    allocation = compute(users, hcm_upper, tie_break=allocations.TieRule.LOT, seed=2020)
+        compute(users, hcm_upper, tie_break=quota_terms.TieRule.LOT)
+    allocation = compute(users, hcm_upper, tie_break=quota_terms.TieRule.LOT, seed=2020)
 
     assert allocation.seed == 2020
     assert allocation.computation["tie"]["seed"] == 2020
@@ -247,7 +249,7 @@ def test_computing_again_keeps_the_versions(users, province):
     assert Allocation.objects.count() == 2
     # Only the newest version is worked on.
     with pytest.raises(ValidationError, match="2"):
-        allocations.submit_allocation(actor=users["officer_hcm"], allocation=first)
+        quota_services.submit_allocation(actor=users["officer_hcm"], allocation=first)
 
 
 def test_only_who_may_change_the_unit_computes(users, province):
@@ -261,7 +263,7 @@ def test_only_who_may_change_the_unit_computes(users, province):
 
 
 def adjust(users, allocation, seats, reasons=None, *, lock=None, actor="officer_hcm"):
-    return allocations.adjust_seats(
+    return quota_services.adjust_seats(
         actor=users[actor],
         allocation=allocation,
         seats=seats,
@@ -340,7 +342,7 @@ def test_a_stale_page_is_refused_and_nothing_is_overwritten(users, province, mak
     # Both load the page at lock version 1.
     first = Allocation.objects.get(pk=allocation.pk)
     second = Allocation.objects.get(pk=allocation.pk)
-    allocations.adjust_seats(
+    quota_services.adjust_seats(
         actor=users["officer_hcm"],
         allocation=first,
         seats={district1.pk: 1, office.pk: 10},
@@ -348,8 +350,8 @@ def test_a_stale_page_is_refused_and_nothing_is_overwritten(users, province, mak
         expected_lock_version=1,
     )
 
-    with pytest.raises(allocations.StaleAllocationError):
-        allocations.adjust_seats(
+    with pytest.raises(quota_services.StaleAllocationError):
+        quota_services.adjust_seats(
             actor=colleague,
             allocation=second,
             seats={district3.pk: 4, office.pk: 8},
@@ -367,11 +369,11 @@ def test_a_stale_page_is_refused_and_nothing_is_overwritten(users, province, mak
 
 
 def submit(users, allocation):
-    return allocations.submit_allocation(actor=users["officer_hcm"], allocation=allocation)
+    return quota_services.submit_allocation(actor=users["officer_hcm"], allocation=allocation)
 
 
 def review(users, allocation, decision, reason="", actor="council"):
-    return allocations.review_allocation(
+    return quota_services.review_allocation(
         actor=users[actor], allocation=allocation, decision=decision, reason=reason
     )
 
@@ -533,11 +535,11 @@ def test_computing_before_the_official_delegates_are_listed_warns(users, provinc
         "shrink when they are, and the allocation will need a new version."
     )
 
-    assert allocations.official_warning(allocations.seat_budget(conference).official) == warning
+    assert quota_terms.official_warning(quota_selectors.seat_budget(conference).official) == warning
     allocation = compute(users, conference)  # warned, not refused
     assert allocation.computation["budget"]["official"] == 0
     DelegateFactory(conference=conference, category=Category.OFFICIAL)
-    assert allocations.official_warning(allocations.seat_budget(conference).official) == ""
+    assert quota_terms.official_warning(quota_selectors.seat_budget(conference).official) == ""
 
 
 # -- Out of date after a correction ---------------------------------------------------
@@ -573,11 +575,11 @@ def test_a_corrected_attendance_puts_the_allocation_out_of_date(users, tiers, pr
     conference = province["conference"]
     district1 = province["units"][0]
     allocation = approved_version(users, conference)
-    assert allocations.attendance_changes([loaded(allocation)]) == {}
+    assert quota_selectors.attendance_changes([loaded(allocation)]) == {}
 
     lower = Conference.objects.get(tier=tiers[1], unit=district1)
     correct(lower, 30, users["officer_hcm"])
-    changes = allocations.attendance_changes([loaded(allocation)], corrections=True)
+    changes = quota_selectors.attendance_changes([loaded(allocation)], corrections=True)
 
     assert [(c.unit, c.old, c.new) for c in changes[allocation.pk]] == [(district1, 13, 30)]
     assert changes[allocation.pk][0].correction.reason == "Nhập nhầm số người dự"
@@ -594,7 +596,7 @@ def test_a_new_version_from_the_corrected_figure_is_up_to_date(users, tiers, pro
     second = approved_version(users, conference)
 
     assert second.lines.get(unit=district1).attendance == 30
-    changes = allocations.attendance_changes([loaded(first), loaded(second)])
+    changes = quota_selectors.attendance_changes([loaded(first), loaded(second)])
     assert list(changes) == [first.pk]
 
 
@@ -608,6 +610,6 @@ def test_changes_are_read_in_two_queries_for_any_number_of_versions(
     versions = [loaded(version) for version in versions]
 
     with django_assert_num_queries(2):
-        changes = allocations.attendance_changes(versions)
+        changes = quota_selectors.attendance_changes(versions)
 
     assert {pk: len(found) for pk, found in changes.items()} == {v.pk: 4 for v in versions}

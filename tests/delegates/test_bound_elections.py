@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
-from delegates import allocations, elections
-from delegates.elections import (
-    confirm_election,
-    excess_by_source,
-    excess_of,
-    newer_allocation,
-    open_election,
-    resolve_excess,
-)
 from delegates.models import Allocation, AllocationLine, Category, Delegate, Election
+from delegates.selectors import elections as election_selectors
+from delegates.selectors.elections import excess_by_source, excess_of, newer_allocation
+from delegates.services import elections as election_services
+from delegates.services import quotas as quota_services
+from delegates.services.elections import confirm_election, open_election, resolve_excess
 from tests.conftest import require
 from tests.delegates.test_elections import approve, held, stand, vote
 from tests.factories import PersonFactory
@@ -60,7 +56,7 @@ def version(target, seats_by_unit, actor, *, number, status=Allocation.Status.SU
 
 
 def approve_newer(allocation, users):
-    return allocations.review_allocation(
+    return quota_services.review_allocation(
         actor=users["council"], allocation=allocation, decision="approve"
     )
 
@@ -99,7 +95,7 @@ def delegate_of(person, conference):
 @pytest.mark.django_db
 def test_confirming_binds_the_election_to_the_approved_version(confirmed):
     assert confirmed["election"].allocation == confirmed["first"]
-    assert elections.binding_allocation(confirmed["election"]) == confirmed["first"]
+    assert election_selectors.binding_allocation(confirmed["election"]) == confirmed["first"]
 
 
 @pytest.mark.django_db
@@ -108,7 +104,7 @@ def test_the_bound_version_is_kept_when_a_newer_one_is_approved(users, confirmed
 
     election = Election.objects.get(pk=confirmed["election"].pk)
     assert election.allocation == confirmed["first"]
-    assert elections.binding_allocation(election) == confirmed["first"]
+    assert election_selectors.binding_allocation(election) == confirmed["first"]
     # Nothing changed by itself: the three delegates are still there.
     assert (
         Delegate.objects.filter(
@@ -411,7 +407,7 @@ def outcome(race):
 def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race):
     entered, errors = threading.Event(), []
     # Inside confirm_election, after its locks and its read of the quota.
-    slowed(monkeypatch, elections, "count_of", entered)
+    slowed(monkeypatch, election_services, "count_of", entered)
     officer = users["officer_hcm"]
 
     confirming = run_in_thread(
@@ -422,7 +418,7 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
     )
     assert entered.wait(5)
     reviewing = run_in_thread(
-        lambda: allocations.review_allocation(
+        lambda: quota_services.review_allocation(
             actor=users["council"],
             allocation=Allocation.objects.get(pk=race["second"].pk),
             decision="approve",
@@ -447,11 +443,11 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
 def test_a_review_under_way_makes_the_confirmation_wait(monkeypatch, users, race):
     entered, errors = threading.Event(), []
     # Inside review_allocation, with the conference and the version locked.
-    slowed(monkeypatch, allocations, "_check_version", entered)
+    slowed(monkeypatch, quota_services, "_check_version", entered)
     officer = users["officer_hcm"]
 
     reviewing = run_in_thread(
-        lambda: allocations.review_allocation(
+        lambda: quota_services.review_allocation(
             actor=users["council"],
             allocation=Allocation.objects.get(pk=race["second"].pk),
             decision="approve",

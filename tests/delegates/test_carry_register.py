@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from delegates.models import EmulationTitle, Person
-from delegates.people import carry_register
+from delegates.services.people import carry_register
 from tests.factories import PersonFactory
 
 

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congress.models import Conference
-from delegates import checkin
-from delegates.checkin import Outcome
+from delegates import checkin_codes
 from delegates.models import Category, Delegate, Person, Rank
+from delegates.selectors import checkin as checkin_selectors
+from delegates.selectors.checkin import Outcome
+from delegates.services import checkin as checkin_services
 from tests.congress.documents_support import ROLES, expected_view_status
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 
@@ -73,14 +75,18 @@ def hanoi_delegate(tree, hanoi_upper):
 
 
 def test_check_in_once_then_again_says_when(users, hcm_upper, an):
-    first = checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["printer_hcm"])
+    first = checkin_services.check_in(
+        conference=hcm_upper, code="ABCD23", user=users["printer_hcm"]
+    )
     assert first.outcome == Outcome.CHECKED_IN
     assert first.delegate.pk == an.pk
     an.refresh_from_db()
     assert an.checked_in_at is not None and an.checked_in_by == users["printer_hcm"]
     at = an.checked_in_at
 
-    second = checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hcm"])
+    second = checkin_services.check_in(
+        conference=hcm_upper, code="ABCD23", user=users["officer_hcm"]
+    )
     assert second.outcome == Outcome.ALREADY
     assert second.checked_in_at == at
     assert second.time_label == timezone.localtime(at).strftime("%H:%M")
@@ -106,7 +112,7 @@ def test_already_checked_in_shows_the_local_time(client, users, hcm_upper, an):
 def test_a_check_in_of_an_earlier_day_gives_the_date(users, hcm_upper, an):
     moment = today_at(7, 30) - datetime.timedelta(days=1)
     Delegate.objects.filter(pk=an.pk).update(checked_in_at=moment)
-    result = checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["admin"])
+    result = checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users["admin"])
     assert result.time_label == moment.astimezone(VIETNAM).strftime("07:30 %d/%m/%Y")
 
 
@@ -118,7 +124,9 @@ def test_two_phones_scanning_at_once_cannot_both_win(users, hcm_upper, an):
     def scan(user):
         try:
             barrier.wait(timeout=10)
-            results.append(checkin.check_in(conference=hcm_upper, code="ABCD23", user=user))
+            results.append(
+                checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=user)
+            )
         finally:
             connection.close()
 
@@ -139,12 +147,12 @@ def test_two_phones_scanning_at_once_cannot_both_win(users, hcm_upper, an):
 
 def test_checking_in_by_name_is_once_too(users, hcm_upper, an):
     user = users["printer_hcm"]
-    first = checkin.check_in_delegate(conference=hcm_upper, delegate_pk=an.pk, user=user)
-    second = checkin.check_in_delegate(conference=hcm_upper, delegate_pk=an.pk, user=user)
+    first = checkin_services.check_in_delegate(conference=hcm_upper, delegate_pk=an.pk, user=user)
+    second = checkin_services.check_in_delegate(conference=hcm_upper, delegate_pk=an.pk, user=user)
     assert (first.outcome, second.outcome) == (Outcome.CHECKED_IN, Outcome.ALREADY)
     assert second.checked_in_at == first.checked_in_at
     # The code then finds them present as well.
-    third = checkin.check_in(conference=hcm_upper, code=an.check_in_code, user=user)
+    third = checkin_services.check_in(conference=hcm_upper, code=an.check_in_code, user=user)
     assert third.outcome == Outcome.ALREADY and third.checked_in_at == first.checked_in_at
 
 
@@ -152,7 +160,9 @@ def test_checking_in_by_name_is_once_too(users, hcm_upper, an):
 
 
 def test_a_code_of_another_conference_is_refused(client, users, hcm_upper, an, hanoi_delegate):
-    result = checkin.check_in(conference=hcm_upper, code="HNHN23", user=users["officer_hcm"])
+    result = checkin_services.check_in(
+        conference=hcm_upper, code="HNHN23", user=users["officer_hcm"]
+    )
     assert result.outcome == Outcome.FOREIGN
     assert result.delegate is None  # nothing of Hà Nội's delegate is shown
     assert result.other_conference == ""  # HCMC's officer may not see Hà Nội
@@ -168,7 +178,7 @@ def test_a_code_of_another_conference_is_refused(client, users, hcm_upper, an, h
 def test_a_code_of_another_conference_names_it_to_who_may_see_it(
     users, hcm_upper, hanoi_upper, hanoi_delegate
 ):
-    result = checkin.check_in(conference=hcm_upper, code="HNHN23", user=users["council"])
+    result = checkin_services.check_in(conference=hcm_upper, code="HNHN23", user=users["council"])
     assert result.outcome == Outcome.FOREIGN
     assert "BHXH TP. Hà Nội" in result.other_conference
     hanoi_delegate.refresh_from_db()
@@ -177,7 +187,7 @@ def test_a_code_of_another_conference_names_it_to_who_may_see_it(
 
 @pytest.mark.parametrize("code", ["ZZZZZZ", "", "   ", "ABC", "0O1IL0", "ABCD23X"])
 def test_an_unknown_code_changes_nothing(users, hcm_upper, an, code):
-    result = checkin.check_in(conference=hcm_upper, code=code, user=users["printer_hcm"])
+    result = checkin_services.check_in(conference=hcm_upper, code=code, user=users["printer_hcm"])
     assert result.outcome == Outcome.UNKNOWN
     assert result.delegate is None
     assert not Delegate.objects.filter(checked_in_at__isnull=False).exists()
@@ -196,8 +206,8 @@ def test_an_unknown_code_changes_nothing(users, hcm_upper, an, code):
     ],
 )
 def test_typed_codes_are_normalised(users, hcm_upper, an, typed):
-    assert checkin.normalise_code(typed) == "ABCD23"
-    result = checkin.check_in(conference=hcm_upper, code=typed, user=users["printer_hcm"])
+    assert checkin_codes.normalise_code(typed) == "ABCD23"
+    result = checkin_services.check_in(conference=hcm_upper, code=typed, user=users["printer_hcm"])
     assert result.outcome == Outcome.CHECKED_IN and result.delegate.pk == an.pk
 
 
@@ -282,7 +292,7 @@ def test_a_closed_conference_takes_no_check_in(client, users, hcm_upper, an):
     )
     hcm_upper.refresh_from_db()
     with pytest.raises(ValidationError):
-        checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["admin"])
+        checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users["admin"])
     client.force_login(users["officer_hcm"])
     client.post(page_url(hcm_upper), {"code": "ABCD23"})
     an.refresh_from_db()
@@ -321,7 +331,7 @@ def mixed(tree, tiers, hcm_upper, hanoi_upper):
 
 
 def test_counts_by_category(client, users, hcm_upper, mixed):
-    counts = checkin.attendance_counts(hcm_upper)
+    counts = checkin_selectors.attendance_counts(hcm_upper)
     assert [(c.category, c.present, c.expected) for c in counts.categories] == [
         (Category.GUEST, 1, 2),
         (Category.OFFICIAL, 2, 3),
@@ -391,7 +401,7 @@ def test_queries_do_not_grow_with_the_delegates(
     bulk_delegates(hcm_upper, tree.hcm, 400, users["admin"])
     with django_assert_max_num_queries(len(few_page.captured_queries)):
         response = after_check_in()
-    assert len(response.context["found"]) == checkin.SEARCH_LIMIT
+    assert len(response.context["found"]) == checkin_selectors.SEARCH_LIMIT
     assert response.context["more_found"]
     assert response.context["counts"].expected == 401
     with django_assert_max_num_queries(len(few_counts.captured_queries)):
@@ -433,9 +443,9 @@ def test_who_may_check_in_on_hcmc_conference(client, users, hcm_upper, an, role,
 
 def test_the_service_refuses_who_may_not_print(users, hcm_upper, an):
     with pytest.raises(PermissionDenied):
-        checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hanoi"])
+        checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hanoi"])
     with pytest.raises(PermissionDenied):
-        checkin.check_in_delegate(
+        checkin_services.check_in_delegate(
             conference=hcm_upper, delegate_pk=an.pk, user=users["officer_hanoi"]
         )
 
@@ -458,13 +468,17 @@ def test_the_qr_url_sends_who_is_signed_out_to_log_in_and_back(client, hcm_upper
     ],
 )
 def test_only_who_may_change_takes_a_check_in_back(client, users, hcm_upper, an, role, allowed):
-    checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["printer_hcm"])
+    checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users["printer_hcm"])
     if allowed:
-        undone = checkin.undo_check_in(conference=hcm_upper, delegate_pk=an.pk, user=users[role])
+        undone = checkin_services.undo_check_in(
+            conference=hcm_upper, delegate_pk=an.pk, user=users[role]
+        )
         assert undone is not None and undone.checked_in_at is None
     else:
         with pytest.raises(PermissionDenied):
-            checkin.undo_check_in(conference=hcm_upper, delegate_pk=an.pk, user=users[role])
+            checkin_services.undo_check_in(
+                conference=hcm_upper, delegate_pk=an.pk, user=users[role]
+            )
     an.refresh_from_db()
     assert (an.checked_in_at is None) == allowed
 
@@ -481,7 +495,7 @@ def test_taking_back_on_the_page(client, users, hcm_upper, an, role, status):
     assert (an.checked_in_at is None) == (status == 302)
     # Checked in again after the mistake is undone.
     if status == 302:
-        again = checkin.check_in(conference=hcm_upper, code="ABCD23", user=users[role])
+        again = checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users[role])
         assert again.outcome == Outcome.CHECKED_IN
 
 
@@ -564,7 +578,7 @@ def test_the_counts_refresh_by_themselves(page, live_server, users, hcm_upper, a
     page.goto(f"{live_server.url}{page_url(hcm_upper)}")
     expect(page.get_by_test_id("count-total")).to_have_text("0/1")
     # Another phone checks An in.
-    checkin.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hcm"])
+    checkin_services.check_in(conference=hcm_upper, code="ABCD23", user=users["officer_hcm"])
     page.clock.run_for(6000)
     expect(page.get_by_test_id("count-total")).to_have_text("1/1")
 

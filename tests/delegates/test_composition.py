@@ -19,12 +19,12 @@ from delegates.composition import (
     StaffShares,
     balance_of,
     bar_chart,
-    composition,
     configured_targets,
     level_of,
     tally,
 )
 from delegates.models import Category, Delegate, EmulationTitle, Gender, Person
+from delegates.selectors.delegates import composition
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 from units.models import UnitKind
 

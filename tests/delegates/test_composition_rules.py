@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegates.models import Category, CompositionRules, Delegate, Rank
-from delegates.selectors import conference_rules, delegate_cap, seats, suggest_official_delegates
-from delegates.services import add_delegate, add_official_delegates, set_composition_rules
+from delegates.selectors.delegates import conference_rules, delegate_cap, seats
+from delegates.selectors.suggestions import suggest_official_delegates
+from delegates.services.delegates import add_delegate, add_official_delegates, set_composition_rules
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
 from units.models import Role, UnitKind
 

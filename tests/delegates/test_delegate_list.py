@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from congress.models import Conference
-from delegates import selectors
 from delegates.models import Category, Delegate, Gender, Person, Rank
+from delegates.selectors import delegates as delegate_selectors
 from tests.congress.documents_support import (
     ROLES,
     expected_change_status,
@@ -520,6 +520,6 @@ def test_closed_conference_cannot_change(client, tree, tiers, users):
 def test_selector_orders_the_units_by_position_not_code(tree, hcm_upper):
     tree.hcm_department.position = 1
     tree.hcm_department.save()
-    keys = selectors.unit_protocol_keys([tree.hcm_district, tree.hcm_department, tree.hcm])
+    keys = delegate_selectors.unit_protocol_keys([tree.hcm_district, tree.hcm_department, tree.hcm])
     ordered = sorted([tree.hcm_district, tree.hcm_department, tree.hcm], key=lambda u: keys[u.pk])
     assert ordered == [tree.hcm, tree.hcm_district, tree.hcm_department]

@@ -8,7 +8,7 @@ from django.db import connection
 
 from congress.models import Conference
 from delegates.models import Category, Delegate
-from delegates.services import add_delegate
+from delegates.services.delegates import add_delegate
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from congress.models import Conference
-from delegates.allocations import compute_allocation, review_allocation, submit_allocation
 from delegates.models import Allocation, Category, CouncilRole, Delegate, Rank
+from delegates.services.quotas import compute_allocation, review_allocation, submit_allocation
 from tests.factories import ConferenceFactory, PersonFactory
 from units.models import Role
 from units.services import DEMO_USERS

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress.models import Conference
-from delegates.elections import open_election, record_votes, set_candidates
 from delegates.models import Category, Delegate, Election
+from delegates.services.elections import open_election, record_votes, set_candidates
 from tests.delegates.test_elections import approve, held
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 

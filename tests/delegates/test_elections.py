@@ -8,16 +8,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from congress.models import Conference
-from delegates import elections
-from delegates.elections import (
+from delegates.models import Allocation, AllocationLine, Category, Delegate, Election
+from delegates.selectors import elections as election_selectors
+from delegates.selectors.elections import target_conference
+from delegates.services.elections import (
     StaleElectionError,
     confirm_election,
     open_election,
     record_votes,
     set_candidates,
-    target_conference,
 )
-from delegates.models import Allocation, AllocationLine, Category, Delegate, Election
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
 from units.models import UnitKind
 
@@ -319,7 +319,7 @@ def test_someone_already_a_delegate_above_is_flagged_not_duplicated(
     assert result.already_delegates == [an]
     assert [d.person for d in result.added] == [binh]
     assert Delegate.objects.filter(conference=hcm_upper, person=an).count() == 1
-    page = elections.delegates_of_target(election, [an.pk, binh.pk])
+    page = election_selectors.delegates_of_target(election, [an.pk, binh.pk])
     assert page[an.pk].category == Category.OFFICIAL
     assert page[binh.pk].elected_at == election.conference
 

@@ -12,7 +12,11 @@ from django.urls import reverse
 from delegates import official_lists
 from delegates.models import CouncilRole, EmulationTitle, Gender, Person, Rank
 from delegates.official_lists import CONGRESS, TIER_2, Context, PersonFacts, lines_for, lines_met
-from delegates.selectors import official_context, person_facts, suggest_official_delegates
+from delegates.selectors.suggestions import (
+    official_context,
+    person_facts,
+    suggest_official_delegates,
+)
 from tests.factories import ConferenceFactory, PersonFactory, UnitFactory
 from units.models import UnitKind
 

@@ -14,13 +14,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from delegates.models import EmulationTitle, Person, Rank
-from delegates.people import (
+from delegates.selectors.people import years_of
+from delegates.services.people import (
     PersonDetails,
     delete_person,
     save_person,
     set_person_active,
     set_titles,
-    years_of,
 )
 from tests.delegates.test_people_import import row, xlsx
 from tests.factories import DelegateFactory, PersonFactory

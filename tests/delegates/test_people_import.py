@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
 from delegates.models import EmulationTitle, Gender, Person, Rank
-from delegates.people import PersonDetails, import_people, save_person
 from delegates.people_import import (
     CHOICES_SHEET,
     COLUMNS,
@@ -21,6 +20,7 @@ from delegates.people_import import (
     read_workbook,
     write_workbook,
 )
+from delegates.services.people import PersonDetails, import_people, save_person
 from reports.documents.people import export_row
 from tests.factories import PersonFactory
 from units.encodings import encode_legacy

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Conference
-from delegates import allocations
-from delegates.elections import confirm_election, open_election
 from delegates.models import Allocation, Category, Delegate, Election
+from delegates.services import quotas as quota_services
+from delegates.services.elections import confirm_election, open_election
 from tests.delegates.test_allocations import correct, hold, set_cap
 from tests.delegates.test_bound_elections import version
 from tests.delegates.test_elections import approve, held, stand, vote
@@ -99,9 +99,9 @@ def approved_hcm(users, tree, tiers, hcm_upper):
     hold(tiers[1], tree.hcm_district, 13)
     hold(tiers[1], tree.hcm_department, 82)
     set_cap(tiers, tree.hcm, 20)
-    allocation = allocations.compute_allocation(actor=users["officer_hcm"], conference=hcm_upper)
-    allocations.submit_allocation(actor=users["officer_hcm"], allocation=allocation)
-    return allocations.review_allocation(
+    allocation = quota_services.compute_allocation(actor=users["officer_hcm"], conference=hcm_upper)
+    quota_services.submit_allocation(actor=users["officer_hcm"], allocation=allocation)
+    return quota_services.review_allocation(
         actor=users["council"], allocation=allocation, decision="approve"
     )
 
@@ -146,8 +146,8 @@ def test_the_list_shows_out_of_date_allocations_with_their_differences(
 
 def test_the_list_flags_only_the_versions_still_in_play(client, users, tree, tiers, approved_hcm):
     conference = approved_hcm.conference
-    newer = allocations.compute_allocation(actor=users["officer_hcm"], conference=conference)
-    newest = allocations.compute_allocation(actor=users["officer_hcm"], conference=conference)
+    newer = quota_services.compute_allocation(actor=users["officer_hcm"], conference=conference)
+    newest = quota_services.compute_allocation(actor=users["officer_hcm"], conference=conference)
     correct(Conference.objects.get(tier=tiers[1], unit=tree.hcm_department), 80, users["admin"])
     client.force_login(users["council"])
 
@@ -166,8 +166,10 @@ def test_the_list_query_count_stays_flat_with_out_of_date_rows(client, users, tr
             district = UnitFactory(parent=organiser, code=f"{prefix}{n}-D")
             lower = hold(tiers[1], district, 30)
             conference = ConferenceFactory(tier=tiers[2], unit=organiser)
-            allocation = allocations.compute_allocation(actor=users["admin"], conference=conference)
-            allocations.submit_allocation(actor=users["admin"], allocation=allocation)
+            allocation = quota_services.compute_allocation(
+                actor=users["admin"], conference=conference
+            )
+            quota_services.submit_allocation(actor=users["admin"], allocation=allocation)
             correct(lower, 35, users["admin"])
 
     client.force_login(users["council"])
@@ -241,7 +243,7 @@ def test_approving_flags_the_excess_and_changes_nothing(client, users, excess):
 
 
 def approved_second(users, excess):
-    allocations.review_allocation(
+    quota_services.review_allocation(
         actor=users["council"], allocation=excess["second"], decision="approve"
     )
 

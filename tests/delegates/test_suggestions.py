@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegates.models import Category, CouncilRole, Delegate, EmulationTitle, Rank
-from delegates.selectors import suggest_official_delegates, title_years
-from delegates.services import add_official_delegates
+from delegates.selectors.delegates import title_years
+from delegates.selectors.suggestions import suggest_official_delegates
+from delegates.services.delegates import add_official_delegates
 from tests.factories import DelegateFactory, PersonFactory
 
 NATIONAL, SECTOR, GRASSROOTS = EmulationTitle.Title

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Conference
-from delegates import allocations
 from delegates.models import Allocation
+from delegates.services import quotas as quota_services
 from reports.documents.allocation import AllocationPdf, AllocationXlsx
 from reports.models import DocumentJob
 from tests.delegates import conftest as shared
@@ -54,7 +54,7 @@ def province_allocation(tree, tiers, conference, officer, units, *, cap):
     for unit, attendance in units:
         hold(tiers[1], unit, attendance)
     tiers[2].cap_exceptions.update_or_create(unit=conference.unit, defaults={"cap": cap})
-    return allocations.compute_allocation(actor=officer, conference=conference)
+    return quota_services.compute_allocation(actor=officer, conference=conference)
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def hanoi(tree, tiers, users, hanoi_upper):
     )
     ba_dinh, hoan_kiem = units[0][0], units[1][0]
     lines = {line.unit_id: line for line in allocation.lines.all()}
-    allocation = allocations.adjust_seats(
+    allocation = quota_services.adjust_seats(
         actor=users["officer_hanoi"],
         allocation=allocation,
         seats={
@@ -95,8 +95,8 @@ def hanoi(tree, tiers, users, hanoi_upper):
 
 
 def approve(users, allocation):
-    allocations.submit_allocation(actor=users["officer_hanoi"], allocation=allocation)
-    return allocations.review_allocation(
+    quota_services.submit_allocation(actor=users["officer_hanoi"], allocation=allocation)
+    return quota_services.review_allocation(
         actor=users["council"], allocation=allocation, decision="approve"
     )
 
@@ -135,7 +135,7 @@ def test_the_pdf_shows_the_computation_and_every_line(users, hanoi):
 
 def test_a_version_not_approved_is_marked_draft_with_its_status(users, hanoi):
     allocation = hanoi["allocation"]
-    allocations.submit_allocation(actor=users["officer_hanoi"], allocation=allocation)
+    quota_services.submit_allocation(actor=users["officer_hanoi"], allocation=allocation)
 
     _filename, _mimetype, data = AllocationPdf().render({"allocation": allocation.pk})
 
@@ -154,7 +154,7 @@ def test_a_tie_and_its_rule_are_told(tree, tiers, users, hanoi_upper):
         hold(tiers[1], unit, 10)
     # Four units of 10: the two seats above the minimum go by the tie rule.
     tiers[2].cap_exceptions.update_or_create(unit=tree.hanoi, defaults={"cap": 6})
-    allocation = allocations.compute_allocation(
+    allocation = quota_services.compute_allocation(
         actor=users["officer_hanoi"], conference=hanoi_upper, tie_break="lot", seed=2020
     )
 
@@ -187,7 +187,7 @@ def test_the_workbook_has_the_lines_the_exact_quota_and_the_totals(users, hanoi)
 
 def test_the_conference_alone_gives_its_approved_version(users, hanoi, hanoi_upper):
     approved = approve(users, hanoi["allocation"])
-    newer = allocations.compute_allocation(actor=users["officer_hanoi"], conference=hanoi_upper)
+    newer = quota_services.compute_allocation(actor=users["officer_hanoi"], conference=hanoi_upper)
 
     target = AllocationPdf().target(
         user=users["officer_hanoi"], params={"conference": hanoi_upper.pk}
@@ -262,7 +262,7 @@ def test_asking_through_the_page_gives_the_pdf(
 
 def test_the_buttons_print_the_version_shown(client, users, hanoi, hanoi_upper):
     first = approve(users, hanoi["allocation"])
-    newer = allocations.compute_allocation(actor=users["officer_hanoi"], conference=hanoi_upper)
+    newer = quota_services.compute_allocation(actor=users["officer_hanoi"], conference=hanoi_upper)
     url = reverse("allocations:allocation_detail", args=[hanoi_upper.pk])
     client.force_login(users["council"])
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from delegates.forms import PeopleImportForm
+from delegates.forms.people import PeopleImportForm
 from units.models import Unit
 from units.unit_import import is_xlsx
 

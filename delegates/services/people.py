@@ -18,8 +18,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.models import Cycle, FieldOfWork
+from congress.models import FieldOfWork
 from congress.selectors import cycle_for_user
+from delegates.models import KINH, CouncilRole, EmulationTitle, Person, Rank
+from delegates.names import sortable_name
+from delegates.people_import import (
+    FLAGS,
+    HEADERS,
+    OLDEST_BIRTH_YEAR,
+    YOUNGEST_AGE,
+    PersonRow,
+    RowError,
+    name_key,
+    read_workbook,
+    same_birth,
+)
+from delegates.selectors.people import (
+    branch_council,
+    council_choices,
+    council_units,
+    find_same_person,
+    years_of,
+)
 from units.encodings import LegacyEncodingError, normalise_text
 from units.models import Unit, User
 from units.permissions import (
@@ -31,29 +51,7 @@ from units.permissions import (
 )
 from units.text import fold
 
-from .models import KINH, CouncilRole, EmulationTitle, Person, Rank
-from .names import sortable_name
-from .people_import import (
-    FLAGS,
-    HEADERS,
-    OLDEST_BIRTH_YEAR,
-    YOUNGEST_AGE,
-    PersonRow,
-    RowError,
-    name_key,
-    read_workbook,
-    same_birth,
-    title_years,
-)
-
 BATCH_SIZE = 1000
-
-
-def years_of(cycle: Cycle | None) -> range:
-    """The title years of a cycle (cycle V: 2015–2019); see ``title_years``."""
-    if cycle is None:
-        return range(0)
-    return title_years(cycle.period_start_year, cycle.period_end_year)
 
 
 def _clean_text(value: str, field_name: str) -> str:
@@ -98,31 +96,6 @@ class PersonDetails:
     good_solution: bool = False
     works_directly: bool = False
     exemplar_reason: str = ""
-
-
-def council_of(unit: Unit) -> Unit | None:
-    """The council a unit's people sit on by default: their province's, or
-    VSS's (the root) for VSS and the HQ bloc. One query."""
-    from .selectors import branch_council
-
-    parts = unit.path.strip("/").split("/")
-    paths = [f"/{parts[0]}/", *([f"/{parts[0]}/{parts[1]}/"] if len(parts) > 1 else [])]
-    councils = {
-        u.path: u for u in Unit.objects.filter(hierarchy_id=unit.hierarchy_id, path__in=paths)
-    }
-    return branch_council(unit, councils)
-
-
-def council_choices(unit: Unit) -> list[Unit]:
-    """The councils a person of ``unit`` may sit on: their branch's and
-    VSS's (the same one for VSS and the HQ bloc). One query."""
-    branch = council_of(unit)
-    if branch is None:
-        return []
-    if branch.parent_id is None:
-        return [branch]
-    root = Unit.objects.filter(hierarchy_id=unit.hierarchy_id, parent=None).first()
-    return [branch, *([root] if root is not None else [])]
 
 
 def _council_seat(
@@ -179,27 +152,6 @@ def _birth(details: PersonDetails) -> int:
             }
         )
     return year
-
-
-def find_same_person(
-    *,
-    unit: Unit,
-    full_name: str,
-    birth_year: int,
-    birth_date: datetime.date | None,
-    exclude_pk: int | None = None,
-) -> Person | None:
-    """The unit's record of the same person (same name and birth), if any."""
-    key = name_key(full_name)
-    candidates = Person.objects.filter(unit=unit, birth_year=birth_year)
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    for other in candidates:
-        if name_key(other.full_name) == key and same_birth(
-            birth_date, birth_year, other.birth_date, other.birth_year
-        ):
-            return other
-    return None
 
 
 @transaction.atomic
@@ -456,7 +408,6 @@ def _duplicates_in_register(placed: list[tuple[PersonRow, Unit]]) -> list[RowErr
 def _branch_councils(units: Iterable[Unit]) -> dict[int, Unit | None]:
     """Each unit's default council (``council_of``), one query per
     hierarchy (an import touches one)."""
-    from .selectors import branch_council, council_units
 
     by_pk = {unit.pk: unit for unit in units}
     councils: dict[int, dict[str, Unit]] = {}
@@ -515,6 +466,7 @@ def _person_of(row: PersonRow, unit: Unit, council: Unit | None) -> Person:
 
 
 # -- Carrying a register into a newer hierarchy ---------------------------------
+
 
 # What a carried record keeps of the old one: everything it says of the person.
 _CARRIED_FIELDS = (

@@ -20,10 +20,11 @@ council's review.
 Writes are keyword-only with ``actor``, one transaction each, the
 conference row locked (so versions and the "one approved" rule are
 serialised); every change bumps ``lock_version`` and a change made on a
-stale page raises ``StaleAllocationError``. The reads the page needs are at
-the end of this module.
+stale page raises ``StaleAllocationError``. The reads the pages need are in
+``delegates.selectors.quotas``, the terms (tie rules, decisions, fractions
+as text) in ``delegates.quota_terms``.
 
-Locks, in one order everywhere (delegates/elections.py keeps the same):
+Locks, in one order everywhere (delegates/services/elections.py keeps the same):
 first the row of the conference whose seats are shared (``Conference``,
 ``select_for_update``), then the allocation rows, then election rows. The
 confirmation of an election locks the conference above before its own row
@@ -45,140 +46,31 @@ shown to the council before it approves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from congress.models import Conference, ConferenceTransition, Tier
+from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
-from units.models import Unit, User
+from delegates import apportionment
+from delegates.models import Allocation, AllocationLine
+from delegates.quota_terms import Decision, TieRule
+from delegates.selectors import quotas as quota_selectors
+from delegates.selectors.quotas import SeatBudget, elected_seats, seat_budget
+from units.models import User
 from units.permissions import Action, require_permission
 from units.text import nfc
-
-from . import apportionment, selectors
-from .models import Allocation, AllocationLine, Category
-
-EDITABLE = (Allocation.Status.DRAFT, Allocation.Status.RETURNED)
-
-
-class TieRule(StrEnum):
-    """The tie rules offered, with the label the council sees."""
-
-    LARGER_ATTENDANCE_THEN_ORDER = apportionment.TieBreak.LARGER_ATTENDANCE_THEN_ORDER.value
-    ORDER = apportionment.TieBreak.ORDER.value
-    LOT = apportionment.TieBreak.LOT.value
-
-    @property
-    def label(self) -> str:
-        return str(TIE_RULE_LABELS[self])
-
-
-TIE_RULE_LABELS = {
-    TieRule.LARGER_ATTENDANCE_THEN_ORDER: gettext_lazy(
-        "Larger attendance first, then protocol order"
-    ),
-    TieRule.ORDER: gettext_lazy("Protocol order (the order of the list)"),
-    TieRule.LOT: gettext_lazy("Drawing lots with a seed fixed beforehand"),
-}
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    RETURN = "return"
 
 
 class StaleAllocationError(Exception):
     """The allocation changed since the page was loaded; the change is refused."""
-
-
-# -- The seats to share -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeatBudget:
-    """How the elected seats of a conference are found: cap − official −
-    guests (where the cap counts them)."""
-
-    cap: int | None
-    official: int
-    guests: int
-    guests_counted: bool
-
-    @property
-    def elected(self) -> int | None:
-        if self.cap is None:
-            return None
-        return self.cap - self.official - (self.guests if self.guests_counted else 0)
-
-
-def seat_budget(conference: Conference) -> SeatBudget:
-    """The figures ``elected_seats`` subtracts (two queries). Elected
-    delegates already added are not subtracted: they fill these seats."""
-    seats = selectors.seats(conference)
-    counts = {entry.category: entry.count for entry in seats.categories}
-    return SeatBudget(
-        cap=seats.cap,
-        official=counts.get(Category.OFFICIAL, 0),
-        guests=counts.get(Category.GUEST, 0),
-        guests_counted=seats.cap_counts_guests,
-    )
-
-
-def elected_seats(conference: Conference, *, units: int | None = None) -> int:
-    """The elected seats of ``conference``: its cap (the unit's exception
-    included) − official delegates − guests where the tier counts them
-    (the Congress: "500, guests not counted"). Refused (``ValidationError``)
-    when there is no cap, when nothing is left, or when fewer seats are left
-    than ``units`` (every unit below elects at least one delegate)."""
-    budget = seat_budget(conference)
-    elected = budget.elected
-    if elected is None or budget.cap is None:
-        raise ValidationError(
-            _("This conference has no maximum attendance: there are no seats to allocate.")
-        )
-    if elected <= 0:
-        raise ValidationError(
-            _(
-                "No seat is left for elected delegates: the maximum is %(cap)s and the "
-                "official delegates and counted guests already take %(taken)s."
-            )
-            % {"cap": budget.cap, "taken": budget.cap - elected}
-        )
-    if units is not None and elected < units:
-        raise ValidationError(
-            _(
-                "Only %(seats)s seats are left for elected delegates, fewer than the "
-                "%(units)s units below: each of them must elect at least one delegate."
-            )
-            % {"seats": elected, "units": units}
-        )
-    return elected
-
-
-def official_warning(official: int) -> str:
-    """Computing before the conference's official delegates are listed is
-    allowed (the officer may need a first picture), with this warning:
-    the elected seats are the cap minus the official delegates, so they
-    shrink once these are listed. Empty when some are listed."""
-    if official:
-        return ""
-    return _(
-        "No official delegate of this conference is listed yet: the elected seats will "
-        "shrink when they are, and the allocation will need a new version."
-    )
-
-
-# -- Writes -------------------------------------------------------------------
 
 
 def _lock_conference(conference: Conference) -> Conference:
@@ -263,7 +155,7 @@ def _translated(error: apportionment.ApportionmentError, upper: int | None) -> V
     return ValidationError({field: text} if field else text)
 
 
-def _units_to_share(conference: Conference) -> list[selectors.UnitBelow]:
+def _units_to_share(conference: Conference) -> list[quota_selectors.UnitBelow]:
     """The units below with a held conference. Refused while any unit below
     has not held its conference (``units_yet_to_hold``: the tiers run in
     order, DOMAIN.md "Between the tiers"); a unit the council exempted
@@ -281,7 +173,7 @@ def _units_to_share(conference: Conference) -> list[selectors.UnitBelow]:
             )
             % {"count": len(not_held), "units": ", ".join(not_held)}
         )
-    below = [entry for entry in selectors.units_below(conference) if entry.is_held]
+    below = [entry for entry in quota_selectors.units_below(conference) if entry.is_held]
     if not below:
         raise ValidationError(_("There is no unit below this conference to allocate seats to."))
     return below
@@ -563,314 +455,3 @@ def review_allocation(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "lock_version"]
     )
     return allocation
-
-
-# -- Reads for the pages -------------------------------------------------------
-
-
-def conference_allocations(conference: Conference) -> list[Allocation]:
-    """Every version of the conference's allocation, newest first, with who
-    made and reviewed it: one query."""
-    versions = list(
-        Allocation.objects.filter(conference=conference)
-        .select_related("created_by", "reviewed_by")
-        .order_by("-version")
-    )
-    for allocation in versions:
-        allocation.conference = conference  # known: spares a query per version
-    return versions
-
-
-def is_workable(allocation: Allocation, *, newest: int) -> bool:
-    """Whether the version may still be adjusted and submitted."""
-    return allocation.status in EDITABLE and allocation.version == newest
-
-
-@dataclass(frozen=True)
-class Row:
-    """One unit's line on the allocation page."""
-
-    line: AllocationLine
-    quota: Fraction
-    bound: str | None
-
-    @property
-    def quota_text(self) -> str:
-        return fraction_text(self.quota)
-
-    @property
-    def quota_decimal(self) -> Decimal:
-        return to_decimal(self.quota)
-
-    @property
-    def adjusted(self) -> bool:
-        return self.line.seats != self.line.computed_seats
-
-
-@dataclass(frozen=True)
-class StepRow:
-    number: int
-    unit: Unit | None
-    priority: Fraction
-    seats: int
-    by_tie_break: bool
-
-    @property
-    def priority_text(self) -> str:
-        return fraction_text(self.priority)
-
-    @property
-    def priority_decimal(self) -> Decimal:
-        return to_decimal(self.priority)
-
-
-@dataclass(frozen=True)
-class TieView:
-    priority: Fraction
-    seats: int
-    units: list[tuple[Unit | None, bool, str]]  # (unit, won a seat, lot ticket)
-    rule_label: str
-    seed: int | None
-
-    @property
-    def priority_text(self) -> str:
-        return fraction_text(self.priority)
-
-
-@dataclass(frozen=True)
-class AllocationView:
-    """An allocation as its page shows it: no query beyond its lines."""
-
-    allocation: Allocation
-    rows: list[Row]
-    steps: list[StepRow]
-    tie: TieView | None
-    divisor: Fraction | None
-    divisor_low: Fraction | None
-    divisor_high: Fraction | None
-    budget: dict[str, Any]
-
-    @property
-    def seats_total(self) -> int:
-        return sum(row.line.seats for row in self.rows)
-
-    @property
-    def attendance_total(self) -> int:
-        return sum(row.line.attendance for row in self.rows)
-
-    @property
-    def tie_rule_label(self) -> str:
-        return tie_rule_label(self.allocation.tie_break)
-
-    @property
-    def divisor_text(self) -> str:
-        return fraction_text(self.divisor) if self.divisor is not None else ""
-
-    @property
-    def divisor_low_text(self) -> str:
-        return fraction_text(self.divisor_low) if self.divisor_low is not None else ""
-
-    @property
-    def divisor_high_text(self) -> str:
-        return fraction_text(self.divisor_high) if self.divisor_high is not None else ""
-
-    @property
-    def upper(self) -> int | None:
-        return self.allocation.computation.get("upper")
-
-
-def tie_rule_label(value: str) -> str:
-    try:
-        return TieRule(value).label
-    except ValueError:
-        return value
-
-
-def parse_fraction(text: str | None) -> Fraction | None:
-    return None if text is None else Fraction(text)
-
-
-def fraction_text(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{value.numerator}/{value.denominator}"
-
-
-def to_decimal(value: Fraction, places: int = 2) -> Decimal:
-    """For reading only: the exact value rounded half up to ``places``."""
-    exponent = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        exponent, rounding=ROUND_HALF_UP
-    )
-
-
-def allocation_lines(allocation: Allocation) -> QuerySet[AllocationLine]:
-    return allocation.lines.select_related("unit").order_by("position")
-
-
-def allocation_view(allocation: Allocation) -> AllocationView:
-    """The lines, steps and tie of one version, with units by name: one
-    query (the lines and their units)."""
-    lines = list(allocation_lines(allocation))
-    units = {line.unit_id: line.unit for line in lines}
-    computation = allocation.computation or {}
-    bounds = {entry["unit"]: entry.get("bound") for entry in computation.get("units", [])}
-    rows = [
-        Row(
-            line=line,
-            quota=Fraction(line.quota_numerator, line.quota_denominator),
-            bound=bounds.get(line.unit_id),
-        )
-        for line in lines
-    ]
-    steps = [
-        StepRow(
-            number=step["number"],
-            unit=units.get(step["unit"]),
-            priority=Fraction(step["priority"]),
-            seats=step["seats"],
-            by_tie_break=step["by_tie_break"],
-        )
-        for step in computation.get("steps", [])
-    ]
-    tie = None
-    stored = computation.get("tie")
-    if stored:
-        tickets = stored.get("tickets") or []
-        tie = TieView(
-            priority=Fraction(stored["priority"]),
-            seats=stored["seats"],
-            units=[
-                (units.get(pk), pk in stored["winners"], tickets[i] if i < len(tickets) else "")
-                for i, pk in enumerate(stored["units"])
-            ],
-            rule_label=tie_rule_label(stored["rule"]),
-            seed=stored.get("seed"),
-        )
-    low, high = computation.get("divisor_range") or (None, None)
-    return AllocationView(
-        allocation=allocation,
-        rows=rows,
-        steps=steps,
-        tie=tie,
-        divisor=parse_fraction(computation.get("divisor")),
-        divisor_low=parse_fraction(low),
-        divisor_high=parse_fraction(high),
-        budget=computation.get("budget", {}),
-    )
-
-
-# -- Out of date after a correction -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceChange:
-    """A line whose attendance is no longer its unit's held attendance: the
-    conference below was corrected (or is no longer held) since the
-    version was computed."""
-
-    unit: Unit
-    old: int
-    new: int | None  # None: the unit's conference is no longer held
-    conference_id: int | None
-    correction: ConferenceTransition | None = None
-
-
-def attendance_changes(
-    versions: Sequence[Allocation],
-    *,
-    lines: Mapping[int, Sequence[AllocationLine]] | None = None,
-    corrections: bool = False,
-) -> dict[int, list[AttendanceChange]]:
-    """For each allocation (by id), the lines whose attendance differs from
-    the held attendance of the unit's conference of the tier below, now.
-
-    Read at request time: nothing is stored, so a correction shows at once
-    and a new version computed from the corrected figure shows none.
-    ``conference__tier`` of each allocation must be loaded; ``lines`` (by
-    allocation id, with their units) spares the query that loads them
-    (one query loads those of the allocations it leaves out).
-    Two queries for any number of allocations and lines, a third with
-    ``corrections`` (the latest correction of each conference concerned,
-    with who made it)."""
-    if not versions:
-        return {}
-    given: dict[int, list[AllocationLine]] = {pk: list(v) for pk, v in (lines or {}).items()}
-    missing = [a.pk for a in versions if a.pk not in given]
-    if missing:
-        for pk in missing:
-            given[pk] = []
-        for line in AllocationLine.objects.filter(allocation_id__in=missing).select_related("unit"):
-            given[line.allocation_id].append(line)
-    tiers = {a.pk: (a.conference.tier.cycle_id, a.conference.tier.level - 1) for a in versions}
-    unit_ids = {line.unit_id for a in versions for line in given.get(a.pk, ())}
-    held = (Conference.Status.HELD, Conference.Status.CLOSED)
-    below: dict[tuple[int, int, int], tuple[int, int | None]] = {}
-    if unit_ids:
-        rows = Conference.objects.filter(
-            tier__cycle_id__in={cycle for cycle, _level in tiers.values()},
-            tier__level__in={level for _cycle, level in tiers.values()},
-            unit_id__in=unit_ids,
-        ).values_list(
-            "pk", "tier__cycle_id", "tier__level", "unit_id", "status", "actual_attendance"
-        )
-        for pk, cycle_id, level, unit_id, status, attendance in rows:
-            below[(cycle_id, level, unit_id)] = (pk, attendance if status in held else None)
-    found: dict[int, list[tuple[AllocationLine, int | None, int | None]]] = {}
-    for allocation in versions:
-        cycle_id, level = tiers[allocation.pk]
-        for line in given.get(allocation.pk, ()):
-            conference_id, now = below.get((cycle_id, level, line.unit_id), (None, None))
-            if now != line.attendance:
-                found.setdefault(allocation.pk, []).append((line, now, conference_id))
-    latest: dict[int, ConferenceTransition] = {}
-    if corrections and found:
-        concerned = {pk for entries in found.values() for _l, _n, pk in entries if pk is not None}
-        for transition in (
-            ConferenceTransition.objects.filter(
-                conference_id__in=concerned, action=ConferenceTransition.Action.CORRECT
-            )
-            .select_related("actor")
-            .order_by("at", "pk")
-        ):
-            # The latest correction that changed the attendance (one may
-            # have corrected the date only).
-            if not transition.changes or "actual_attendance" in transition.changes:
-                latest[transition.conference_id] = transition
-    return {
-        allocation_id: [
-            AttendanceChange(
-                unit=line.unit,
-                old=line.attendance,
-                new=now,
-                conference_id=conference_id,
-                correction=latest.get(conference_id) if conference_id is not None else None,
-            )
-            for line, now, conference_id in entries
-        ]
-        for allocation_id, entries in found.items()
-    }
-
-
-def allocations_for_review(user: User, *, status: str = "") -> QuerySet[Allocation]:
-    """The allocations of the conferences the user may see, the ones
-    awaiting review first, then by conference and newest version; with
-    their conference, unit and reviewer, and ``newest_version`` (the
-    conference's newest version number): one query."""
-    from congress.selectors import visible_conferences
-
-    newest = (
-        Allocation.objects.filter(conference_id=OuterRef("conference_id"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
-    allocations = (
-        Allocation.objects.filter(conference__in=visible_conferences(user).values("pk"))
-        .select_related("conference__tier", "conference__unit", "created_by", "reviewed_by")
-        .annotate(newest_version=Subquery(newest))
-    )
-    if status in Allocation.Status.values:
-        allocations = allocations.filter(status=status)
-    return allocations.order_by(
-        F("submitted_at").desc(nulls_last=True), "conference__unit__path", "-version"
-    )

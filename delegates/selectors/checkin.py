@@ -1,38 +1,22 @@
-"""Check-in at the door (điểm danh): services that mark a delegate present,
-and the reads the check-in page needs.
-
-Every invitation carries the delegate's check-in code as text and in a QR
-code (the absolute URL of the check-in page with ``?code=``). Codes are
-unique across conferences, so a code of another conference is recognised
-and refused rather than reported as unknown. A delegate is marked present
-once: the write is a conditional UPDATE (``checked_in_at IS NULL``), so of
-two phones scanning the same invitation at the same moment only one wins;
-the other is told when the delegate was checked in.
-"""
+"""The reads of check-in at the door: what a code finds (a delegate of this
+conference, of another, or none) and the result shown, who may undo a
+check-in, the attendance counts and the name search at the door. The
+writes are ``delegates.services.checkin``'."""
 
 import datetime
-import re
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import parse_qs, urlsplit
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.models import Conference
+from delegates.checkin_codes import check_in_time_label, is_well_formed, normalise_code
+from delegates.models import Category, Delegate
+from delegates.names import name_sort_key
 from units.models import User
-from units.permissions import Action, has_permission, require_permission
+from units.permissions import Action, has_permission
 from units.text import fold
-
-from .models import CHECK_IN_ALPHABET, CHECK_IN_CODE_LENGTH, Category, Delegate
-from .names import name_sort_key
-
-# What a typed code may hold besides its characters: spaces and dashes
-# (printed as "ABC-DEF" or read aloud in groups).
-_SEPARATORS = re.compile("[\\s\\-\u2010-\u2015\u2212]+")
-_CODE = re.compile(f"[{CHECK_IN_ALPHABET}]{{{CHECK_IN_CODE_LENGTH}}}")
 
 SEARCH_LIMIT = 20  # delegates listed by the name search at the door
 
@@ -105,46 +89,19 @@ class CheckInResult:
         return ""
 
 
-def check_in_time_label(moment: datetime.datetime | None) -> str:
-    """The time as "08:05", in the conference's local time (the site's
-    zone, Asia/Ho_Chi_Minh); with the date when it was not today."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    if local.date() != timezone.localdate():
-        return local.strftime("%H:%M %d/%m/%Y")
-    return local.strftime("%H:%M")
-
-
-def normalise_code(text: str) -> str:
-    """The code as printed: upper-case, without spaces or dashes. A whole
-    check-in URL (a hand scanner typing the QR's content) gives its
-    ``code`` parameter."""
-    text = (text or "").strip()
-    if "code=" in text:
-        values = parse_qs(urlsplit(text).query or text).get("code")
-        if values:
-            text = values[0]
-    return _SEPARATORS.sub("", text).upper()[:64]
-
-
-def is_well_formed(code: str) -> bool:
-    return bool(_CODE.fullmatch(code))
-
-
-def _delegates_for_display() -> QuerySet[Delegate]:
+def delegates_for_display() -> QuerySet[Delegate]:
     return Delegate.objects.select_related(
         "person", "person__unit", "unit", "checked_in_by", "conference__unit", "conference__tier"
     )
 
 
-def _found(conference: Conference, code: str, user: User) -> CheckInResult | Delegate:
+def find_code(conference: Conference, code: str, user: User) -> CheckInResult | Delegate:
     """The delegate of ``conference`` holding ``code``, or the result that
     refuses it (unknown, or of another conference). One query."""
     code = normalise_code(code)
     if not is_well_formed(code):
         return CheckInResult(Outcome.UNKNOWN, code=code)
-    delegate = _delegates_for_display().filter(check_in_code=code).first()
+    delegate = delegates_for_display().filter(check_in_code=code).first()
     if delegate is None:
         return CheckInResult(Outcome.UNKNOWN, code=code)
     if delegate.conference_id != conference.pk:
@@ -158,7 +115,7 @@ def _found(conference: Conference, code: str, user: User) -> CheckInResult | Del
     return delegate
 
 
-def _present(delegate: Delegate, code: str) -> CheckInResult:
+def present_result(delegate: Delegate, code: str) -> CheckInResult:
     by = delegate.checked_in_by
     return CheckInResult(
         Outcome.ALREADY,
@@ -173,91 +130,16 @@ def look_up_code(*, conference: Conference, code: str, user: User) -> CheckInRes
     """What checking in ``code`` would do, changing nothing (the page
     opened from the invitation's QR code asks before marking present):
     READY, ALREADY (with the time), FOREIGN or UNKNOWN. One query."""
-    found = _found(conference, code, user)
+    found = find_code(conference, code, user)
     if isinstance(found, CheckInResult):
         return found
     if found.checked_in_at is not None:
-        return _present(found, found.check_in_code)
+        return present_result(found, found.check_in_code)
     return CheckInResult(Outcome.READY, code=found.check_in_code, delegate=found)
-
-
-def _refuse_closed(conference: Conference) -> None:
-    if conference.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its records can no longer change."))
-
-
-def _mark_present(delegate: Delegate, user: User, *, again: bool = True) -> CheckInResult:
-    """Mark ``delegate`` present unless already: the conditional UPDATE is
-    the only arbiter, so a concurrent check-in of the same delegate gets
-    ALREADY with the winner's time."""
-    now = timezone.now()
-    won = Delegate.objects.filter(pk=delegate.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now, checked_in_by=user
-    )
-    if won:
-        delegate.checked_in_at = now
-        delegate.checked_in_by = user
-        return CheckInResult(
-            Outcome.CHECKED_IN, code=delegate.check_in_code, delegate=delegate, checked_in_at=now
-        )
-    current = _delegates_for_display().get(pk=delegate.pk)
-    if current.checked_in_at is None and again:
-        # Undone between our look and our write: try once more.
-        return _mark_present(current, user, again=False)
-    return _present(current, current.check_in_code)
-
-
-def check_in(*, conference: Conference, code: str, user: User) -> CheckInResult:
-    """Check in the delegate whose invitation carries ``code`` (typed or
-    scanned; spaces, dashes and case do not matter), once. A code of
-    another conference is refused and nothing changes. Needs the PRINT
-    right on the conference's unit (the staff at the door)."""
-    require_permission(user, Action.PRINT, conference.unit)
-    _refuse_closed(conference)
-    found = _found(conference, code, user)
-    if isinstance(found, CheckInResult):
-        return found
-    if found.checked_in_at is not None:
-        return _present(found, found.check_in_code)
-    return _mark_present(found, user)
-
-
-def check_in_delegate(*, conference: Conference, delegate_pk: int, user: User) -> CheckInResult:
-    """Check in a delegate found by name (no invitation at hand), once,
-    as ``check_in`` does; a delegate of another conference is UNKNOWN."""
-    require_permission(user, Action.PRINT, conference.unit)
-    _refuse_closed(conference)
-    delegate = _delegates_for_display().filter(conference=conference, pk=delegate_pk).first()
-    if delegate is None:
-        return CheckInResult(Outcome.UNKNOWN)
-    if delegate.checked_in_at is not None:
-        return _present(delegate, delegate.check_in_code)
-    return _mark_present(delegate, user)
 
 
 def may_undo(user: User, conference: Conference) -> bool:
     return has_permission(user, Action.CHANGE, conference.unit)
-
-
-def undo_check_in(*, conference: Conference, delegate_pk: int, user: User) -> Delegate | None:
-    """Take back a check-in made by mistake: only who may change the
-    conference (officer, administrator), not the printing staff at the
-    door. Returns the delegate, or ``None`` if they were not checked in;
-    ``Delegate.DoesNotExist`` for a delegate of another conference."""
-    require_permission(user, Action.CHANGE, conference.unit)
-    _refuse_closed(conference)
-    delegate = _delegates_for_display().get(conference=conference, pk=delegate_pk)
-    undone = Delegate.objects.filter(pk=delegate.pk, checked_in_at__isnull=False).update(
-        checked_in_at=None, checked_in_by=None
-    )
-    if not undone:
-        return None
-    delegate.checked_in_at = None
-    delegate.checked_in_by = None
-    return delegate
-
-
-# -- Reads ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -331,11 +213,11 @@ def attendance_counts(conference: Conference) -> AttendanceCounts:
     aggregates = {}
     for category in Category.values:
         aggregates[f"{category}_expected"] = Count("pk", filter=Q(category=category))
-        aggregates[f"{category}_present"] = Count("pk", filter=Q(category=category) & present)
+        aggregates[f"{category}present_result"] = Count("pk", filter=Q(category=category) & present)
     row = Delegate.objects.filter(conference=conference).aggregate(**aggregates)
     return _counts(
         {
-            category: (row[f"{category}_present"], row[f"{category}_expected"])
+            category: (row[f"{category}present_result"], row[f"{category}_expected"])
             for category in Category.values
         }
     )

@@ -4,7 +4,7 @@ the namespace ``elections:``."""
 
 from django.urls import path
 
-from .views import elections
+from delegates.views import elections
 
 election_patterns = [
     path("", elections.ElectionDetailView.as_view(), name="election_detail"),

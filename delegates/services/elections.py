@@ -7,11 +7,11 @@ Each election is bounded by the seats the approved allocation of the
 conference above gives the electing unit, and confirming it makes the
 elected people elected delegates of the conference above, all or nothing.
 
-Writes here follow delegates/services.py: keyword-only with ``actor``, one
-transaction each, the election row locked; the few reads the election page
-needs live at the end of this module.
+Writes here follow delegates/services/delegates.py: keyword-only with
+``actor``, one transaction each, the election row locked; the reads the
+election page needs are in ``delegates.selectors.elections``.
 
-Locks, in one order everywhere (delegates/allocations.py keeps the same):
+Locks, in one order everywhere (delegates/services/quotas.py keeps the same):
 first the row of the conference above (``Conference``, whose seats and
 allocation are at stake; ``select_for_update``), then the allocation rows,
 then the election row, then the delegates. ``confirm_election`` and
@@ -40,27 +40,30 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congress.models import Conference, Tier
-from units.models import Unit, User
-from units.permissions import Action, require_permission
-from units.text import fold
-
-from . import selectors
-from .election_count import (
+from congress.models import Conference
+from delegates.election_count import (
     DEFAULT_THRESHOLD,
-    Count,
     ElectionCountError,
     check_threshold,
     count_votes,
 )
-from .models import Allocation, Candidate, Category, Delegate, Election, Person
-from .names import name_sort_key
-from .services import add_delegate
+from delegates.models import Candidate, Category, Delegate, Election, Person
+from delegates.selectors import quotas as quota_selectors
+from delegates.selectors.elections import (
+    candidates_register,
+    count_of,
+    excess_of,
+    missing_quota_reason,
+    seats_in,
+    target_conference,
+)
+from delegates.services.delegates import add_delegate
+from units.models import User
+from units.permissions import Action, require_permission
 
 # The threshold is stored in two small integer columns.
 MAX_THRESHOLD_TERM = 1000
@@ -68,60 +71,6 @@ MAX_THRESHOLD_TERM = 1000
 
 class StaleElectionError(Exception):
     """The election changed since the page was loaded; the change is refused."""
-
-
-# -- The conference above -----------------------------------------------------
-
-
-def target_conference(conference: Conference) -> Conference:
-    """The conference ``conference`` elects delegates to. For a tier-1
-    conference: the tier-2 conference of the nearest ancestor that organises
-    tier 2 (the province for a district or a department, the HQ bloc for a
-    unit directly under VSS); for a tier-2 conference: the Congress (the
-    tier-3 conference of the cycle). A ``ValidationError`` says why there
-    is none (the Congress itself, or the conference above not registered)."""
-    level = conference.tier.level
-    if level not in (Tier.Level.GRASSROOTS, Tier.Level.UPPER_GRASSROOTS):
-        raise ValidationError(_("The Congress elects no delegates to a conference above it."))
-    upper_tier = Tier.objects.filter(cycle_id=conference.tier.cycle_id, level=level + 1).first()
-    if upper_tier is None:
-        raise ValidationError(_("The cycle has no tier above this conference's."))
-    conferences = Conference.objects.filter(tier=upper_tier).select_related("tier", "unit")
-    if level == Tier.Level.UPPER_GRASSROOTS:
-        target = conferences.order_by("pk").first()
-        if target is None:
-            raise ValidationError(
-                _(
-                    "The Congress (%(tier)s) is not registered yet: it must be registered "
-                    "before delegates can be elected to it."
-                )
-                % {"tier": upper_tier.name}
-            )
-        return target
-    organiser = (
-        Unit.objects.filter(
-            hierarchy_id=conference.unit.hierarchy_id,
-            path__in=conference.unit.ancestor_paths,
-            kind__in=upper_tier.organiser_kinds,
-        )
-        .order_by("-depth")
-        .first()
-    )
-    if organiser is None:
-        raise ValidationError(_("No unit above this one organises a conference of the tier above."))
-    target = conferences.filter(unit=organiser).first()
-    if target is None:
-        raise ValidationError(
-            _(
-                "The conference above (%(tier)s of %(unit)s) is not registered yet: "
-                "it must be registered before delegates can be elected to it."
-            )
-            % {"tier": upper_tier.name, "unit": organiser.name}
-        )
-    return target
-
-
-# -- Writes -------------------------------------------------------------------
 
 
 def _lock_target(election: Election) -> Conference:
@@ -132,11 +81,6 @@ def _lock_target(election: Election) -> Conference:
         .select_related("tier", "unit")
         .get(pk=election.target_id)
     )
-
-
-def seats_in(allocation: Allocation, unit: Unit) -> int | None:
-    """The seats ``allocation`` gives ``unit`` (``None``: no line for it)."""
-    return allocation.lines.filter(unit=unit).values_list("seats", flat=True).first()
 
 
 def _locked(election: Election) -> Election:
@@ -176,14 +120,6 @@ def open_election(*, actor: User, conference: Conference) -> Election:
         )
     target = target_conference(conference)
     return Election.objects.create(conference=conference, target=target)
-
-
-def candidates_register(election: Election) -> QuerySet[Person]:
-    """Who may stand: active people of the electing unit's subtree."""
-    unit = election.conference.unit
-    return Person.objects.filter(
-        unit__hierarchy_id=unit.hierarchy_id, unit__path__startswith=unit.path, is_active=True
-    )
 
 
 @transaction.atomic
@@ -318,7 +254,7 @@ def confirm_election(
     election = _locked(election)
     _check_draft(election)
     _check_version(election, expected_lock_version)
-    binding = selectors.approved_allocation(election.target)
+    binding = quota_selectors.approved_allocation(election.target)
     quota = seats_in(binding, election.conference.unit) if binding is not None else None
     if binding is None or quota is None:
         raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
@@ -380,251 +316,6 @@ def confirm_election(
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 
-# -- Reads for the election page ------------------------------------------------
-
-
-def missing_quota_reason(target: Conference, unit: Unit) -> str:
-    """Why ``unit`` has no quota for ``target``: no approved allocation yet,
-    or an approved one without a line for the unit."""
-    if selectors.approved_allocation(target) is None:
-        return _(
-            "The allocation of delegates to %(target)s is not approved yet: "
-            "the quota of %(unit)s is unknown."
-        ) % {"target": target, "unit": unit.name}
-    return _("The approved allocation of delegates to %(target)s gives no seats to %(unit)s.") % {
-        "target": target,
-        "unit": unit.name,
-    }
-
-
-def threshold_of(election: Election) -> Fraction:
-    return Fraction(election.threshold_numerator, election.threshold_denominator)
-
-
-def count_of(election: Election, candidates: Iterable[Candidate], quota: int | None) -> Count[int]:
-    """The live count, keyed by person id (``valid_ballots`` must be > 0)."""
-    return count_votes(
-        [(c.person_id, c.votes) for c in candidates],
-        valid_ballots=election.valid_ballots,
-        quota=quota,
-        threshold=threshold_of(election),
-    )
-
-
-def election_candidates(election: Election) -> list[Candidate]:
-    """The candidates with their person and unit: by unit (tree order),
-    rank, then Vietnamese name order (given name first)."""
-    return sorted(
-        election.candidates.select_related("person__unit"),
-        key=lambda c: (
-            c.person.unit.path,
-            c.person.rank,
-            name_sort_key(c.person.full_name),
-            c.pk,
-        ),
-    )
-
-
-def delegates_of_target(election: Election, person_ids: Iterable[int]) -> dict[int, Delegate]:
-    """Which of these people are delegates of the conference above, and how
-    (one query)."""
-    return {
-        delegate.person_id: delegate
-        for delegate in Delegate.objects.filter(
-            conference_id=election.target_id, person_id__in=list(person_ids)
-        ).select_related("elected_at__unit")
-        if delegate.person_id is not None
-    }
-
-
-def register_search(election: Election, query: str, *, limit: int = 20) -> list[Person]:
-    """People of the register who may stand and are not candidates yet,
-    matching every word of ``query`` with or without diacritics, by unit,
-    rank and name; at most ``limit``. Two queries."""
-    if not fold(query).split():
-        return []
-    people = candidates_register(election).exclude(candidacies__election=election)
-    found = selectors.matching_name(people, query).select_related("unit")
-    return list(found.order_by("unit__path", "rank", "name_key", "pk")[:limit])
-
-
-# -- The version that binds, and the excess a newer one causes -------------------
-
-
-def binding_allocation(election: Election) -> Allocation | None:
-    """The version whose quota binds the election's count: for a confirmed
-    election the one it was bound to when confirmed (``Election.allocation``,
-    never the approved one now); for one being recorded, the approved
-    version that would bind it if confirmed now."""
-    if election.status == Election.Status.CONFIRMED:
-        return election.allocation
-    return selectors.approved_allocation(election.target)
-
-
-@dataclass(frozen=True)
-class ExcessDelegate:
-    """An elected delegate of the conference above from an election that a
-    newer version gives fewer seats; ``beyond``: among the fewest votes
-    past the new seats (never set for candidates tied across the cut)."""
-
-    delegate: Delegate
-    votes: int | None
-    beyond: bool
-
-
-@dataclass(frozen=True)
-class Excess:
-    """A confirmed election that elected more delegates than ``allocation``
-    (a newer approved version, or one awaiting review) gives its unit."""
-
-    election: Election
-    allocation: Allocation
-    seats: int
-    delegates: list[ExcessDelegate]
-
-    @property
-    def unit(self) -> Unit:
-        return self.election.conference.unit
-
-    @property
-    def elected(self) -> int:
-        return len(self.delegates)
-
-    @property
-    def excess(self) -> int:
-        return self.elected - self.seats
-
-    @property
-    def bound_version(self) -> int | None:
-        bound = self.election.allocation
-        return bound.version if bound is not None else None
-
-    @property
-    def names(self) -> str:
-        return ", ".join(entry.delegate.name for entry in self.delegates)
-
-    @property
-    def suggested(self) -> list[ExcessDelegate]:
-        return [entry for entry in self.delegates if entry.beyond]
-
-
-def _ranked(delegates: list[Delegate], votes: dict[int, int], seats: int) -> list[ExcessDelegate]:
-    """By votes (most first), then Vietnamese name order; those past
-    ``seats`` with fewer votes than the last kept are ``beyond``."""
-    ordered = sorted(
-        delegates,
-        key=lambda d: (-votes.get(d.person_id or 0, 0), name_sort_key(d.name), d.pk),
-    )
-    last_kept = None
-    if 0 < seats <= len(ordered):
-        last_kept = votes.get(ordered[seats - 1].person_id or 0, 0)
-    return [
-        ExcessDelegate(
-            delegate=delegate,
-            votes=votes.get(delegate.person_id or 0),
-            beyond=index >= seats
-            and (last_kept is None or votes.get(delegate.person_id or 0, 0) < last_kept),
-        )
-        for index, delegate in enumerate(ordered)
-    ]
-
-
-def excess_of(
-    allocation: Allocation,
-    *,
-    seats_by_unit: Mapping[int, int] | None = None,
-    elections: Iterable[Election] | None = None,
-) -> list[Excess]:
-    """The confirmed elections to ``allocation``'s conference whose elected
-    delegates there (category elected, ``elected_at`` the electing
-    conference) outnumber the seats ``allocation`` gives their unit (no
-    line: none), each with those delegates by votes. Nothing is changed:
-    the officer resolves each (``resolve_excess``).
-
-    ``seats_by_unit`` (unit id → seats) spares the query of the lines;
-    ``elections`` (with ``conference__unit`` and ``allocation`` selected)
-    that of the elections. At most four queries, whatever the numbers."""
-    if seats_by_unit is None:
-        seats_by_unit = dict(allocation.lines.values_list("unit_id", "seats"))
-    if elections is None:
-        elections = Election.objects.filter(
-            target_id=allocation.conference_id, status=Election.Status.CONFIRMED
-        ).select_related("conference__unit", "conference__tier", "allocation")
-    confirmed = [e for e in elections if e.status == Election.Status.CONFIRMED]
-    if not confirmed:
-        return []
-    by_source: dict[int, list[Delegate]] = {e.conference_id: [] for e in confirmed}
-    for delegate in Delegate.objects.filter(
-        conference_id=allocation.conference_id,
-        category=Category.ELECTED,
-        elected_at_id__in=list(by_source),
-    ).select_related("person__unit"):
-        if delegate.elected_at_id is not None:
-            by_source[delegate.elected_at_id].append(delegate)
-    over = [
-        e
-        for e in confirmed
-        if len(by_source[e.conference_id]) > seats_by_unit.get(e.conference.unit_id, 0)
-    ]
-    if not over:
-        return []
-    votes: dict[int, dict[int, int]] = {e.pk: {} for e in over}
-    for election_id, person_id, count in Candidate.objects.filter(election__in=over).values_list(
-        "election_id", "person_id", "votes"
-    ):
-        votes[election_id][person_id] = count
-    return [
-        Excess(
-            election=e,
-            allocation=allocation,
-            seats=seats_by_unit.get(e.conference.unit_id, 0),
-            delegates=_ranked(
-                by_source[e.conference_id],
-                votes[e.pk],
-                seats_by_unit.get(e.conference.unit_id, 0),
-            ),
-        )
-        for e in sorted(over, key=lambda e: (e.conference.unit.path, e.pk))
-    ]
-
-
-@dataclass(frozen=True)
-class Newer:
-    """A version approved after the one a confirmed election is bound to:
-    what it gives the unit, and the excess if the election elected more."""
-
-    allocation: Allocation
-    seats: int | None
-    excess: Excess | None
-
-
-def newer_allocation(election: Election) -> Newer | None:
-    """For a confirmed election: the version approved since its binding,
-    if any (``None`` while its bound version is still the approved one).
-    At most five queries."""
-    if election.status != Election.Status.CONFIRMED:
-        return None
-    approved = selectors.approved_allocation(election.target)
-    if approved is None or approved.pk == election.allocation_id:
-        return None
-    seats = seats_in(approved, election.conference.unit)
-    found = excess_of(
-        approved,
-        seats_by_unit={election.conference.unit_id: seats or 0},
-        elections=[election],
-    )
-    return Newer(allocation=approved, seats=seats, excess=found[0] if found else None)
-
-
-def excess_by_source(conference: Conference) -> dict[int, Excess]:
-    """The excess the approved allocation of ``conference`` shows, by the
-    electing conference's id: for the flags of its delegate list."""
-    approved = selectors.approved_allocation(conference)
-    if approved is None:
-        return {}
-    return {excess.election.conference_id: excess for excess in excess_of(approved)}
-
-
 @transaction.atomic
 def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) -> list[Delegate]:
     """Resolve the excess a newer approved version causes: remove the
@@ -643,7 +334,7 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     if target.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
     election = _locked(election)
-    approved = selectors.approved_allocation(target)
+    approved = quota_selectors.approved_allocation(target)
     found = (
         excess_of(approved, elections=[election])
         if approved is not None and election.status == Election.Status.CONFIRMED

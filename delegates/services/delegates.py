@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
-from units.models import Unit, UnitKind, User
-from units.permissions import Action, has_permission, require_permission
+from delegates import official_lists
+from delegates.models import Category, CompositionRules, Delegate, Person
+from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors.delegates import has_own_composition, may_set_composition
+from units.models import User
+from units.permissions import Action, require_permission
 from units.text import nfc
-
-from . import official_lists, selectors
-from .models import Category, CompositionRules, Delegate, Person
 
 
 @transaction.atomic
@@ -54,7 +55,7 @@ def add_delegate(
     )
     if conference.status == Conference.Status.CLOSED:
         raise ValidationError(_("The conference is closed: its delegates can no longer change."))
-    rules = selectors.conference_rules(conference)
+    rules = delegate_selectors.conference_rules(conference)
     if not rules.allows(category):
         raise ValidationError(
             {
@@ -84,7 +85,11 @@ def add_delegate(
         raise ValidationError(_("An elected delegate needs the conference that elected them."))
     counts = category != Category.GUEST or rules.cap_counts_guests
     cap = rules.cap
-    if counts and cap is not None and selectors.counted_delegates(conference).count() >= cap:
+    if (
+        counts
+        and cap is not None
+        and delegate_selectors.counted_delegates(conference).count() >= cap
+    ):
         raise ValidationError(
             _("The conference is full: at most %(cap)s delegates%(guests)s.")
             % {
@@ -142,12 +147,12 @@ def add_official_delegates(
         .select_related("tier", "unit")
         .get(pk=conference.pk)
     )
-    rules = selectors.conference_rules(locked)
+    rules = delegate_selectors.conference_rules(locked)
     if not rules.allows(Category.OFFICIAL):
         raise ValidationError(_("This conference's composition has no official delegates."))
     cap = rules.cap
     if cap is not None:
-        left = max(0, cap - selectors.counted_delegates(locked).count())
+        left = max(0, cap - delegate_selectors.counted_delegates(locked).count())
         if len(people) > left:
             raise ValidationError(
                 ngettext(
@@ -167,22 +172,6 @@ def add_official_delegates(
         )
         for person in people
     ]
-
-
-# -- A conference's own composition (the HQ bloc's) -----------------------------
-
-
-def has_own_composition(conference: Conference) -> bool:
-    """The guidance lets VSS set the HQ bloc's composition apart ("riêng
-    Khối cơ quan BHXH Việt Nam sẽ có kế hoạch cụ thể sau")."""
-    return conference.unit.kind == UnitKind.HQ_BLOC
-
-
-def may_set_composition(user: User, conference: Conference) -> bool:
-    """Whoever may change the VSS root of the conference's hierarchy (the
-    VSS officer, an administrator) sets the HQ bloc's composition."""
-    root = Unit.objects.filter(hierarchy_id=conference.unit.hierarchy_id, parent=None).first()
-    return root is not None and has_permission(user, Action.CHANGE, root)
 
 
 @transaction.atomic

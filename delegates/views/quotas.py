@@ -5,7 +5,7 @@ forms, and the council's list of allocations.
 Whoever may see the conference sees its allocation (404 outside the user's
 units; a tier-1 conference has none: 404). Computing, adjusting and
 submitting need CHANGE on the conference's unit, reviewing needs REVIEW
-(403 otherwise). The rules are the services' (delegates.allocations).
+(403 otherwise). The rules are the services' (delegates.services.quotas).
 """
 
 from django.contrib import messages
@@ -23,15 +23,19 @@ from django.views.generic import ListView, TemplateView
 from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
-from delegates import allocations, composition, elections
-from delegates.forms import (
+from delegates import quota_terms
+from delegates.forms.quotas import (
     AllocationAdjustForm,
     AllocationComputeForm,
     AllocationLockForm,
     AllocationReviewForm,
 )
 from delegates.models import Allocation
-from delegates.selectors import units_below
+from delegates.selectors import delegates as delegate_selectors
+from delegates.selectors import elections as election_selectors
+from delegates.selectors import quotas as quota_selectors
+from delegates.selectors.quotas import units_below
+from delegates.services import quotas as quota_services
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
 
@@ -45,7 +49,7 @@ STALE_ADJUST_MESSAGE = gettext_lazy(
 )
 
 
-def excess_message(excess: elections.Excess) -> str:
+def excess_message(excess: election_selectors.Excess) -> str:
     return _(
         "%(unit)s elected %(elected)s delegates, more than the %(seats)s seats version "
         "%(version)s gives it: %(names)s. Resolve it on its election page."
@@ -101,12 +105,12 @@ def allocation_context(
     whatever the number of units below (the versions, the shown one's
     lines, the units below, those yet to hold, the attendance now, the
     confirmed elections above quota; at the Congress, the balance)."""
-    versions = allocations.conference_allocations(conference)
+    versions = quota_selectors.conference_allocations(conference)
     newest = versions[0] if versions else None
     shown = next((a for a in versions if a.version == version), newest)
-    view = allocations.allocation_view(shown) if shown is not None else None
+    view = quota_selectors.allocation_view(shown) if shown is not None else None
     pending = next((a for a in versions if a.status == Allocation.Status.SUBMITTED), None)
-    workable = shown is not None and allocations.is_workable(shown, newest=newest.version)
+    workable = shown is not None and quota_selectors.is_workable(shown, newest=newest.version)
     may_adjust = may_change and workable
     may_review_shown = (
         may_review and shown is not None and shown.status == Allocation.Status.SUBMITTED
@@ -118,7 +122,7 @@ def allocation_context(
                 "method": shown.method if shown else Allocation.Method.WEBSTER,
                 "tie_break": shown.tie_break
                 if shown
-                else allocations.TieRule.LARGER_ATTENDANCE_THEN_ORDER,
+                else quota_terms.TieRule.LARGER_ATTENDANCE_THEN_ORDER,
                 "upper": view.upper if view else None,
             }
         )
@@ -134,7 +138,7 @@ def allocation_context(
     # Out of date: the shown version, and the approved one if another.
     approved = next((a for a in versions if a.status == Allocation.Status.APPROVED), None)
     checked = [a for a in (shown, approved) if a is not None]
-    changes = allocations.attendance_changes(
+    changes = quota_selectors.attendance_changes(
         list(dict.fromkeys(checked)),
         lines={shown.pk: [row.line for row in view.rows]} if shown and view else None,
         corrections=True,
@@ -143,13 +147,13 @@ def allocation_context(
     # flags of the approved version, or what approving this one would cause.
     excess = []
     if shown is not None and view is not None and shown in (approved, newest):
-        excess = elections.excess_of(
+        excess = election_selectors.excess_of(
             shown, seats_by_unit={row.line.unit_id: row.line.seats for row in view.rows}
         )
     shown_changed = {c.unit.pk: c for c in changes.get(shown.pk, [])} if shown else {}
     yet_to_hold = units_yet_to_hold(conference)
     waiting = {unit.pk for unit in yet_to_hold}
-    budget = allocations.seat_budget(conference)
+    budget = quota_selectors.seat_budget(conference)
     return {
         "conference": conference,
         "versions": versions,
@@ -173,13 +177,13 @@ def allocation_context(
         ],
         # Units below neither held nor waited for: exempted by the council.
         "exempted": {e.unit.pk for e in below if not e.is_held and e.unit.pk not in waiting},
-        "official_warning": allocations.official_warning(budget.official),
+        "official_warning": quota_terms.official_warning(budget.official),
         "shown_changes": changes.get(shown.pk, []) if shown else [],
         "approved_changes": changes.get(approved.pk, [])
         if approved is not None and approved != shown
         else [],
         "excess": excess,
-        "balance": composition.congress_balance(conference)
+        "balance": delegate_selectors.congress_balance(conference)
         if conference.tier.level == Tier.Level.CONGRESS
         else None,
         "may_change": may_change,
@@ -258,7 +262,7 @@ class AllocationComputeView(AllocationActionView):
         form = AllocationComputeForm(self.request.POST)
         if form.is_valid():
             try:
-                allocation = allocations.compute_allocation(
+                allocation = quota_services.compute_allocation(
                     actor=self.request.user,
                     conference=self.conference,
                     method=form.cleaned_data["method"],
@@ -277,7 +281,7 @@ class AllocationComputeView(AllocationActionView):
                     )
                     % {"version": allocation.version, "seats": allocation.total_seats},
                 )
-                warning = allocations.official_warning(
+                warning = quota_terms.official_warning(
                     allocation.computation.get("budget", {}).get("official", 0)
                 )
                 if warning:
@@ -289,18 +293,18 @@ class AllocationComputeView(AllocationActionView):
 class AllocationAdjustView(AllocationActionView):
     def act(self):
         allocation = self.version()
-        lines = list(allocations.allocation_lines(allocation))
+        lines = list(quota_selectors.allocation_lines(allocation))
         form = AllocationAdjustForm(self.request.POST, lines=lines)
         if form.is_valid():
             try:
-                allocations.adjust_seats(
+                quota_services.adjust_seats(
                     actor=self.request.user,
                     allocation=allocation,
                     seats=form.seats(),
                     reasons=form.reasons(),
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except allocations.StaleAllocationError:
+            except quota_services.StaleAllocationError:
                 return self.stale(allocation)
             except ValidationError as error:
                 form.add_error(None, error)
@@ -326,7 +330,7 @@ class AllocationAdjustView(AllocationActionView):
         it. Nothing is saved until they save again."""
         allocation.refresh_from_db(fields=["lock_version", "status"])
         messages.error(self.request, STALE_ADJUST_MESSAGE)
-        lines = list(allocations.allocation_lines(allocation))  # as saved now
+        lines = list(quota_selectors.allocation_lines(allocation))  # as saved now
         data = self.request.POST.copy()
         data["lock_version"] = str(allocation.lock_version)
         for line in lines:
@@ -352,12 +356,12 @@ class AllocationSubmitView(AllocationActionView):
             messages.error(self.request, STALE_MESSAGE)
             return redirect(self.page_url(allocation.version))
         try:
-            allocations.submit_allocation(
+            quota_services.submit_allocation(
                 actor=self.request.user,
                 allocation=allocation,
                 expected_lock_version=form.cleaned_data["lock_version"],
             )
-        except allocations.StaleAllocationError:
+        except quota_services.StaleAllocationError:
             messages.error(self.request, STALE_MESSAGE)
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
@@ -379,14 +383,14 @@ class AllocationReviewView(AllocationActionView):
         decision = self.request.POST.get("decision", "")
         if form.is_valid():
             try:
-                allocations.review_allocation(
+                quota_services.review_allocation(
                     actor=self.request.user,
                     allocation=allocation,
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except allocations.StaleAllocationError:
+            except quota_services.StaleAllocationError:
                 messages.error(self.request, STALE_MESSAGE)
                 return redirect(self.page_url(allocation.version))
             except ValidationError as error:
@@ -396,12 +400,12 @@ class AllocationReviewView(AllocationActionView):
                     self.request,
                     _("Version %(version)s is approved: it now binds the elections.")
                     % {"version": allocation.version}
-                    if decision == allocations.Decision.APPROVE
+                    if decision == quota_terms.Decision.APPROVE
                     else _("Version %(version)s is returned to %(unit)s with your reason.")
                     % {"version": allocation.version, "unit": self.conference.unit.name},
                 )
-                if decision == allocations.Decision.APPROVE:
-                    for excess in elections.excess_of(allocation):
+                if decision == quota_terms.Decision.APPROVE:
+                    for excess in election_selectors.excess_of(allocation):
                         messages.warning(self.request, excess_message(excess))
                 return redirect(self.page_url(allocation.version))
         return self.render_page(
@@ -424,7 +428,7 @@ class AllocationListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         status = self.status()
-        return allocations.allocations_for_review(
+        return quota_selectors.allocations_for_review(
             self.request.user, status="" if status == self.ALL else status
         )
 
@@ -433,7 +437,7 @@ class AllocationListView(LoginRequiredMixin, ListView):
         # Out of date after a correction, read now for the rows of the page:
         # the versions still in play (the approved one, the newest one).
         page = list(context["allocations"])
-        changes = allocations.attendance_changes(
+        changes = quota_selectors.attendance_changes(
             [
                 a
                 for a in page
@@ -447,7 +451,7 @@ class AllocationListView(LoginRequiredMixin, ListView):
 
     def with_counts(self, context):
         counts = dict(
-            allocations.allocations_for_review(self.request.user)
+            quota_selectors.allocations_for_review(self.request.user)
             .order_by()
             .values_list("status")
             .annotate(count=Count("pk"))

@@ -1,10 +1,11 @@
 """The delegates of a conference: ``delegates:``, included from
 congress/urls.py under ``conferences/<pk>/delegates/`` (``pk`` is the
-conference)."""
+conference). The check-in patterns are urls/checkin.py's."""
 
 from django.urls import path
 
-from .views import checkin, delegates
+from delegates.urls.checkin import checkin_patterns
+from delegates.views import delegates
 
 delegate_patterns = [
     path("", delegates.DelegateListView.as_view(), name="delegate_list"),
@@ -22,6 +23,5 @@ delegate_patterns = [
         delegates.CompositionRulesView.as_view(),
         name="composition_rules",
     ),
-    path("check-in/", checkin.CheckInView.as_view(), name="check_in"),
-    path("check-in/counts/", checkin.CheckInCountsView.as_view(), name="check_in_counts"),
+    *checkin_patterns,
 ]
