@@ -30,8 +30,8 @@ seats), ``quota_terms`` (tie rules, decisions, fractions as text),
 ``election_count`` (counting votes), ``composition`` (tallies, balance,
 bar charts), ``official_lists`` (the official lists as data), ``names``
 (Vietnamese name order), ``people_import`` (the register's workbook),
-``checkin_codes`` (codes and times as text). Also at the top:
-``exports`` (the delegate list workbook) and ``demo`` (demonstration
-data for the management command). The directions are checked by
+``checkin_codes`` (codes and times as text). Also at the top: ``demo``
+(demonstration data for the management command). The workbooks and PDFs
+of these pages are the ``reports`` app's exporters. The directions are checked by
 ``lint-imports`` (pyproject.toml).
 """
