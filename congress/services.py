@@ -21,7 +21,6 @@ from units.models import Hierarchy, Unit, UnitKind, User
 from units.permissions import (
     MAX_SUCCESSION,
     Action,
-    has_permission,
     may_configure,
     require_permission,
 )
@@ -29,7 +28,7 @@ from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
 from units.workflow import Move, Workflow
 
-from . import rules, selectors
+from . import policy, rules, selectors
 from .data.cycles import CycleSpec
 from .models import (
     CommunicationActivity,
@@ -45,6 +44,7 @@ from .models import (
     TierCapException,
     TierExemption,
 )
+from .policy import refuse_if_closed
 from .uploads import CheckedUpload
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ def update_conference(
     checked again."""
     require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, expected_version)
-    if not may_edit_details(actor, conference):
+    if not policy.may_edit_details(actor, conference):
         raise ValidationError(_("Only a draft can be changed; reopen the conference first."))
     keeps_acceptance = bool(conference.order_accepted_reason) and details.date == conference.date
     reason = _refuse_or_confirm(
@@ -288,20 +288,6 @@ def update_conference(
     conference.version += 1
     conference.save()
     return conference
-
-
-def may_edit_details(user: User, conference: Conference) -> bool:
-    """Whether ``user`` may change the conference's details now (a draft,
-    and the right to change its unit): the page's button, the edit view and
-    ``update_conference`` ask this one question."""
-    return conference.is_draft and has_permission(user, Action.CHANGE, conference.unit)
-
-
-def may_change_records(user: User, conference: Conference) -> bool:
-    """Whether ``user`` may change the conference's records now (its
-    documents, papers, communication): the right to change its unit, and the
-    conference not closed."""
-    return not conference.is_closed and has_permission(user, Action.CHANGE, conference.unit)
 
 
 S = Conference.Status
@@ -716,11 +702,6 @@ def review_organisation_plan(
     return plan
 
 
-def _check_not_closed(conference: Conference) -> None:
-    if conference.is_closed:
-        raise ValidationError(_("The conference is closed: its records can no longer change."))
-
-
 @transaction.atomic
 def upload_conference_document(
     *, actor: User, conference: Conference, kind: str, upload: CheckedUpload
@@ -736,7 +717,7 @@ def upload_conference_document(
     if kind not in ConferenceDocument.Kind.values:
         raise ValidationError({"kind": _("Choose which document this is.")})
     conference = _lock(conference, None)
-    _check_not_closed(conference)
+    refuse_if_closed(conference)
     if kind == ConferenceDocument.Kind.MINUTES and conference.status != Conference.Status.HELD:
         raise ValidationError(
             {"kind": _("Upload the minutes once the conference is recorded as held.")}
@@ -807,7 +788,7 @@ def add_paper(*, actor: User, conference: Conference, details: PaperDetails) -> 
     """Propose a paper for a conference; it goes last in the programme."""
     require_permission(actor, Action.CHANGE, conference.unit)
     conference = _lock(conference, None)
-    _check_not_closed(conference)
+    refuse_if_closed(conference)
     fields = _paper_fields(conference, details)
     position = (conference.papers.aggregate(last=Max("position"))["last"] or 0) + 1
     return Paper.objects.create(conference=conference, position=position, **fields)
@@ -818,7 +799,7 @@ def update_paper(*, actor: User, paper: Paper, details: PaperDetails) -> Paper:
     """Change a paper's title, presenter or field; its status and place stay."""
     require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
-    _check_not_closed(conference)
+    refuse_if_closed(conference)
     for field, value in _paper_fields(conference, details).items():
         setattr(paper, field, value)
     paper.save()
@@ -830,7 +811,7 @@ def delete_paper(*, actor: User, paper: Paper) -> None:
     """Remove a paper that was not presented (a presented one is part of
     the conference's record)."""
     require_permission(actor, Action.CHANGE, paper.conference.unit)
-    _check_not_closed(_lock(paper.conference, None))
+    refuse_if_closed(_lock(paper.conference, None))
     if paper.status == Paper.Status.PRESENTED:
         raise ValidationError(_("A paper already presented cannot be removed."))
     paper.delete()
@@ -888,7 +869,7 @@ def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
     (and undoing it) only once the conference is recorded as held."""
     require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
-    _check_not_closed(conference)
+    refuse_if_closed(conference)
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     move = PAPER_WORKFLOW.between(paper.status, status)
     if move is None:
@@ -909,7 +890,7 @@ def move_paper(*, actor: User, paper: Paper, offset: int) -> None:
     positions are renumbered 1…n."""
     require_permission(actor, Action.CHANGE, paper.conference.unit)
     conference = _lock(paper.conference, None)
-    _check_not_closed(conference)
+    refuse_if_closed(conference)
     papers = list(conference.papers.select_for_update().order_by("position", "pk"))
     index = next(i for i, other in enumerate(papers) if other.pk == paper.pk)
     target = index + offset
@@ -951,7 +932,7 @@ def add_communication_activity(
 ) -> CommunicationActivity:
     """Record a communication activity before or during a conference."""
     require_permission(actor, Action.CHANGE, conference.unit)
-    _check_not_closed(_lock(conference, None))
+    refuse_if_closed(_lock(conference, None))
     return CommunicationActivity.objects.create(
         conference=conference, **_communication_fields(details)
     )
@@ -962,7 +943,7 @@ def update_communication_activity(
     *, actor: User, activity: CommunicationActivity, details: CommunicationDetails
 ) -> CommunicationActivity:
     require_permission(actor, Action.CHANGE, activity.conference.unit)
-    _check_not_closed(_lock(activity.conference, None))
+    refuse_if_closed(_lock(activity.conference, None))
     for field, value in _communication_fields(details).items():
         setattr(activity, field, value)
     activity.save()
@@ -972,7 +953,7 @@ def update_communication_activity(
 @transaction.atomic
 def delete_communication_activity(*, actor: User, activity: CommunicationActivity) -> None:
     require_permission(actor, Action.CHANGE, activity.conference.unit)
-    _check_not_closed(_lock(activity.conference, None))
+    refuse_if_closed(_lock(activity.conference, None))
     activity.delete()
 
 

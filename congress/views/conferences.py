@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from congress import progress, selectors, services
+from congress import policy, progress, selectors, services
 from congress.extensions import conference_page_context
 from congress.forms import (
     ConferenceForm,
@@ -269,7 +269,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             or TransitionForm(initial={"version": conference.version}),
             failed_transition=kwargs.pop("failed_transition", ""),
             may_change=has_permission(user, Action.CHANGE, conference.unit),
-            may_edit_details=services.may_edit_details(user, conference),
+            may_edit_details=policy.may_edit_details(user, conference),
             may_print=has_permission(user, Action.PRINT, conference.unit),
             is_pilot=selectors.is_pilot(cycle=conference.tier.cycle, unit=conference.unit),
             cap=selectors.cap_for(tier=conference.tier, unit=conference.unit),
@@ -291,7 +291,7 @@ class ConferenceEditView(RefusalMixin, ConferenceScopedMixin, FormView):
         self.conference = self.get_conference()
         if not has_permission(request.user, Action.CHANGE, self.conference.unit):
             raise PermissionDenied
-        if not services.may_edit_details(request.user, self.conference):
+        if not policy.may_edit_details(request.user, self.conference):
             messages.warning(
                 request, _("Only a draft can be changed; reopen the conference first.")
             )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from congress import services
+from congress import policy, services
 from congress.forms import (
     CommunicationActivityForm,
     PaperForm,
@@ -32,7 +32,7 @@ class ConferenceChangeMixin(ConferenceScopedMixin):
         self.conference = self.get_conference()
         if not has_permission(request.user, Action.CHANGE, self.conference.unit):
             raise PermissionDenied
-        if not services.may_change_records(request.user, self.conference):
+        if not policy.may_change_records(request.user, self.conference):
             messages.warning(
                 request, _("The conference is closed: its records can no longer change.")
             )

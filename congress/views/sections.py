@@ -2,7 +2,7 @@
 the context each template fragment reads, built once for the page and for
 the views that re-render it with a failed form."""
 
-from congress import selectors, services
+from congress import policy, selectors, services
 from congress.forms import ConferenceDocumentForm
 from congress.models import Conference, ConferenceDocument
 
@@ -10,7 +10,7 @@ from congress.models import Conference, ConferenceDocument
 def document_section(*, user, conference: Conference) -> dict:
     """Context of ``_conference_documents.html``."""
     versions = selectors.conference_documents(conference)
-    may_upload = services.may_change_records(user, conference)
+    may_upload = policy.may_change_records(user, conference)
     minutes_next = conference.awaits_closing
     return {
         "document_groups": [
@@ -42,7 +42,7 @@ def conference_sections(*, user, conference: Conference) -> dict:
 def programme_section(*, user, conference: Conference) -> dict:
     """Context of ``_conference_papers.html`` and
     ``_conference_communication.html``."""
-    may_edit = services.may_change_records(user, conference)
+    may_edit = policy.may_change_records(user, conference)
     papers = list(selectors.conference_papers(conference))
     for paper in papers:
         paper.moves = (

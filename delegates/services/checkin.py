@@ -12,11 +12,10 @@ check-in page needs are in ``delegates.selectors.checkin``, the reading of
 a typed or scanned code in ``delegates.checkin_codes``.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from congress.models import Conference
+from congress.policy import refuse_if_closed
 from delegates.models import Delegate
 from delegates.selectors.checkin import (
     CheckInResult,
@@ -27,11 +26,6 @@ from delegates.selectors.checkin import (
 )
 from units.models import User
 from units.permissions import Action, require_permission
-
-
-def _refuse_closed(conference: Conference) -> None:
-    if conference.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its records can no longer change."))
 
 
 def _mark_present(delegate: Delegate, user: User, *, again: bool = True) -> CheckInResult:
@@ -61,7 +55,7 @@ def check_in(*, conference: Conference, code: str, user: User) -> CheckInResult:
     another conference is refused and nothing changes. Needs the PRINT
     right on the conference's unit (the staff at the door)."""
     require_permission(user, Action.PRINT, conference.unit)
-    _refuse_closed(conference)
+    refuse_if_closed(conference)
     found = find_code(conference, code, user)
     if isinstance(found, CheckInResult):
         return found
@@ -74,7 +68,7 @@ def check_in_delegate(*, conference: Conference, delegate_pk: int, user: User) -
     """Check in a delegate found by name (no invitation at hand), once,
     as ``check_in`` does; a delegate of another conference is UNKNOWN."""
     require_permission(user, Action.PRINT, conference.unit)
-    _refuse_closed(conference)
+    refuse_if_closed(conference)
     delegate = delegates_for_display().filter(conference=conference, pk=delegate_pk).first()
     if delegate is None:
         return CheckInResult(Outcome.UNKNOWN)
@@ -89,7 +83,7 @@ def undo_check_in(*, conference: Conference, delegate_pk: int, user: User) -> De
     door. Returns the delegate, or ``None`` if they were not checked in;
     ``Delegate.DoesNotExist`` for a delegate of another conference."""
     require_permission(user, Action.CHANGE, conference.unit)
-    _refuse_closed(conference)
+    refuse_if_closed(conference)
     delegate = delegates_for_display().get(conference=conference, pk=delegate_pk)
     undone = Delegate.objects.filter(pk=delegate.pk, checked_in_at__isnull=False).update(
         checked_in_at=None, checked_in_by=None

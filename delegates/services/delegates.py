@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
+from congress.policy import refuse_if_closed
 from delegates import official_lists
 from delegates.models import Category, CompositionRules, Delegate, Person
 from delegates.selectors import delegates as delegate_selectors
@@ -53,8 +54,7 @@ def add_delegate(
         .select_related("tier", "unit")
         .get(pk=conference.pk)
     )
-    if conference.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    refuse_if_closed(conference, records="delegates")
     rules = delegate_selectors.conference_rules(conference)
     if not rules.allows(category):
         raise ValidationError(
@@ -123,8 +123,7 @@ def add_delegate(
 def remove_delegate(*, actor: User, delegate: Delegate) -> None:
     require_permission(actor, Action.CHANGE, delegate.conference.unit)
     conference = Conference.objects.select_for_update().get(pk=delegate.conference_id)
-    if conference.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    refuse_if_closed(conference, records="delegates")
     delegate.delete()
 
 
@@ -202,8 +201,7 @@ def set_composition_rules(
         .select_related("tier", "unit")
         .get(pk=conference.pk)
     )
-    if locked.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    refuse_if_closed(locked, records="delegates")
     wanted = [c for c in Category.values if c in set(categories)]
     if not wanted:
         raise ValidationError({"categories": _("Keep at least one category of delegates.")})

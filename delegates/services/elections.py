@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress.models import Conference
+from congress.policy import refuse_if_closed
 from delegates.election_count import (
     DEFAULT_THRESHOLD,
     ElectionCountError,
@@ -331,8 +332,7 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     election."""
     require_permission(actor, Action.CHANGE, election.target.unit)
     target = _lock_target(election)
-    if target.status == Conference.Status.CLOSED:
-        raise ValidationError(_("The conference is closed: its delegates can no longer change."))
+    refuse_if_closed(target, records="delegates")
     election = _locked(election)
     approved = quota_selectors.approved_allocation(target)
     found = (

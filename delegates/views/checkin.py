@@ -141,7 +141,7 @@ class CheckInView(CheckInMixin, TemplateView):
             more_found=len(found) > checkin_selectors.SEARCH_LIMIT,
             counts=checkin_selectors.attendance_counts(conference),
             may_undo=checkin_selectors.may_undo(user, conference),
-            is_closed=conference.status == Conference.Status.CLOSED,
+            is_closed=conference.is_closed,
             **kwargs,
         )
 

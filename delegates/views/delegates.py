@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from congress.models import Conference
+from congress.policy import may_change_records
 from congress.selectors import cap_for
 from congress.views.conferences import ConferenceScopedMixin
 from congress.views.papers import ConferenceChangeMixin
@@ -47,13 +48,6 @@ SEARCH_LIMIT = 30  # people shown by the register search
 
 def list_url(conference: Conference) -> str:
     return reverse("delegates:delegate_list", args=[conference.pk])
-
-
-def may_change_delegates(user, conference: Conference) -> bool:
-    return (
-        has_permission(user, Action.CHANGE, conference.unit)
-        and conference.status != Conference.Status.CLOSED
-    )
 
 
 def put_errors_on_form(form, error: ValidationError) -> None:
@@ -120,7 +114,7 @@ class DelegateListView(DelegateListMixin, TemplateView):
             categories=Category.choices,
             genders=Gender.choices,
             shortfalls=shortfalls_of(listing.delegates, conference.tier.cycle),
-            may_change=may_change_delegates(self.request.user, conference),
+            may_change=may_change_records(self.request.user, conference),
             may_print=has_permission(self.request.user, Action.PRINT, conference.unit),
             filter_query=query.urlencode(),
             export_query=self.request.GET.urlencode(),

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from congress.models import Conference, Tier
+from congress.policy import may_change_records
 from congress.views.conferences import ConferenceScopedMixin
 from delegates.forms.delegates import NameSearchForm
 from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm
@@ -98,8 +99,7 @@ def election_context(
         and newer.excess
         and user is not None
         and target is not None
-        and target.status != Conference.Status.CLOSED
-        and has_permission(user, Action.CHANGE, target.unit)
+        and may_change_records(user, target)
     )
     context = {
         "conference": conference,
