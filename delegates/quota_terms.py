@@ -1,5 +1,6 @@
 """The terms of a quota allocation, without the database: the tie rules
-offered and the council's decisions with their labels, the warning of a
+offered, the council's decisions and the table of a version's moves
+(``ALLOCATION_WORKFLOW``, checked by ``units.workflow``), the warning of a
 computation made before the official delegates are listed, and fractions
 as text or rounded decimals (for reading only: the arithmetic is
 ``delegates.apportionment``'s, exact)."""
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegates import apportionment
+from delegates.models.quotas import Allocation
+from units.permissions import Action
+from units.workflow import Move, Workflow
 
 
 class TieRule(StrEnum):
@@ -40,6 +44,30 @@ TIE_RULE_LABELS = {
 class Decision(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
+
+
+A = Allocation.Status
+# The life of an allocation version; any other move is refused. A draft or
+# returned version is also the one that may be adjusted (``EDITABLE``),
+# while it is the conference's newest. Approving a version sets the one
+# approved before back to "returned" (the service's side move, not a
+# user's).
+ALLOCATION_WORKFLOW = Workflow(
+    Move("submit", (A.DRAFT, A.RETURNED), A.SUBMITTED, Action.CHANGE, gettext_lazy("Submit")),
+    Move(Decision.APPROVE, A.SUBMITTED, A.APPROVED, Action.REVIEW, gettext_lazy("Approve")),
+    Move(
+        Decision.RETURN,
+        A.SUBMITTED,
+        A.RETURNED,
+        Action.REVIEW,
+        gettext_lazy("Return for changes"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for returning the allocation."),
+    ),
+    refusal=gettext_lazy("A version that is “%(status)s” cannot be moved this way."),
+)
+EDITABLE = ALLOCATION_WORKFLOW.moves["submit"].source
 
 
 def official_warning(official: int) -> str:

@@ -39,20 +39,25 @@ class HasStatus(Protocol):
 
 @dataclass(frozen=True)
 class Move:
-    """One allowed move: ``name`` (what a form posts), from ``source`` to
-    ``target``, for whoever holds ``permission`` on the object's unit;
+    """One allowed move: ``name`` (what a form posts), from ``source`` (a
+    status, or a tuple of them) to ``target``, for whoever holds
+    ``permission`` on the object's unit;
     ``label`` is its button. ``needs_reason``: refused without one (the
     message ``reason_message``). ``backwards``: it undoes progress (shown
     as a secondary button)."""
 
     name: str
-    source: str
+    source: str | tuple[str, ...]
     target: str
     permission: Action
     label: Text
     needs_reason: bool = False
     backwards: bool = False
     reason_message: Text = GIVE_THE_REASON
+
+    def leaves(self, status: str) -> bool:
+        """Whether the move starts from ``status``."""
+        return status in self.source if isinstance(self.source, tuple) else status == self.source
 
 
 class Workflow:
@@ -68,14 +73,14 @@ class Workflow:
 
     def between(self, source: str, target: str) -> Move | None:
         """The move from ``source`` to ``target``, if there is one."""
-        return next((m for m in self if m.source == source and m.target == target), None)
+        return next((m for m in self if m.leaves(source) and m.target == target), None)
 
     def available(self, obj: HasStatus, *, user: User, unit: Unit) -> list[Move]:
         """The moves ``user`` may make on ``obj`` now, in the table's order."""
         return [
             move
             for move in self
-            if move.source == obj.status and has_permission(user, move.permission, unit)
+            if move.leaves(obj.status) and has_permission(user, move.permission, unit)
         ]
 
     def check(self, obj: HasStatus, name: str, *, user: User, unit: Unit, reason: str = "") -> Move:
@@ -86,7 +91,7 @@ class Workflow:
         if move is None:
             raise ValidationError(_("Unknown action."))
         require_permission(user, move.permission, unit)
-        if obj.status != move.source:
+        if not move.leaves(obj.status):
             raise ValidationError(str(self.refusal) % {"status": obj.get_status_display()})
         if move.needs_reason and not reason.strip():
             raise ValidationError({"reason": str(move.reason_message)})

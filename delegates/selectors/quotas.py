@@ -21,7 +21,13 @@ from delegates.models import (
     AllocationLine,
     Category,
 )
-from delegates.quota_terms import fraction_text, parse_fraction, tie_rule_label, to_decimal
+from delegates.quota_terms import (
+    EDITABLE,
+    fraction_text,
+    parse_fraction,
+    tie_rule_label,
+    to_decimal,
+)
 from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors.delegates import unit_protocol_keys
 from units.models import Unit, User
@@ -97,9 +103,6 @@ def units_below(conference: Conference) -> list[UnitBelow]:
     keys = unit_protocol_keys(units)
     units.sort(key=lambda unit: (keys.get(unit.pk, ()), unit.pk))
     return [UnitBelow(unit=unit, conference=conferences.get(unit.pk)) for unit in units]
-
-
-EDITABLE = (Allocation.Status.DRAFT, Allocation.Status.RETURNED)
 
 
 # -- The seats to share -------------------------------------------------------

@@ -61,7 +61,7 @@ from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
 from delegates import apportionment
 from delegates.models import Allocation, AllocationLine
-from delegates.quota_terms import Decision, TieRule
+from delegates.quota_terms import ALLOCATION_WORKFLOW, Decision, TieRule
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import SeatBudget, elected_seats, seat_budget
 from units.models import User
@@ -105,7 +105,8 @@ def _newest_version(conference: Conference) -> int:
 
 
 def _check_workable(allocation: Allocation) -> None:
-    """Only the newest version, a draft or returned one, is changed or
+    """Only the newest version, a draft or returned one (``EDITABLE``, the
+    sources of ``ALLOCATION_WORKFLOW``'s "submit"), is changed or
     submitted; an approved one is frozen."""
     if allocation.status == Allocation.Status.APPROVED:
         raise ValidationError(
@@ -381,7 +382,10 @@ def submit_allocation(
     allocation = _locked(allocation)
     _check_version(allocation, expected_lock_version)
     _check_workable(allocation)
-    allocation.status = Allocation.Status.SUBMITTED
+    move = ALLOCATION_WORKFLOW.check(
+        allocation, "submit", user=actor, unit=allocation.conference.unit
+    )
+    allocation.status = move.target
     allocation.submitted_at = timezone.now()
     allocation.lock_version += 1
     allocation.save(update_fields=["status", "submitted_at", "lock_version"])
@@ -407,7 +411,7 @@ def review_allocation(
     transaction. (No status of its own: the model has four.)
     """
     require_permission(actor, Action.REVIEW, allocation.conference.unit)
-    if decision not in {choice.value for choice in Decision}:
+    if decision not in ALLOCATION_WORKFLOW.moves or decision == "submit":
         raise ValidationError({"decision": _("Unknown decision.")})
     allocation = _locked(allocation)
     _check_version(allocation, expected_lock_version)
@@ -416,9 +420,10 @@ def review_allocation(
             _("Version %(version)s is not awaiting review: it is “%(status)s”.")
             % {"version": allocation.version, "status": allocation.get_status_display()}
         )
+    move = ALLOCATION_WORKFLOW.check(
+        allocation, decision, user=actor, unit=allocation.conference.unit, reason=reason
+    )
     reason = nfc(reason.strip())
-    if decision == Decision.RETURN and not reason:
-        raise ValidationError({"reason": _("Give the reason for returning the allocation.")})
     now = timezone.now()
     if decision == Decision.APPROVE:
         previous = (
@@ -444,9 +449,7 @@ def review_allocation(
                     "lock_version",
                 ]
             )
-    allocation.status = (
-        Allocation.Status.APPROVED if decision == Decision.APPROVE else Allocation.Status.RETURNED
-    )
+    allocation.status = move.target
     allocation.reviewed_by = actor
     allocation.reviewed_at = now
     allocation.review_reason = reason

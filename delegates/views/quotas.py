@@ -113,7 +113,9 @@ def allocation_context(
     workable = shown is not None and quota_selectors.is_workable(shown, newest=newest.version)
     may_adjust = may_change and workable
     may_review_shown = (
-        may_review and shown is not None and shown.status == Allocation.Status.SUBMITTED
+        may_review
+        and shown is not None
+        and quota_terms.ALLOCATION_WORKFLOW.moves[quota_terms.Decision.APPROVE].leaves(shown.status)
     )
     may_compute = may_change and pending is None
     if compute_form is None and may_compute:
