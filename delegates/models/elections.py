@@ -60,6 +60,11 @@ class Election(models.Model):
     def __str__(self) -> str:
         return f"{self.conference} → {self.target}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        """Its result is final: the elected are delegates above."""
+        return self.status == self.Status.CONFIRMED
+
 
 class Candidate(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")

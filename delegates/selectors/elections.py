@@ -159,7 +159,7 @@ def binding_allocation(election: Election) -> Allocation | None:
     election the one it was bound to when confirmed (``Election.allocation``,
     never the approved one now); for one being recorded, the approved
     version that would bind it if confirmed now."""
-    if election.status == Election.Status.CONFIRMED:
+    if election.is_confirmed:
         return election.allocation
     return quota_selectors.approved_allocation(election.target)
 
@@ -253,7 +253,7 @@ def excess_of(
         elections = Election.objects.filter(
             target_id=allocation.conference_id, status=Election.Status.CONFIRMED
         ).select_related("conference__unit", "conference__tier", "allocation")
-    confirmed = [e for e in elections if e.status == Election.Status.CONFIRMED]
+    confirmed = [e for e in elections if e.is_confirmed]
     if not confirmed:
         return []
     by_source: dict[int, list[Delegate]] = {e.conference_id: [] for e in confirmed}
@@ -305,7 +305,7 @@ def newer_allocation(election: Election) -> Newer | None:
     """For a confirmed election: the version approved since its binding,
     if any (``None`` while its bound version is still the approved one).
     At most five queries."""
-    if election.status != Election.Status.CONFIRMED:
+    if not election.is_confirmed:
         return None
     approved = quota_selectors.approved_allocation(election.target)
     if approved is None or approved.pk == election.allocation_id:

@@ -42,7 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import refuse_if_closed
@@ -65,6 +65,7 @@ from delegates.selectors.elections import (
 from delegates.services.delegates import add_delegate
 from units.models import User
 from units.permissions import Action, require_permission
+from units.workflow import Move, Workflow
 
 # The threshold is stored in two small integer columns.
 MAX_THRESHOLD_TERM = 1000
@@ -92,8 +93,19 @@ def _locked(election: Election) -> Election:
     )
 
 
+ES = Election.Status
+# The life of an election: recorded (candidates, ballots, votes) while a
+# draft, then confirmed once, which adds the elected to the conference
+# above; nothing moves it back.
+ELECTION_WORKFLOW = Workflow(
+    Move("confirm", ES.DRAFT, ES.CONFIRMED, Action.CHANGE, gettext_lazy("Confirm the result")),
+    refusal=gettext_lazy("The election is confirmed: its result can no longer change."),
+)
+
+
 def _check_draft(election: Election) -> None:
-    if election.status == Election.Status.CONFIRMED:
+    """Its record may change only while the confirmation is still ahead."""
+    if not ELECTION_WORKFLOW.moves["confirm"].leaves(election.status):
         raise ValidationError(_("The election is confirmed: its result can no longer change."))
 
 
@@ -306,7 +318,7 @@ def confirm_election(
                     "reason": " ".join(error.messages),
                 }
             ) from error
-    election.status = Election.Status.CONFIRMED
+    election.status = ELECTION_WORKFLOW.moves["confirm"].target
     election.allocation = binding
     election.confirmed_by = actor
     election.confirmed_at = timezone.now()

@@ -80,7 +80,7 @@ def election_context(
             target = election_selectors.target_conference(conference)
         except ValidationError as error:
             target_problem = " ".join(error.messages)
-    confirmed = election is not None and election.status == Election.Status.CONFIRMED
+    confirmed = election is not None and election.is_confirmed
     if election is not None:
         binding = election_selectors.binding_allocation(election)
     else:
@@ -118,7 +118,7 @@ def election_context(
     if election is None:
         return context
     candidates = election_selectors.election_candidates(election)
-    editable = may_change and election.status == Election.Status.DRAFT
+    editable = may_change and not election.is_confirmed
     if votes_form is None and editable:
         votes_form = ElectionVotesForm(
             initial=ElectionVotesForm.initial_for(election, candidates), candidates=candidates
