@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from congress.models import Conference, Tier
-from congress.selectors import units_yet_to_hold
 from congress.views.conferences import ConferenceScopedMixin
 from delegates import quota_terms
 from delegates.forms.quotas import (
@@ -31,10 +30,9 @@ from delegates.forms.quotas import (
     AllocationReviewForm,
 )
 from delegates.models import Allocation
-from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors import elections as election_selectors
 from delegates.selectors import quotas as quota_selectors
-from delegates.selectors.quotas import units_below
+from delegates.selectors.allocation_page import allocation_page
 from delegates.services import quotas as quota_services
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
@@ -101,24 +99,14 @@ def allocation_context(
     failed_decision: str = "",
     loaded: dict[int, int] | None = None,
 ) -> dict:
-    """Everything the allocation page shows: a fixed number of queries
-    whatever the number of units below (the versions, the shown one's
-    lines, the units below, those yet to hold, the attendance now, the
-    confirmed elections above quota; at the Congress, the balance)."""
-    versions = quota_selectors.conference_allocations(conference)
-    newest = versions[0] if versions else None
-    shown = next((a for a in versions if a.version == version), newest)
-    view = quota_selectors.allocation_view(shown) if shown is not None else None
-    pending = next((a for a in versions if a.status == Allocation.Status.SUBMITTED), None)
-    workable = shown is not None and quota_selectors.is_workable(shown, newest=newest.version)
-    may_adjust = may_change and workable
-    may_review_shown = (
-        may_review
-        and shown is not None
-        and quota_terms.ALLOCATION_WORKFLOW.moves[quota_terms.Decision.APPROVE].leaves(shown.status)
+    """The allocation page's read-model (``selectors.allocation_page``)
+    with its forms: blank ones for what the user may do now, or the
+    refused ones passed in, and the table's rows with their inputs."""
+    page = allocation_page(
+        conference, may_change=may_change, may_review=may_review, version=version
     )
-    may_compute = may_change and pending is None
-    if compute_form is None and may_compute:
+    shown, view = page.shown, page.view
+    if compute_form is None and page.may_compute:
         compute_form = AllocationComputeForm(
             initial={
                 "method": shown.method if shown else Allocation.Method.WEBSTER,
@@ -128,71 +116,15 @@ def allocation_context(
                 "upper": view.upper if view else None,
             }
         )
-    if adjust_form is None and may_adjust and view is not None:
+    if adjust_form is None and page.may_adjust and shown is not None and view is not None:
         adjust_form = AllocationAdjustForm(
             initial={"lock_version": shown.lock_version},
             lines=[row.line for row in view.rows],
         )
-    if review_form is None and may_review_shown:
+    if review_form is None and page.may_review and shown is not None:
         review_form = AllocationReviewForm(initial={"lock_version": shown.lock_version})
-    below = units_below(conference)
-    rows = view.rows if view else []
-    # Out of date: the shown version, and the approved one if another.
-    approved = next((a for a in versions if a.status == Allocation.Status.APPROVED), None)
-    checked = [a for a in (shown, approved) if a is not None]
-    changes = quota_selectors.attendance_changes(
-        list(dict.fromkeys(checked)),
-        lines={shown.pk: [row.line for row in view.rows]} if shown and view else None,
-        corrections=True,
-    )
-    # The excess of confirmed elections over the shown version's seats: the
-    # flags of the approved version, or what approving this one would cause.
-    excess = []
-    if shown is not None and view is not None and shown in (approved, newest):
-        excess = election_selectors.excess_of(
-            shown, seats_by_unit={row.line.unit_id: row.line.seats for row in view.rows}
-        )
-    shown_changed = {c.unit.pk: c for c in changes.get(shown.pk, [])} if shown else {}
-    yet_to_hold = units_yet_to_hold(conference)
-    waiting = {unit.pk for unit in yet_to_hold}
-    budget = quota_selectors.seat_budget(conference)
     return {
-        "conference": conference,
-        "versions": versions,
-        "newest": newest,
-        "shown": shown,
-        "view": view,
-        "approved": approved,
-        "pending": pending,
-        "workable": workable,
-        "budget": budget,
-        "below": below,
-        # Units below that must hold their conference before any allocation.
-        "not_held": [
-            {
-                "unit": unit,
-                "status": Conference.Status(unit.lower_status).label
-                if unit.lower_status
-                else _("not registered"),
-            }
-            for unit in yet_to_hold
-        ],
-        # Units below neither held nor waited for: exempted by the council.
-        "exempted": {e.unit.pk for e in below if not e.is_held and e.unit.pk not in waiting},
-        "official_warning": quota_terms.official_warning(budget.official),
-        "shown_changes": changes.get(shown.pk, []) if shown else [],
-        "approved_changes": changes.get(approved.pk, [])
-        if approved is not None and approved != shown
-        else [],
-        "excess": excess,
-        "balance": delegate_selectors.congress_balance(conference)
-        if conference.tier.level == Tier.Level.CONGRESS
-        else None,
-        "may_change": may_change,
-        "may_compute": may_compute,
-        "may_adjust": may_adjust,
-        "may_submit": may_adjust,
-        "may_review": may_review_shown,
+        **page.context(),
         "compute_form": compute_form,
         "adjust_form": adjust_form,
         "review_form": review_form,
@@ -207,9 +139,9 @@ def allocation_context(
                 # not touch takes another user's change on a stale save.
                 "loaded": (loaded or {}).get(row.line.unit_id, row.line.seats),
                 # The attendance now, where a correction changed it.
-                "change": shown_changed.get(row.line.unit_id),
+                "change": page.changed_by_unit.get(row.line.unit_id),
             }
-            for row in rows
+            for row in (view.rows if view else [])
         ],
         "statuses": Allocation.Status,
     }
