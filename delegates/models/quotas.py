@@ -67,6 +67,23 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         return f"{self.conference} v{self.version}"
 
+    @property
+    def is_approved(self) -> bool:
+        """It binds the elections (one per conference)."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
 
 class AllocationLine(models.Model):
     """One unit's share: its attendance, exact quota, computed and final

@@ -50,6 +50,8 @@ class AllocationPage:
     # Confirmed elections above the shown version's seats.
     excess: list[Any]
     balance: Any
+    # Drafts a later version replaced before they were submitted.
+    replaced: set[int]
     may_change: bool
     may_compute: bool
     may_adjust: bool
@@ -129,6 +131,7 @@ def allocation_page(
         balance=delegate_selectors.congress_balance(conference)
         if not conference.tier.sends_delegates_up
         else None,
+        replaced={a.pk for a in versions if a is not newest and a.is_draft},
         may_change=may_change,
         may_compute=may_change and pending is None,
         may_adjust=may_change and workable,
