@@ -17,13 +17,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from congress.models import Conference, Tier
-from congress.policy import may_change_records
 from congress.views.conferences import ConferenceScopedMixin
 from delegates.forms.delegates import NameSearchForm
 from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm
 from delegates.models import Election, Person
 from delegates.selectors import elections as election_selectors
-from delegates.selectors.quotas import approved_allocation
+from delegates.selectors.election_page import election_page
 from delegates.services import elections as election_services
 from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
@@ -60,111 +59,31 @@ class ElectionMixin(ConferenceScopedMixin):
 def election_context(
     *, conference: Conference, may_change: bool, user=None, query: str = "", votes_form=None
 ) -> dict:
-    """Everything the page shows; the number of queries does not depend on
-    the number of candidates.
-
-    The quota is that of the version bound to a confirmed election (never
-    the approved one now); while the election is recorded, that of the
-    approved version that would bind it. A version approved since a
-    confirmation is shown beside it, with the excess it causes, if any."""
-    election = (
-        Election.objects.filter(conference=conference)
-        .select_related("target__tier", "target__unit", "confirmed_by", "allocation__reviewed_by")
-        .first()
-    )
-    target, target_problem = None, ""
-    if election is not None:
-        target = election.target
-    else:
-        try:
-            target = election_selectors.target_conference(conference)
-        except ValidationError as error:
-            target_problem = " ".join(error.messages)
-    confirmed = election is not None and election.is_confirmed
-    if election is not None:
-        binding = election_selectors.binding_allocation(election)
-    else:
-        binding = approved_allocation(target) if target is not None else None
-    quota = election_selectors.seats_in(binding, conference.unit) if binding is not None else None
-    quota_problem = ""
-    if target is not None and quota is None:
-        quota_problem = (
-            _("This election was confirmed before elections kept the allocation that bound them.")
-            if confirmed and binding is None
-            else election_selectors.missing_quota_reason(target, conference.unit)
-        )
-    newer = election_selectors.newer_allocation(election) if confirmed and election else None
-    may_resolve = bool(
-        newer
-        and newer.excess
-        and user is not None
-        and target is not None
-        and may_change_records(user, target)
-    )
-    context = {
-        "conference": conference,
-        "election": election,
-        "target": target,
-        "target_problem": target_problem,
-        "binding": binding,
-        "quota": quota,
-        "quota_problem": quota_problem,
-        "newer": newer,
-        "may_resolve": may_resolve,
-        "may_change": may_change,
-        "may_open": may_change and election is None and target is not None and conference.is_held,
-        "query": query,
-    }
-    if election is None:
+    """The election page's read-model (``selectors.election_page``) with
+    its votes form (blank while the record may change, or the refused one
+    passed in) and the form's rows, in the register's order."""
+    page = election_page(conference, may_change=may_change, user=user, query=query)
+    context = page.context()
+    if page.election is None:
         return context
-    candidates = election_selectors.election_candidates(election)
-    editable = may_change and not election.is_confirmed
-    if votes_form is None and editable:
+    if votes_form is None and page.editable:
         votes_form = ElectionVotesForm(
-            initial=ElectionVotesForm.initial_for(election, candidates), candidates=candidates
+            initial=ElectionVotesForm.initial_for(page.election, page.candidates),
+            candidates=page.candidates,
         )
-    count = None
-    if election.valid_ballots > 0 and candidates:
-        count = election_selectors.count_of(election, candidates, quota)
-    by_person = {c.person_id: c for c in candidates}
     fields = {
         c.person_id: votes_form[f"votes_{c.person_id}"]
-        for c in candidates
+        for c in page.candidates
         if votes_form is not None and f"votes_{c.person_id}" in votes_form.fields
     }
-    lines = {line.key: line for line in count.lines} if count else {}
+    lines = {line.key: line for line in page.count.lines} if page.count else {}
     # The votes form keeps the register order; the count ranks by votes.
-    rows = [
-        {"candidate": c, "line": lines.get(c.person_id), "field": fields.get(c.person_id)}
-        for c in candidates
-    ]
-    ranked = [
-        {"candidate": by_person[line.key], "line": line} for line in (count.lines if count else ())
-    ]
-    winners = list(count.elected) if count else []
-    above = election_selectors.delegates_of_target(election, winners) if winners else {}
     context.update(
-        candidates=candidates,
-        editable=editable,
         votes_form=votes_form,
-        count=count,
-        rows=rows,
-        ranked=ranked,
-        threshold=election_selectors.threshold_of(election),
-        # Elected people and how they stand in the conference above: added
-        # by this election, or already a delegate there (flagged).
-        winners=[
-            {
-                "candidate": by_person[pk],
-                "delegate": above.get(pk),
-                "flagged": pk in above and above[pk].elected_at_id != conference.pk,
-            }
-            for pk in winners
+        rows=[
+            {"candidate": c, "line": lines.get(c.person_id), "field": fields.get(c.person_id)}
+            for c in page.candidates
         ],
-        may_confirm=editable and count is not None and count.is_decided and bool(count.elected),
-        search_results=election_selectors.register_search(election, query)
-        if editable and query
-        else [],
     )
     return context
 

@@ -1,0 +1,149 @@
+"""The election page's read-model: what a conference's election shows, in
+a number of queries that does not depend on the number of candidates.
+
+The quota is that of the version bound to a confirmed election (never the
+approved one now); while the election is recorded, that of the approved
+version that would bind it. A version approved since a confirmation is
+shown beside it, with the excess it causes, if any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from congress.models import Conference
+from congress.policy import may_change_records
+from delegates.models import Election
+from units.models import User
+
+from . import elections as election_selectors
+from .quotas import approved_allocation
+
+
+@dataclass(frozen=True)
+class ElectionPage:
+    conference: Conference
+    election: Election | None
+    target: Conference | None  # the conference above, which the elected join
+    target_problem: str
+    binding: Any  # the allocation whose seats bind (or would bind) the count
+    quota: int | None
+    quota_problem: str
+    newer: Any  # a version approved since the confirmation, with its excess
+    may_change: bool
+    may_open: bool
+    may_resolve: bool
+    query: str
+    # Below: only once the election is opened.
+    candidates: list[Any] = field(default_factory=list)
+    editable: bool = False  # the record may still change (recorded, not confirmed)
+    count: Any = None
+    ranked: list[dict[str, Any]] = field(default_factory=list)
+    threshold: Any = None
+    # Elected people and how they stand in the conference above: added by
+    # this election, or already a delegate there (flagged).
+    winners: list[dict[str, Any]] = field(default_factory=list)
+    may_confirm: bool = False
+    search_results: list[Any] = field(default_factory=list)
+
+    def context(self) -> dict[str, Any]:
+        """The page's template context (attribute by attribute, not copied)."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+def election_page(
+    conference: Conference, *, may_change: bool, user: User | None = None, query: str = ""
+) -> ElectionPage:
+    """The page of ``conference``'s election for ``user`` (``may_change``:
+    their right to change its unit; ``query``: the register search)."""
+    election = (
+        Election.objects.filter(conference=conference)
+        .select_related("target__tier", "target__unit", "confirmed_by", "allocation__reviewed_by")
+        .first()
+    )
+    target, target_problem = None, ""
+    if election is not None:
+        target = election.target
+    else:
+        try:
+            target = election_selectors.target_conference(conference)
+        except ValidationError as error:
+            target_problem = " ".join(error.messages)
+    confirmed = election is not None and election.is_confirmed
+    if election is not None:
+        binding = election_selectors.binding_allocation(election)
+    else:
+        binding = approved_allocation(target) if target is not None else None
+    quota = election_selectors.seats_in(binding, conference.unit) if binding is not None else None
+    quota_problem = ""
+    if target is not None and quota is None:
+        quota_problem = (
+            _("This election was confirmed before elections kept the allocation that bound them.")
+            if confirmed and binding is None
+            else election_selectors.missing_quota_reason(target, conference.unit)
+        )
+    newer = election_selectors.newer_allocation(election) if confirmed and election else None
+    page = ElectionPage(
+        conference=conference,
+        election=election,
+        target=target,
+        target_problem=target_problem,
+        binding=binding,
+        quota=quota,
+        quota_problem=quota_problem,
+        newer=newer,
+        may_change=may_change,
+        may_open=may_change and election is None and target is not None and conference.is_held,
+        may_resolve=bool(
+            newer
+            and newer.excess
+            and user is not None
+            and target is not None
+            and may_change_records(user, target)
+        ),
+        query=query,
+    )
+    if election is None:
+        return page
+    return _with_the_count(page, election, conference=conference, quota=quota, query=query)
+
+
+def _with_the_count(
+    page: ElectionPage, election: Election, *, conference: Conference, quota: int | None, query: str
+) -> ElectionPage:
+    """The opened election's candidates, count, winners and search."""
+    candidates = election_selectors.election_candidates(election)
+    editable = page.may_change and not election.is_confirmed
+    count = None
+    if election.valid_ballots > 0 and candidates:
+        count = election_selectors.count_of(election, candidates, quota)
+    by_person = {c.person_id: c for c in candidates}
+    winners = list(count.elected) if count else []
+    above = election_selectors.delegates_of_target(election, winners) if winners else {}
+    return replace(
+        page,
+        candidates=candidates,
+        editable=editable,
+        count=count,
+        ranked=[
+            {"candidate": by_person[line.key], "line": line}
+            for line in (count.lines if count else ())
+        ],
+        threshold=election_selectors.threshold_of(election),
+        winners=[
+            {
+                "candidate": by_person[pk],
+                "delegate": above.get(pk),
+                "flagged": pk in above and above[pk].elected_at_id != conference.pk,
+            }
+            for pk in winners
+        ],
+        may_confirm=editable and count is not None and count.is_decided and bool(count.elected),
+        search_results=election_selectors.register_search(election, query)
+        if editable and query
+        else [],
+    )
