@@ -411,7 +411,7 @@ def review_allocation(
     transaction. (No status of its own: the model has four.)
     """
     require_permission(actor, Action.REVIEW, allocation.conference.unit)
-    if decision not in ALLOCATION_WORKFLOW.moves or decision == "submit":
+    if decision not in set(Decision):  # the council's moves of ALLOCATION_WORKFLOW
         raise ValidationError({"decision": _("Unknown decision.")})
     allocation = _locked(allocation)
     _check_version(allocation, expected_lock_version)
