@@ -273,9 +273,10 @@ class World:
             actor=self.users["officer_hcm"], allocation=allocation
         )
 
-    def election(self, votes=True):
+    def election(self, votes=True, tie=False):
         """An open election of Quận 1's held conference (electing to HCMC's),
-        with two candidates and, if ``votes``, their votes recorded."""
+        with two candidates and, if ``votes``, their votes recorded (equal
+        for its one seat if ``tie``)."""
         from delegates.services.elections import open_election, record_votes, set_candidates
         from tests.delegates.test_elections import approve
         from tests.factories import PersonFactory
@@ -295,7 +296,7 @@ class World:
                 actor=actor,
                 election=election,
                 valid_ballots=10,
-                votes={people[0].pk: 8, people[1].pk: 3},
+                votes={people[0].pk: 8, people[1].pk: 8 if tie else 3},
                 expected_lock_version=election.lock_version,
             )
         election.refresh_from_db()
@@ -728,14 +729,37 @@ def _votes_record(w: World) -> Target:
     from delegates.selectors import elections as election_selectors
 
     election = w.election(votes=False)
-    candidates = election_selectors.election_candidates(election)
+    candidates = election_selectors.round_candidates(election)
+    (first,) = election_selectors.election_rounds(election)
     return form_target(
         reverse("elections:votes_record", args=[election.conference_id]),
         w.users["officer_hcm"],
         ElectionVotesForm(
-            initial=ElectionVotesForm.initial_for(election, candidates), candidates=candidates
+            initial=ElectionVotesForm.initial_for(election, first, candidates),
+            candidates=candidates,
         ),
-        valid={"valid_ballots": "10", **{f"votes_{c.person_id}": "6" for c in candidates}},
+        valid={
+            "summoned": "45",
+            "present": "40",
+            "ballots_issued": "12",
+            "ballots_returned": "11",
+            "valid_ballots": "10",
+            "invalid_ballots": "1",
+            "committee": "Nguyễn Văn An - Trưởng ban",
+            "count_ended_at": "2020-01-10T10:30",
+            **{f"votes_{c.person_id}": "6" for c in candidates},
+        },
+    )
+
+
+@entry("elections:runoff_open")
+def _runoff_open(w: World) -> Target:
+    election = w.election(tie=True)
+    return form_target(
+        reverse("elections:runoff_open", args=[election.conference_id]),
+        w.users["officer_hcm"],
+        forms.Form(),
+        extra={"lock_version": [str(election.lock_version), "0", "-1", "9" * 40, "1e309", "x"]},
     )
 
 

@@ -473,6 +473,7 @@ CATALOGUE: dict[str, Entry] = {
     "elections:candidate_add": scoped(CHANGE, conf("lower")),
     "elections:candidate_remove": scoped(CHANGE, conf("lower")),
     "elections:votes_record": scoped(CHANGE, conf("lower"), ok=(400,)),
+    "elections:runoff_open": scoped(CHANGE, conf("lower")),
     "elections:election_confirm": scoped(CHANGE, conf("lower")),
     # Resolving removes delegates of the conference above: CHANGE on its unit.
     "elections:excess_resolve": scoped(CHANGE, conf("lower"), where="province"),
@@ -555,6 +556,21 @@ def _allocation(w: World, region: str, role: str) -> dict:
     return {"allocation": w.province(region).allocation.pk}
 
 
+def _election_round(w: World, region: str, role: str) -> dict:
+    """Round 1 of the election of the province's district (electing to
+    the province's conference); printed on the district's unit."""
+    return {"round": w.province(region).election.rounds.get(number=1).pk}
+
+
+def _counted_round(w: World, region: str, role: str) -> dict:
+    """The same round with its ballots counted (the minutes need them)."""
+    round_ = w.province(region).election.rounds.get(number=1)
+    if not round_.is_recorded:
+        round_.ballots_issued = round_.ballots_returned = round_.valid_ballots = 10
+        round_.save()
+    return {"round": round_.pk}
+
+
 def _province(w: World, region: str, role: str) -> dict:
     return {"province": w.province(region).unit.code}
 
@@ -580,4 +596,9 @@ EXPORTER_PARAMS: dict[str, Build] = {
     "progress_board_xlsx": _province,
     "delegate_table_xlsx": _conference,
     "people_register_xlsx": _province_unit,
+    "ballot_pdf": _election_round,
+    "count_minutes_pdf": _counted_round,
 }
+# Documents of a district's records (the others are of the province's):
+# a district's officer may print them too.
+EXPORTER_LEVELS: dict[str, str] = {"ballot_pdf": "district", "count_minutes_pdf": "district"}
