@@ -361,7 +361,17 @@ def open_runoff(
             _("A run-off is held only when the latest round ends in a tie at the last seat.")
         )
     tied = set(result.runoff)
-    round_ = ElectionRound.objects.create(election=election, number=rounds[-1].number + 1)
+    before = rounds[-1]
+    # The same delegates vote before the same committee: its figures are
+    # carried over, to be corrected if someone left.
+    round_ = ElectionRound.objects.create(
+        election=election,
+        number=before.number + 1,
+        summoned=before.summoned,
+        present=before.present,
+        present_from_check_in=before.present_from_check_in,
+        committee=before.committee,
+    )
     RoundCandidate.objects.bulk_create(
         [RoundCandidate(round=round_, candidate=c) for c in candidates if c.person_id in tied]
     )

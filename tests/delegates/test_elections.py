@@ -550,3 +550,38 @@ def test_approved_allocation_without_the_unit_is_named(users, tree, hcm_upper, e
     with pytest.raises(ValidationError, match="không có suất nào cho BHXH Quận 1"):
         confirm_election(actor=officer, election=election)
     assert not Delegate.objects.exists()
+
+
+# -- The migration into rounds --------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_makes_the_votes_so_far_round_one(users, election):
+    """0009/0010: an election's valid ballots and its candidates' votes
+    become its round 1 (and back, when the migration is reversed)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    officer = users["officer_hcm"]
+    an, binh = stand(election, officer, 2)
+    vote(election, officer, 40, {an: 30, binh: 12})
+    before = [("delegates", "0008_clean_control_characters")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldCandidate = old.get_model("delegates", "Candidate")
+    OldElection = old.get_model("delegates", "Election")
+    # Reversed, round 1 went back into the columns it came from.
+    assert OldElection.objects.get(pk=election.pk).valid_ballots == 40
+    assert dict(OldCandidate.objects.values_list("person_id", "votes")) == {an.pk: 30, binh.pk: 12}
+    OldCandidate.objects.filter(person_id=binh.pk).update(votes=9)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    (first,) = ElectionRound.objects.filter(election_id=election.pk)
+    assert (first.number, first.valid_ballots, first.ballots_issued, first.invalid_ballots) == (
+        1,
+        40,
+        40,
+        0,
+    )
+    assert votes_of(election) == {an.pk: 30, binh.pk: 9}
