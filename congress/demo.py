@@ -256,7 +256,7 @@ def fill_demo_cycle(
                 expected_attendance=_attendance(rng, tier, unit, staff),
                 held_on=day if is_held else None,
                 actual_attendance=_attendance(rng, tier, unit, staff) if is_held else None,
-                version=len(PATH_TO[status]),
+                lock_version=len(PATH_TO[status]),
                 created_by=_actor_for(unit, officers, fallback),
             )
             new.append((conference, unit))

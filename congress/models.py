@@ -370,7 +370,7 @@ class Conference(models.Model):
     order_accepted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: every change bumps it; a form that carries an old
     # value was edited meanwhile by someone else and is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

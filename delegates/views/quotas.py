@@ -34,6 +34,7 @@ from delegates.selectors import elections as election_selectors
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.allocation_page import allocation_page
 from delegates.services import quotas as quota_services
+from units.locking import StaleEditError
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
 
@@ -238,7 +239,7 @@ class AllocationAdjustView(AllocationActionView):
                     reasons=form.reasons(),
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except quota_services.StaleAllocationError:
+            except StaleEditError:
                 return self.stale(allocation)
             except ValidationError as error:
                 form.add_error(None, error)
@@ -295,7 +296,7 @@ class AllocationSubmitView(AllocationActionView):
                 allocation=allocation,
                 expected_lock_version=form.cleaned_data["lock_version"],
             )
-        except quota_services.StaleAllocationError:
+        except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
@@ -324,7 +325,7 @@ class AllocationReviewView(AllocationActionView):
                     reason=form.cleaned_data["reason"],
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except quota_services.StaleAllocationError:
+            except StaleEditError:
                 messages.error(self.request, STALE_MESSAGE)
                 return redirect(self.page_url(allocation.version))
             except ValidationError as error:
