@@ -543,6 +543,13 @@ class OrganisationPlan(StoredFile):
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
 
+    # The colour of each status's badge (``{% status_badge %}``).
+    STATUS_TONES = {
+        Status.SUBMITTED: "primary",
+        Status.ACCEPTED: "success",
+        Status.RETURNED: "danger",
+    }
+
     tier = models.ForeignKey(
         Tier, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tier")
     )

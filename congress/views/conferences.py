@@ -56,6 +56,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             pilot_units=cycle.pilot_units.order_by("position") if cycle else [],
             scopes=tier_scopes(user=user, tiers=tiers),
             nationwide=is_nationwide(user),
+            # What the page says of the user's work: {"officer": True} …
+            works_as={user.role: True},
             actions=sorted(allowed_actions(user)),
             # An officer's units that are late or nearly so: the reminder mail's list.
             deadline_alerts=progress.deadline_alerts(user=user, tiers=tiers, today=today)

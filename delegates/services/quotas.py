@@ -262,7 +262,7 @@ def compute_allocation(
 
 
 def _computation(
-    result: apportionment.Allocation[int], *, upper: int | None, budget: SeatBudget
+    result: apportionment.Apportionment[int], *, upper: int | None, budget: SeatBudget
 ) -> dict[str, Any]:
     """The computation as stored and shown to the council: every number as
     an exact "p/q" string, units by id."""

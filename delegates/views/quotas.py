@@ -356,6 +356,8 @@ class AllocationListView(LoginRequiredMixin, ListView):
     context_object_name = "allocations"
     paginate_by = 50
     ALL = "all"
+    # The tabs: the council reads "submitted" as what awaits it.
+    TAB_LABELS = {Allocation.Status.SUBMITTED: gettext_lazy("Awaiting review")}
 
     def status(self) -> str:
         status = self.request.GET.get("status", Allocation.Status.SUBMITTED)
@@ -373,11 +375,7 @@ class AllocationListView(LoginRequiredMixin, ListView):
         # the versions still in play (the approved one, the newest one).
         page = list(context["allocations"])
         changes = quota_selectors.attendance_changes(
-            [
-                a
-                for a in page
-                if a.status == Allocation.Status.APPROVED or a.version == a.newest_version
-            ]
+            [a for a in page if a.is_approved or a.version == a.newest_version]
         )
         for allocation in page:
             allocation.attendance_changes = changes.get(allocation.pk, [])
@@ -391,10 +389,14 @@ class AllocationListView(LoginRequiredMixin, ListView):
             .values_list("status")
             .annotate(count=Count("pk"))
         )
+        status = self.status()
         context.update(
-            status=self.status(),
+            status=status,
+            showing_all=status == self.ALL,
+            awaiting_review=status == Allocation.Status.SUBMITTED,
             statuses=[
-                (value, label, counts.get(value, 0)) for value, label in Allocation.Status.choices
+                (value, self.TAB_LABELS.get(value, label), counts.get(value, 0))
+                for value, label in Allocation.Status.choices
             ],
             total=sum(counts.values()),
             may_review=Action.REVIEW in allowed_actions(self.request.user),
