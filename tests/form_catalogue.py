@@ -277,7 +277,7 @@ class World:
         """An open election of Quận 1's held conference (electing to HCMC's),
         with two candidates and, if ``votes``, their votes recorded."""
         from delegates.services.elections import open_election, record_votes, set_candidates
-        from tests.delegates.test_elections import approve
+        from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
         target = self.allocation_conference()
@@ -818,7 +818,7 @@ def _person_status(w: World) -> Target:
 
 @entry("people:people_import")
 def _people_import(w: World) -> Target:
-    from tests.delegates.test_people_import import row, xlsx
+    from tests.delegates.people.test_people_import import row, xlsx
 
     return page_target(
         reverse("people:people_import"),
