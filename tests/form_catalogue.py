@@ -278,7 +278,7 @@ class World:
         with two candidates and, if ``votes``, their votes recorded (equal
         for its one seat if ``tie``)."""
         from delegates.services.elections import open_election, record_votes, set_candidates
-        from tests.delegates.test_elections import approve
+        from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
         target = self.allocation_conference()
@@ -433,7 +433,7 @@ def _conference_detail(w: World) -> Target:
     return form_target(
         reverse("congress:conference_detail", args=[conference.pk]),
         w.users["admin"],
-        TransitionForm(initial={"version": conference.version}),
+        TransitionForm(initial={"lock_version": conference.lock_version}),
         valid={"held_on": "20/11/2019", "actual_attendance": "18"},
         extra={"action": ["submit", "accept", "return", "reopen", "hold", "close", "x", ""]},
     )
@@ -464,7 +464,7 @@ def _conference_accept_order(w: World) -> Target:
     return form_target(
         reverse("congress:conference_accept_order", args=[conference.pk]),
         w.users["council"],
-        ReasonForm(initial={"version": conference.version}),
+        ReasonForm(initial={"lock_version": conference.lock_version}),
         valid={"reason": "Đơn vị điểm tổ chức sau vì lý do khách quan"},
     )
 
@@ -842,7 +842,7 @@ def _person_status(w: World) -> Target:
 
 @entry("people:people_import")
 def _people_import(w: World) -> Target:
-    from tests.delegates.test_people_import import row, xlsx
+    from tests.delegates.people.test_people_import import row, xlsx
 
     return page_target(
         reverse("people:people_import"),

@@ -78,16 +78,13 @@ from delegates.selectors.elections import (
     voters,
 )
 from delegates.services.delegates import add_delegate
+from units.locking import check_lock_version
 from units.models import User
 from units.permissions import Action, require_permission
 from units.workflow import Move, Workflow
 
 # The threshold is stored in two small integer columns.
 MAX_THRESHOLD_TERM = 1000
-
-
-class StaleElectionError(Exception):
-    """The election changed since the page was loaded; the change is refused."""
 
 
 def _lock_target(election: Election) -> Conference:
@@ -122,11 +119,6 @@ def _check_draft(election: Election) -> None:
     """Its record may change only while the confirmation is still ahead."""
     if not ELECTION_WORKFLOW.moves["confirm"].leaves(election.status):
         raise ValidationError(_("The election is confirmed: its result can no longer change."))
-
-
-def _check_version(election: Election, expected_lock_version: int | None) -> None:
-    if expected_lock_version is not None and election.lock_version != expected_lock_version:
-        raise StaleElectionError
 
 
 @transaction.atomic
@@ -173,7 +165,7 @@ def set_candidates(
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     first = _latest_round(election)
     if first.is_runoff:
         raise ValidationError(
@@ -276,11 +268,11 @@ def record_votes(
     minutes must hold (``check_ballots``: no more ballots issued than
     delegates present). Ballots returned default to valid + invalid, those
     issued to those returned. An earlier round is never changed. A page
-    loaded before another change is refused with ``StaleElectionError``."""
+    loaded before another change is refused with ``StaleEditError``."""
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     minutes = minutes or Minutes()
     threshold = Fraction(threshold)
     if threshold.denominator > MAX_THRESHOLD_TERM:
@@ -351,7 +343,7 @@ def open_runoff(
     _lock_target(election)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     _binding, quota = _binding_quota(election)
     candidates = election_candidates(election)
     rounds = election_rounds(election)
@@ -410,7 +402,7 @@ def confirm_election(
     _lock_target(election)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     binding, quota = _binding_quota(election)
     candidates = election_candidates(election)
     if not candidates:

@@ -13,7 +13,7 @@ from congress.models import Conference
 from delegates.models import Category, Delegate
 from reports.models import DocumentJob
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
-from tests.delegates.test_elections import approve
+from tests.delegates.elections.test_elections import approve
 from tests.factories import ConferenceFactory, PersonFactory
 
 pytestmark = pytest.mark.browser

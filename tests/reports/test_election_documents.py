@@ -28,7 +28,7 @@ from delegates.services.elections import (
 from reports.documents.elections import BallotPdf, CountMinutesPdf, load_paper
 from reports.models import DocumentJob
 from tests.delegates import conftest as shared
-from tests.delegates.test_elections import approve, held
+from tests.delegates.elections.test_elections import approve, held
 from tests.factories import PersonFactory
 from tests.reports.pdf_support import flowing_text, pdf_text
 

@@ -13,7 +13,7 @@ from delegates.services.elections import (
     record_votes,
     set_candidates,
 )
-from tests.delegates.test_elections import approve, held, votes_of
+from tests.delegates.elections.test_elections import approve, held, votes_of
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 
 ROLES = ["admin", "council", "officer_hcm", "officer_hanoi", "printer_hcm", "printer"]
