@@ -277,7 +277,7 @@ class World:
         """An open election of Quận 1's held conference (electing to HCMC's),
         with two candidates and, if ``votes``, their votes recorded."""
         from delegates.services.elections import open_election, record_votes, set_candidates
-        from tests.delegates.test_elections import approve
+        from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
         target = self.allocation_conference()
@@ -432,7 +432,7 @@ def _conference_detail(w: World) -> Target:
     return form_target(
         reverse("congress:conference_detail", args=[conference.pk]),
         w.users["admin"],
-        TransitionForm(initial={"version": conference.version}),
+        TransitionForm(initial={"lock_version": conference.lock_version}),
         valid={"held_on": "20/11/2019", "actual_attendance": "18"},
         extra={"action": ["submit", "accept", "return", "reopen", "hold", "close", "x", ""]},
     )
@@ -463,7 +463,7 @@ def _conference_accept_order(w: World) -> Target:
     return form_target(
         reverse("congress:conference_accept_order", args=[conference.pk]),
         w.users["council"],
-        ReasonForm(initial={"version": conference.version}),
+        ReasonForm(initial={"lock_version": conference.lock_version}),
         valid={"reason": "Đơn vị điểm tổ chức sau vì lý do khách quan"},
     )
 
@@ -818,7 +818,7 @@ def _person_status(w: World) -> Target:
 
 @entry("people:people_import")
 def _people_import(w: World) -> Target:
-    from tests.delegates.test_people_import import row, xlsx
+    from tests.delegates.people.test_people_import import row, xlsx
 
     return page_target(
         reverse("people:people_import"),

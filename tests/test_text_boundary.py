@@ -13,7 +13,7 @@ from congress.models import Conference
 from delegates.models import Category, Delegate
 from reports.xlsx import Column, Sheet, write_workbook
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
-from tests.delegates import test_people_import as people_files
+from tests.delegates.people import test_people_import as people_files
 from tests.factories import ConferenceFactory, DelegateFactory
 from tests.units import test_unit_import as unit_files
 from units.cleaning import clean_control_characters
@@ -82,7 +82,7 @@ def test_a_huge_expected_attendance_is_a_form_error(client, users, tree, tiers):
             "combined_with": "",
             "expected_attendance": "100000000000000000000",
             "note": "",
-            "version": conference.version,
+            "lock_version": conference.lock_version,
         },
     )
     assert response.status_code == 200

@@ -100,14 +100,14 @@ def test_the_withdraw_button_posts_and_is_recorded_in_the_history(client, confer
     conference.refresh_from_db()
     response = client.post(
         conference.get_absolute_url(),
-        {"action": "withdraw", "version": conference.version, "reason": ""},
+        {"action": "withdraw", "lock_version": conference.lock_version, "reason": ""},
     )
     assert response.status_code == 400  # no reason: refused, nothing changed
     conference.refresh_from_db()
     assert conference.status == S.SUBMITTED
     response = client.post(
         conference.get_absolute_url(),
-        {"action": "withdraw", "version": conference.version, "reason": REASON},
+        {"action": "withdraw", "lock_version": conference.lock_version, "reason": REASON},
     )
     assert response.status_code == 302
     page = client.get(conference.get_absolute_url())

@@ -11,13 +11,13 @@ from django.urls import reverse
 from delegates.models import Allocation
 from delegates.services import quotas as quota_services
 from delegates.services.elections import confirm_election, open_election
-from tests.delegates.test_allocation_views import (  # noqa: F401 - the provinces fixture
+from tests.delegates.elections.test_elections import approve, held, stand, vote
+from tests.delegates.quotas.test_allocation_views import (  # noqa: F401 - the provinces fixture
     action,
     page,
     provinces,
     submitted,
 )
-from tests.delegates.test_elections import approve, held, stand, vote
 from tests.factories import UserFactory
 from units.models import Notification, Role
 

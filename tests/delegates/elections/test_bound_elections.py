@@ -22,7 +22,7 @@ from delegates.services import elections as election_services
 from delegates.services import quotas as quota_services
 from delegates.services.elections import confirm_election, open_election, resolve_excess
 from tests.conftest import require
-from tests.delegates.test_elections import approve, held, stand, vote
+from tests.delegates.elections.test_elections import approve, held, stand, vote
 from tests.factories import PersonFactory
 
 
@@ -443,7 +443,7 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
 def test_a_review_under_way_makes_the_confirmation_wait(monkeypatch, users, race):
     entered, errors = threading.Event(), []
     # Inside review_allocation, with the conference and the version locked.
-    slowed(monkeypatch, quota_services, "_check_version", entered)
+    slowed(monkeypatch, quota_services, "check_lock_version", entered)
     officer = users["officer_hcm"]
 
     reviewing = run_in_thread(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('congress', '0006_clean_control_characters'),
+        ('congress', '0007_conference_lock_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
