@@ -181,6 +181,32 @@ def _refuse_or_confirm(*, errors: dict[str, str], unusual: dict[str, str], reaso
     return reason if unusual else ""
 
 
+def _record_held(
+    conference: Conference,
+    *,
+    held_on: datetime.date | None,
+    actual_attendance: int | None,
+    errors: dict[str, str],
+    reason: str,
+) -> None:
+    """Put the held date and attendance on ``conference`` (not saved):
+    refused with ``errors``, or with unusual figures not confirmed by
+    ``reason`` (``rules.unusual_figures``), which is then kept with them."""
+    conference.unusual_figures_reason = _refuse_or_confirm(
+        errors=errors,
+        unusual=_unusual_figures(
+            tier=conference.tier,
+            unit=conference.unit,
+            attendance=actual_attendance,
+            attendance_field="actual_attendance",
+            held_on=held_on,
+        ),
+        reason=reason,
+    )
+    conference.held_on = held_on
+    conference.actual_attendance = actual_attendance
+
+
 @transaction.atomic
 def register_conference(
     *, actor: User, tier: Tier, unit: Unit, details: ConferenceDetails
@@ -386,19 +412,13 @@ def transition_conference(
                     units=[unit.name for unit in selectors.units_yet_to_hold(conference)],
                 )
             )
-        conference.unusual_figures_reason = _refuse_or_confirm(
+        _record_held(
+            conference,
+            held_on=held_on,
+            actual_attendance=actual_attendance,
             errors=errors,
-            unusual=_unusual_figures(
-                tier=tier,
-                unit=conference.unit,
-                attendance=actual_attendance,
-                attendance_field="actual_attendance",
-                held_on=held_on,
-            ),
             reason=unusual_figures_reason,
         )
-        conference.held_on = held_on
-        conference.actual_attendance = actual_attendance
     if (
         name == "close"
         and not conference.documents.filter(kind=ConferenceDocument.Kind.MINUTES).exists()
@@ -474,20 +494,13 @@ def correct_held_figures(
     }
     if not changes and not errors:
         errors[NON_FIELD_ERRORS] = _("These are the figures already recorded: nothing to correct.")
-    confirmed = _refuse_or_confirm(
+    _record_held(
+        conference,
+        held_on=held_on,
+        actual_attendance=actual_attendance,
         errors=errors,
-        unusual=_unusual_figures(
-            tier=tier,
-            unit=conference.unit,
-            attendance=actual_attendance,
-            attendance_field="actual_attendance",
-            held_on=held_on,
-        ),
         reason=unusual_figures_reason,
     )
-    conference.held_on = held_on
-    conference.actual_attendance = actual_attendance
-    conference.unusual_figures_reason = confirmed
     conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
