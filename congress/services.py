@@ -29,7 +29,7 @@ from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
 from units.workflow import Move, Workflow
 
-from . import policy, rules, selectors
+from . import notices, policy, rules, selectors
 from .data.cycles import CycleSpec
 from .models import (
     CommunicationActivity,
@@ -317,6 +317,18 @@ S = Conference.Status
 CONFERENCE_WORKFLOW = Workflow(
     Move("submit", S.DRAFT, S.SUBMITTED, Action.CHANGE, gettext_lazy("Submit to the council")),
     Move("accept", S.SUBMITTED, S.ACCEPTED, Action.REVIEW, gettext_lazy("Accept")),
+    # The officer takes a submission back before the council decides (a
+    # figure typed wrong): once accepted or returned, it is no longer there.
+    Move(
+        "withdraw",
+        S.SUBMITTED,
+        S.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Withdraw to draft"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the conference."),
+    ),
     Move(
         "return",
         S.SUBMITTED,
@@ -416,7 +428,7 @@ def transition_conference(
     conference.status = move.target
     conference.lock_version += 1
     conference.save()
-    ConferenceTransition.objects.create(
+    step = ConferenceTransition.objects.create(
         conference=conference,
         from_status=source,
         to_status=conference.status,
@@ -424,6 +436,7 @@ def transition_conference(
         actor=actor,
         reason=reason,
     )
+    notices.conference_moved(actor=actor, conference=conference, step=step)
     return conference
 
 
@@ -648,6 +661,7 @@ def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) 
         **_stored_fields(upload),
     )
     _save_new_version(plan)
+    notices.plan_filed(actor=actor, plan=plan)
     return plan
 
 
@@ -671,6 +685,18 @@ PLAN_WORKFLOW = Workflow(
         backwards=True,
         reason_message=gettext_lazy("Give the reason for returning the plan."),
     ),
+    # The unit takes its filed version back before the council decides; it
+    # then files a new one (a plan has no draft: ``withdraw_organisation_plan``).
+    Move(
+        "withdraw",
+        PS.SUBMITTED,
+        PS.WITHDRAWN,
+        Action.CHANGE,
+        gettext_lazy("Withdraw the plan"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the plan."),
+    ),
     refusal=gettext_lazy("This version has already been reviewed: “%(status)s”."),
 )
 
@@ -685,7 +711,7 @@ def review_organisation_plan(
     superseded by the unit's next upload, which is reviewed in its turn.
     """
     require_permission(actor, Action.REVIEW, plan.unit)
-    if decision not in PLAN_WORKFLOW.moves:
+    if decision not in PlanDecision.values:  # the council's moves of PLAN_WORKFLOW
         raise ValidationError(_("Unknown decision."))
     # The unit's lock orders this review after any upload in progress.
     Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
@@ -708,6 +734,38 @@ def review_organisation_plan(
     plan.reviewed_at = timezone.now()
     plan.review_reason = reason
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name=decision, reason=reason)
+    return plan
+
+
+def plan_reviews(*, user: User, plan: OrganisationPlan) -> list[Move]:
+    """The council's moves this user may make on ``plan`` now."""
+    return [
+        move
+        for move in PLAN_WORKFLOW.available(plan, user=user, unit=plan.unit)
+        if move.name in PlanDecision.values
+    ]
+
+
+@transaction.atomic
+def withdraw_organisation_plan(
+    *, actor: User, plan: OrganisationPlan, reason: str
+) -> OrganisationPlan:
+    """The unit takes its filed version back, with a reason, before the
+    council has decided on it (``PLAN_WORKFLOW``'s "withdraw"): the council
+    no longer reviews it, and the unit files a new version when ready.
+    Recorded on the version (who, when, why)."""
+    require_permission(actor, Action.CHANGE, plan.unit)
+    Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
+    plan = OrganisationPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    move = PLAN_WORKFLOW.check(plan, "withdraw", user=actor, unit=plan.unit, reason=reason)
+    reason = nfc(reason.strip())
+    plan.status = move.target
+    plan.withdrawn_by = actor
+    plan.withdrawn_at = timezone.now()
+    plan.withdrawal_reason = reason
+    plan.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name="withdraw", reason=reason)
     return plan
 
 

@@ -944,6 +944,75 @@ def _plan_review(w: World) -> Target:
     )
 
 
+@entry("plans:plan_withdraw")
+def _plan_withdraw(w: World) -> Target:
+    from congress.forms import PlanWithdrawForm
+
+    plan = w.plan()
+    return form_target(
+        reverse("plans:plan_withdraw", args=[w.tree.hcm.pk, plan.pk]),
+        w.users["officer_hcm"],
+        PlanWithdrawForm(),
+        valid={"reason": "Nộp nhầm tệp."},
+    )
+
+
+@entry("allocations:allocation_withdraw")
+def _allocation_withdraw(w: World) -> Target:
+    from delegates.forms.quotas import AllocationWithdrawForm
+
+    allocation = w.submitted_allocation()
+    return form_target(
+        reverse(
+            "allocations:allocation_withdraw", args=[allocation.conference_id, allocation.version]
+        ),
+        w.users["officer_hcm"],
+        AllocationWithdrawForm(initial={"lock_version": allocation.lock_version}),
+        valid={"reason": "Cần điều chỉnh lại số đại biểu."},
+    )
+
+
+def _notice(w: World):
+    from units.models import Notification
+
+    return Notification.objects.create(
+        recipient=w.users["officer_hcm"],
+        event_key="form-catalogue",
+        kind=Notification.Kind.DOCUMENT_READY,
+        title="Tài liệu đã sẵn sàng",
+        url="/documents/",
+    )
+
+
+@entry("notifications:notification_open")
+def _notification_open(w: World) -> Target:
+    notice = _notice(w)
+    return form_target(
+        reverse("notifications:notification_open", args=[notice.pk]),
+        w.users["officer_hcm"],
+        forms.Form(),
+    )
+
+
+@entry("notifications:notification_read_all")
+def _notification_read_all(w: World) -> Target:
+    _notice(w)
+    return form_target(
+        reverse("notifications:notification_read_all"), w.users["officer_hcm"], forms.Form()
+    )
+
+
+@entry("notifications:notification_settings")
+def _notification_settings(w: World) -> Target:
+    from units.forms import NoticeSettingsForm
+
+    return form_target(
+        reverse("notifications:notification_settings"),
+        w.users["officer_hcm"],
+        NoticeSettingsForm(initial={"wants_mail": True}),
+    )
+
+
 @entry("units:unit_import")
 def _unit_import(w: World) -> Target:
     from tests.units.test_unit_import import row, xlsx
