@@ -76,9 +76,7 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     field(page, "invalid_ballots").fill("1")
     for person, votes in zip(people, [30, 25, 25, 10], strict=True):
         page.get_by_label(f"Số phiếu của {person.full_name}").fill(str(votes))
-    field(page, "committee").fill(
-        "Võ Thị Hoa - Trưởng ban\nĐặng Văn Khoa - Thành viên"
-    )
+    field(page, "committee").fill("Võ Thị Hoa - Trưởng ban\nĐặng Văn Khoa - Thành viên")
     page.get_by_role("button", name="Lưu số phiếu").click()
     expect(page.locator("#id_ballots_issued + .invalid-feedback")).to_contain_text("(40)")
     expect(page.get_by_label("Số phiếu của Trần Văn Bình")).to_have_value("25")

@@ -557,7 +557,7 @@ def test_approved_allocation_without_the_unit_is_named(users, tree, hcm_upper, e
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_makes_the_votes_so_far_round_one(users, election):
-    """0009/0010: an election's valid ballots and its candidates' votes
+    """0010/0011: an election's valid ballots and its candidates' votes
     become its round 1 (and back, when the migration is reversed)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -565,7 +565,7 @@ def test_migration_makes_the_votes_so_far_round_one(users, election):
     officer = users["officer_hcm"]
     an, binh = stand(election, officer, 2)
     vote(election, officer, 40, {an: 30, binh: 12})
-    before = [("delegates", "0008_clean_control_characters")]
+    before = [("delegates", "0009_allocation_withdrawal")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

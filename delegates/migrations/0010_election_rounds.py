@@ -43,7 +43,7 @@ def round_one_to_votes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("delegates", "0008_clean_control_characters"),
+        ("delegates", "0009_allocation_withdrawal"),
     ]
 
     operations = [

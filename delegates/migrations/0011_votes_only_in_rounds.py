@@ -1,12 +1,12 @@
 """The votes and valid ballots live in the rounds only (moved there by
-0009)."""
+0010)."""
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("delegates", "0009_election_rounds"),
+        ("delegates", "0010_election_rounds"),
     ]
 
     operations = [
