@@ -106,11 +106,11 @@ class ConferenceFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_search(self, queryset, name, value):
-        # ``search_name`` is the unit's name and code, folded (no case, no marks).
-        words = fold(value).split()
-        for word in words:
+        # ``search_name`` is the unit's name and code folded (no case, no
+        # marks); the venue is matched as typed, case aside.
+        for word in value.split():
             queryset = queryset.filter(
-                Q(unit__search_name__contains=word) | Q(venue__icontains=word)
+                Q(unit__search_name__contains=fold(word)) | Q(venue__icontains=word)
             )
         return queryset
 
