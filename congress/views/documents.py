@@ -168,6 +168,7 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
             latest=latest,
             may_upload=may_upload,
             may_review=may_review,
+            confirmations=services.PLAN_WORKFLOW.confirmations,
             failed_decision=kwargs.pop("failed_decision", ""),
             **kwargs,
         )
