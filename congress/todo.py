@@ -233,7 +233,7 @@ def returned_plans(board: selectors.PlanBoard) -> ToDo:
 
 
 def deadline_items(alerts: list[progress.UnitProgress]) -> list[ToDo]:
-    """The units overdue and those due soon, from ``progress.deadline_alerts``."""
+    """How many units are overdue and due soon (``progress.deadline_alerts``)."""
     items = []
     for position, lateness, label in (
         (40, progress.Lateness.OVERDUE, _("Units overdue")),
@@ -247,15 +247,8 @@ def deadline_items(alerts: list[progress.UnitProgress]) -> list[ToDo]:
                 count=len(rows),
                 url=url_with("progress:board", status=str(lateness)),
                 position=position,
-                entries=[
-                    Entry(
-                        label=row.unit.name,
-                        detail=row.tier.name,
-                        url=row.url,
-                        since=row.tier.deadline,
-                    )
-                    for row in rows[:SHOWN]
-                ],
+                # The units themselves are listed by the deadline card below
+                # (``Home.deadline_alerts``, the reminder mail's list).
                 urgent=lateness == progress.Lateness.OVERDUE and bool(rows),
             )
         )
