@@ -38,7 +38,7 @@ def conference_filter_data(query: QueryDict) -> dict[str, str]:
     }
 
 
-def with_last_move(conferences: QuerySet[Conference]) -> QuerySet[Conference]:
+def with_last_move(conferences: QuerySet) -> QuerySet:
     """Annotates ``last_action`` and ``last_reason`` (the newest status
     change) and ``submitted_at`` (the newest submission): one query with
     the rows."""
@@ -52,7 +52,7 @@ def with_last_move(conferences: QuerySet[Conference]) -> QuerySet[Conference]:
     )
 
 
-def returned(conferences: QuerySet[Conference]) -> QuerySet[Conference]:
+def returned(conferences: QuerySet) -> QuerySet:
     """The drafts the council returned and that were not submitted again."""
     return with_last_move(conferences).filter(
         status=Conference.Status.DRAFT, last_action=ConferenceTransition.Action.RETURN

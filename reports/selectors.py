@@ -28,7 +28,7 @@ DELEGATE_LISTS = (DelegateListPdf.identifier, DelegateListXlsx.identifier)
 PART_OF_THE_LIST = ("category", "unit", "delegate")
 
 
-def whole_conference_jobs(exporters: tuple[str, ...]) -> QuerySet[DocumentJob]:
+def whole_conference_jobs(exporters: tuple[str, ...]) -> QuerySet:
     """Finished jobs of ``exporters`` for a whole conference, with
     ``conference_key``: the conference's id as text."""
     return (
@@ -38,7 +38,7 @@ def whole_conference_jobs(exporters: tuple[str, ...]) -> QuerySet[DocumentJob]:
     )
 
 
-def conferences_to_print(user: User) -> QuerySet[Conference]:
+def conferences_to_print(user: User) -> QuerySet:
     """The conferences the user may see, not held yet, that have delegates,
     each with ``has_invitations`` and ``has_delegate_list``, soonest first."""
     key = Cast(OuterRef("pk"), output_field=CharField())
@@ -56,7 +56,7 @@ def conferences_to_print(user: User) -> QuerySet[Conference]:
     )
 
 
-def _item(rows: QuerySet[Conference], *, key: str, label, position: int) -> ToDo:
+def _item(rows: QuerySet, *, key: str, label, position: int) -> ToDo:
     shown = list(rows[:SHOWN])
     return ToDo(
         key=key,
