@@ -18,12 +18,8 @@ from congress.todo import SHOWN, Entry, ToDo
 from delegates.models import Delegate
 from units.models import User
 
-from .documents.invitations import InvitationsPdf
-from .documents.lists import DelegateListPdf, DelegateListXlsx
 from .models import DocumentJob
 
-INVITATIONS = (InvitationsPdf.identifier,)
-DELEGATE_LISTS = (DelegateListPdf.identifier, DelegateListXlsx.identifier)
 # A job that chose part of the list is not the conference's whole document.
 PART_OF_THE_LIST = ("category", "unit", "delegate")
 
@@ -41,15 +37,21 @@ def whole_conference_jobs(exporters: tuple[str, ...]) -> QuerySet:
 def conferences_to_print(user: User) -> QuerySet:
     """The conferences the user may see, not held yet, that have delegates,
     each with ``has_invitations`` and ``has_delegate_list``, soonest first."""
+    # Imported here, as the registry does: the documents import every app.
+    from .documents.invitations import InvitationsPdf
+    from .documents.lists import DelegateListPdf, DelegateListXlsx
+
+    invitations = (InvitationsPdf.identifier,)
+    delegate_lists = (DelegateListPdf.identifier, DelegateListXlsx.identifier)
     key = Cast(OuterRef("pk"), output_field=CharField())
     return (
         visible_conferences(user)
         .exclude(status__in=[Conference.Status.HELD, Conference.Status.CLOSED])
         .filter(Exists(Delegate.objects.filter(conference=OuterRef("pk"))))
         .annotate(
-            has_invitations=Exists(whole_conference_jobs(INVITATIONS).filter(conference_key=key)),
+            has_invitations=Exists(whole_conference_jobs(invitations).filter(conference_key=key)),
             has_delegate_list=Exists(
-                whole_conference_jobs(DELEGATE_LISTS).filter(conference_key=key)
+                whole_conference_jobs(delegate_lists).filter(conference_key=key)
             ),
         )
         .order_by("date", "start_time", "pk")
