@@ -29,7 +29,7 @@ from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
 from units.workflow import Move, Workflow
 
-from . import policy, rules, selectors
+from . import notices, policy, rules, selectors
 from .data.cycles import CycleSpec
 from .models import (
     CommunicationActivity,
@@ -181,6 +181,32 @@ def _refuse_or_confirm(*, errors: dict[str, str], unusual: dict[str, str], reaso
     return reason if unusual else ""
 
 
+def _record_held(
+    conference: Conference,
+    *,
+    held_on: datetime.date | None,
+    actual_attendance: int | None,
+    errors: dict[str, str],
+    reason: str,
+) -> None:
+    """Put the held date and attendance on ``conference`` (not saved):
+    refused with ``errors``, or with unusual figures not confirmed by
+    ``reason`` (``rules.unusual_figures``), which is then kept with them."""
+    conference.unusual_figures_reason = _refuse_or_confirm(
+        errors=errors,
+        unusual=_unusual_figures(
+            tier=conference.tier,
+            unit=conference.unit,
+            attendance=actual_attendance,
+            attendance_field="actual_attendance",
+            held_on=held_on,
+        ),
+        reason=reason,
+    )
+    conference.held_on = held_on
+    conference.actual_attendance = actual_attendance
+
+
 @transaction.atomic
 def register_conference(
     *, actor: User, tier: Tier, unit: Unit, details: ConferenceDetails
@@ -297,7 +323,7 @@ CONFERENCE_WORKFLOW = Workflow(
         gettext_lazy("Submit to the council"),
         confirm=gettext_lazy(
             "The conference goes to the council for review. Its details cannot be changed "
-            "until the council accepts it or returns it."
+            "meanwhile; until the council decides, you may only withdraw it, with a reason."
         ),
     ),
     Move(
@@ -310,6 +336,18 @@ CONFERENCE_WORKFLOW = Workflow(
             "The conference is accepted: its unit may hold it. The unit's officers see the "
             "decision on the conference's page."
         ),
+    ),
+    # The officer takes a submission back before the council decides (a
+    # figure typed wrong): once accepted or returned, it is no longer there.
+    Move(
+        "withdraw",
+        S.SUBMITTED,
+        S.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Withdraw to draft"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the conference."),
     ),
     Move(
         "return",
@@ -408,19 +446,13 @@ def transition_conference(
                     units=[unit.name for unit in selectors.units_yet_to_hold(conference)],
                 )
             )
-        conference.unusual_figures_reason = _refuse_or_confirm(
+        _record_held(
+            conference,
+            held_on=held_on,
+            actual_attendance=actual_attendance,
             errors=errors,
-            unusual=_unusual_figures(
-                tier=tier,
-                unit=conference.unit,
-                attendance=actual_attendance,
-                attendance_field="actual_attendance",
-                held_on=held_on,
-            ),
             reason=unusual_figures_reason,
         )
-        conference.held_on = held_on
-        conference.actual_attendance = actual_attendance
     if (
         name == "close"
         and not conference.documents.filter(kind=ConferenceDocument.Kind.MINUTES).exists()
@@ -430,7 +462,7 @@ def transition_conference(
     conference.status = move.target
     conference.lock_version += 1
     conference.save()
-    ConferenceTransition.objects.create(
+    step = ConferenceTransition.objects.create(
         conference=conference,
         from_status=source,
         to_status=conference.status,
@@ -438,6 +470,7 @@ def transition_conference(
         actor=actor,
         reason=reason,
     )
+    notices.conference_moved(actor=actor, conference=conference, step=step)
     return conference
 
 
@@ -495,20 +528,13 @@ def correct_held_figures(
     }
     if not changes and not errors:
         errors[NON_FIELD_ERRORS] = _("These are the figures already recorded: nothing to correct.")
-    confirmed = _refuse_or_confirm(
+    _record_held(
+        conference,
+        held_on=held_on,
+        actual_attendance=actual_attendance,
         errors=errors,
-        unusual=_unusual_figures(
-            tier=tier,
-            unit=conference.unit,
-            attendance=actual_attendance,
-            attendance_field="actual_attendance",
-            held_on=held_on,
-        ),
         reason=unusual_figures_reason,
     )
-    conference.held_on = held_on
-    conference.actual_attendance = actual_attendance
-    conference.unusual_figures_reason = confirmed
     conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
@@ -669,6 +695,7 @@ def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) 
         **_stored_fields(upload),
     )
     _save_new_version(plan)
+    notices.plan_filed(actor=actor, plan=plan)
     return plan
 
 
@@ -705,6 +732,18 @@ PLAN_WORKFLOW = Workflow(
             "reviewed in its turn."
         ),
     ),
+    # The unit takes its filed version back before the council decides; it
+    # then files a new one (a plan has no draft: ``withdraw_organisation_plan``).
+    Move(
+        "withdraw",
+        PS.SUBMITTED,
+        PS.WITHDRAWN,
+        Action.CHANGE,
+        gettext_lazy("Withdraw the plan"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the plan."),
+    ),
     refusal=gettext_lazy("This version has already been reviewed: “%(status)s”."),
 )
 
@@ -719,7 +758,7 @@ def review_organisation_plan(
     superseded by the unit's next upload, which is reviewed in its turn.
     """
     require_permission(actor, Action.REVIEW, plan.unit)
-    if decision not in PLAN_WORKFLOW.moves:
+    if decision not in PlanDecision.values:  # the council's moves of PLAN_WORKFLOW
         raise ValidationError(_("Unknown decision."))
     # The unit's lock orders this review after any upload in progress.
     Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
@@ -742,6 +781,38 @@ def review_organisation_plan(
     plan.reviewed_at = timezone.now()
     plan.review_reason = reason
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name=decision, reason=reason)
+    return plan
+
+
+def plan_reviews(*, user: User, plan: OrganisationPlan) -> list[Move]:
+    """The council's moves this user may make on ``plan`` now."""
+    return [
+        move
+        for move in PLAN_WORKFLOW.available(plan, user=user, unit=plan.unit)
+        if move.name in PlanDecision.values
+    ]
+
+
+@transaction.atomic
+def withdraw_organisation_plan(
+    *, actor: User, plan: OrganisationPlan, reason: str
+) -> OrganisationPlan:
+    """The unit takes its filed version back, with a reason, before the
+    council has decided on it (``PLAN_WORKFLOW``'s "withdraw"): the council
+    no longer reviews it, and the unit files a new version when ready.
+    Recorded on the version (who, when, why)."""
+    require_permission(actor, Action.CHANGE, plan.unit)
+    Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
+    plan = OrganisationPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    move = PLAN_WORKFLOW.check(plan, "withdraw", user=actor, unit=plan.unit, reason=reason)
+    reason = nfc(reason.strip())
+    plan.status = move.target
+    plan.withdrawn_by = actor
+    plan.withdrawn_at = timezone.now()
+    plan.withdrawal_reason = reason
+    plan.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name="withdraw", reason=reason)
     return plan
 
 

@@ -60,8 +60,8 @@ ALLOCATION_WORKFLOW = Workflow(
         Action.CHANGE,
         gettext_lazy("Submit"),
         confirm=gettext_lazy(
-            "The allocation goes to the council for review. It cannot change until the "
-            "council approves it or returns it."
+            "The allocation goes to the council for review. It cannot change meanwhile; "
+            "until the council decides, you may only withdraw it, with a reason."
         ),
     ),
     Move(
@@ -88,6 +88,17 @@ ALLOCATION_WORKFLOW = Workflow(
             "The allocation goes back to the officer with your reason; the officer adjusts "
             "it or computes a new version and submits it again."
         ),
+    ),
+    # The officer takes a submitted version back before the council decides.
+    Move(
+        "withdraw",
+        A.SUBMITTED,
+        A.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Withdraw to draft"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the allocation."),
     ),
     refusal=gettext_lazy("A version that is “%(status)s” cannot be moved this way."),
 )

@@ -277,7 +277,7 @@ class World:
         """An open election of Quận 1's held conference (electing to HCMC's),
         with two candidates and, if ``votes``, their votes recorded."""
         from delegates.services.elections import open_election, record_votes, set_candidates
-        from tests.delegates.test_elections import approve
+        from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
         target = self.allocation_conference()
@@ -818,7 +818,7 @@ def _person_status(w: World) -> Target:
 
 @entry("people:people_import")
 def _people_import(w: World) -> Target:
-    from tests.delegates.test_people_import import row, xlsx
+    from tests.delegates.people.test_people_import import row, xlsx
 
     return page_target(
         reverse("people:people_import"),
@@ -917,6 +917,75 @@ def _plan_review(w: World) -> Target:
         w.users["council"],
         PlanReviewForm(),
         valid={"decision": PlanReviewForm().fields["decision"].choices[0][0], "reason": "Đạt"},
+    )
+
+
+@entry("plans:plan_withdraw")
+def _plan_withdraw(w: World) -> Target:
+    from congress.forms import PlanWithdrawForm
+
+    plan = w.plan()
+    return form_target(
+        reverse("plans:plan_withdraw", args=[w.tree.hcm.pk, plan.pk]),
+        w.users["officer_hcm"],
+        PlanWithdrawForm(),
+        valid={"reason": "Nộp nhầm tệp."},
+    )
+
+
+@entry("allocations:allocation_withdraw")
+def _allocation_withdraw(w: World) -> Target:
+    from delegates.forms.quotas import AllocationWithdrawForm
+
+    allocation = w.submitted_allocation()
+    return form_target(
+        reverse(
+            "allocations:allocation_withdraw", args=[allocation.conference_id, allocation.version]
+        ),
+        w.users["officer_hcm"],
+        AllocationWithdrawForm(initial={"lock_version": allocation.lock_version}),
+        valid={"reason": "Cần điều chỉnh lại số đại biểu."},
+    )
+
+
+def _notice(w: World):
+    from units.models import Notification
+
+    return Notification.objects.create(
+        recipient=w.users["officer_hcm"],
+        event_key="form-catalogue",
+        kind=Notification.Kind.DOCUMENT_READY,
+        title="Tài liệu đã sẵn sàng",
+        url="/documents/",
+    )
+
+
+@entry("notifications:notification_open")
+def _notification_open(w: World) -> Target:
+    notice = _notice(w)
+    return form_target(
+        reverse("notifications:notification_open", args=[notice.pk]),
+        w.users["officer_hcm"],
+        forms.Form(),
+    )
+
+
+@entry("notifications:notification_read_all")
+def _notification_read_all(w: World) -> Target:
+    _notice(w)
+    return form_target(
+        reverse("notifications:notification_read_all"), w.users["officer_hcm"], forms.Form()
+    )
+
+
+@entry("notifications:notification_settings")
+def _notification_settings(w: World) -> Target:
+    from units.forms import NoticeSettingsForm
+
+    return form_target(
+        reverse("notifications:notification_settings"),
+        w.users["officer_hcm"],
+        NoticeSettingsForm(initial={"wants_mail": True}),
     )
 
 

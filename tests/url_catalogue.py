@@ -33,7 +33,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from units.models import Role, UnitKind
+from units.models import Notification, Role, UnitKind
 
 # -- Patterns from the resolver ----------------------------------------------------
 
@@ -252,6 +252,19 @@ class World:
         self.own_jobs = {role: job(user, user.unit) for role, user in users.items()}
         self.foreign_jobs = {key: job(stranger, self.provinces[key].unit) for key in PROVINCES}
 
+        def notice(user, key):
+            return Notification.objects.create(
+                recipient=user,
+                event_key=f"authorisation-matrix:{key}",
+                kind=Notification.Kind.DOCUMENT_READY,
+                title="Tài liệu đã sẵn sàng",
+                url="/documents/",
+            )
+
+        # A notice is its recipient's only, whatever the role.
+        self.own_notices = {role: notice(user, role) for role, user in users.items()}
+        self.foreign_notices = {key: notice(stranger, key) for key in PROVINCES}
+
     def province(self, region: str) -> Province:
         return self.provinces[region]
 
@@ -349,6 +362,12 @@ def job_kwargs(w: World, region: str, role: str) -> dict:
     if own and role in w.own_jobs:  # the anonymous own none
         return {"pk": w.own_jobs[role].pk}
     return {"pk": w.foreign_jobs[region].pk}
+
+
+def notice_kwargs(w: World, region: str, role: str) -> dict:
+    if region == home(role) and role in w.own_notices:
+        return {"pk": w.own_notices[role].pk}
+    return {"pk": w.foreign_notices[region].pk}
 
 
 def aim(attr: str, key: str, value: Callable = lambda obj: obj.pk, across=False) -> Build:
@@ -496,12 +515,16 @@ CATALOGUE: dict[str, Entry] = {
     "allocations:allocation_adjust": scoped(CHANGE, conf(version=lambda p: 1), ok=(400,)),
     "allocations:allocation_submit": scoped(CHANGE, conf(version=lambda p: 1)),
     "allocations:allocation_review": scoped(REVIEW, conf(version=lambda p: 1), ok=(400,)),
+    "allocations:allocation_withdraw": scoped(CHANGE, conf(version=lambda p: 1), ok=(400,)),
     # -- Organisation plans ------------------------------------------------------
     "plans:plan_list": login(),
     "plans:plan_unit": scoped(VIEW, of(unit_pk=lambda p: p.unit.pk)),
     "plans:plan_upload": scoped(CHANGE, of(unit_pk=lambda p: p.unit.pk), ok=(400,)),
     "plans:plan_review": scoped(
         REVIEW, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk), ok=(400,)
+    ),
+    "plans:plan_withdraw": scoped(
+        CHANGE, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk), ok=(400,)
     ),
     "plans:plan_download": scoped(
         VIEW, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk)
@@ -538,6 +561,11 @@ CATALOGUE: dict[str, Entry] = {
     "units:unit_import": Entry(CONFIGURE),
     "units:unit_template": Entry(CONFIGURE),
     "units:unit_export": Entry(VIEW),
+    # -- The user's notices (a notice is its recipient's only) -----------------------
+    "notifications:notification_list": login(),
+    "notifications:notification_open": Entry("owner", kwargs=notice_kwargs),
+    "notifications:notification_read_all": login(),
+    "notifications:notification_settings": login(),
     # -- Django's pages for the signed-in ------------------------------------------
     "password_change": login(),
     "password_change_done": login(),

@@ -170,3 +170,12 @@ class QueuedPasswordResetForm(CleanFormMixin, PasswordResetForm):
             self.queued = enqueue(send_password_reset_for_address, email, domain, use_https)
 
         transaction.on_commit(queue)
+
+
+class NoticeSettingsForm(CleanForm):
+    """Whether the user's notices are also mailed."""
+
+    wants_mail = forms.BooleanField(
+        label=_("Also send me each notice by e-mail"),
+        required=False,
+    )

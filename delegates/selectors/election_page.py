@@ -170,6 +170,7 @@ def _with_the_count(
     by_person = {c.person_id: c for c in candidates}
     winners = list(count.elected) if count else []
     above = election_selectors.delegates_of_target(election, winners) if winners else {}
+    lines, votes_needed = (count.lines, count.votes_needed) if count else ((), 0)
     return replace(
         page,
         candidates=candidates,
@@ -179,9 +180,9 @@ def _with_the_count(
             {
                 "candidate": by_person[line.key],
                 "line": line,
-                "verdict": verdict(line.outcome, votes_needed=count.votes_needed),
+                "verdict": verdict(line.outcome, votes_needed=votes_needed),
             }
-            for line in (count.lines if count else ())
+            for line in lines
         ],
         threshold=election_selectors.threshold_of(election),
         winners=[

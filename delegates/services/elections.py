@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import refuse_if_closed
+from delegates import notices
 from delegates.election_count import (
     DEFAULT_THRESHOLD,
     ElectionCountError,
@@ -328,6 +329,7 @@ def confirm_election(
     election.save(
         update_fields=["status", "allocation", "confirmed_by", "confirmed_at", "lock_version"]
     )
+    notices.election_confirmed(actor=actor, election=election, elected=len(elected))
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from congress.models import Conference
 from delegates.models import Election
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
-from tests.delegates.test_election_views import prepared
-from tests.delegates.test_elections import approve, held
+from tests.delegates.elections.test_election_views import prepared
+from tests.delegates.elections.test_elections import approve, held
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from django.urls import reverse
 from congress.models import Conference
 from delegates.models import Category, Delegate, Election
 from delegates.services.elections import open_election, record_votes, set_candidates
-from tests.delegates.test_elections import approve, held
+from tests.delegates.elections.test_elections import approve, held
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 
 ROLES = ["admin", "council", "officer_hcm", "officer_hanoi", "printer_hcm", "printer"]

@@ -1,0 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+from .notifications import unread_count
+
+
+def notices(request):
+    """The bell's unread count for the signed-in user: one query, made only
+    when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user))}
