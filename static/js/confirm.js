@@ -54,15 +54,20 @@
     }
   });
 
-  cancel.addEventListener("click", function () { dialog.close("cancel"); });
-
-  dialog.addEventListener("close", function () {
-    // Escape (the native "cancel") or the Cancel button: nothing is sent.
-    if (pending) {
-      var opener = pending.submitter || pending.form.querySelector("[type=submit]");
-      pending = null;
-      if (opener) { opener.focus(); }
-    }
+  // Cancel or Escape: nothing is sent, the focus goes back to the button.
+  // Done at once (not on the "close" event, which comes later): a second
+  // opening right after must not be taken for the end of the first.
+  function dismiss() {
+    var chosen = pending;
+    pending = null;
+    if (dialog.open) { dialog.close("cancel"); }
+    var opener = chosen && (chosen.submitter || chosen.form.querySelector("[type=submit]"));
+    if (opener) { opener.focus(); }
+  }
+  cancel.addEventListener("click", dismiss);
+  dialog.addEventListener("cancel", function (event) {
+    event.preventDefault();
+    dismiss();
   });
 
   dialog.addEventListener("keydown", function (event) {
