@@ -315,8 +315,28 @@ def update_conference(
 S = Conference.Status
 # The life of a conference; any move not in this table is refused.
 CONFERENCE_WORKFLOW = Workflow(
-    Move("submit", S.DRAFT, S.SUBMITTED, Action.CHANGE, gettext_lazy("Submit to the council")),
-    Move("accept", S.SUBMITTED, S.ACCEPTED, Action.REVIEW, gettext_lazy("Accept")),
+    Move(
+        "submit",
+        S.DRAFT,
+        S.SUBMITTED,
+        Action.CHANGE,
+        gettext_lazy("Submit to the council"),
+        confirm=gettext_lazy(
+            "The conference goes to the council for review. Its details cannot be changed "
+            "meanwhile; until the council decides, you may only withdraw it, with a reason."
+        ),
+    ),
+    Move(
+        "accept",
+        S.SUBMITTED,
+        S.ACCEPTED,
+        Action.REVIEW,
+        gettext_lazy("Accept"),
+        confirm=gettext_lazy(
+            "The conference is accepted: its unit may hold it. The unit's officers see the "
+            "decision on the conference's page."
+        ),
+    ),
     # The officer takes a submission back before the council decides (a
     # figure typed wrong): once accepted or returned, it is no longer there.
     Move(
@@ -337,6 +357,10 @@ CONFERENCE_WORKFLOW = Workflow(
         gettext_lazy("Return for changes"),
         needs_reason=True,
         backwards=True,
+        confirm=gettext_lazy(
+            "The conference goes back to its unit as a draft, with your reason. The unit's "
+            "officers correct it and submit it again."
+        ),
     ),
     Move(
         "reopen",
@@ -348,7 +372,17 @@ CONFERENCE_WORKFLOW = Workflow(
         backwards=True,
     ),
     Move("hold", S.ACCEPTED, S.HELD, Action.CHANGE, gettext_lazy("Record as held")),
-    Move("close", S.HELD, S.CLOSED, Action.CHANGE, gettext_lazy("Close the conference")),
+    Move(
+        "close",
+        S.HELD,
+        S.CLOSED,
+        Action.CHANGE,
+        gettext_lazy("Close the conference"),
+        confirm=gettext_lazy(
+            "The conference is closed for good: its documents, papers, delegates and "
+            "check-ins can no longer change."
+        ),
+    ),
     refusal=gettext_lazy("A conference that is “%(status)s” cannot be moved this way."),
 )
 
@@ -674,7 +708,16 @@ PS = OrganisationPlan.Status
 # The life of a plan's version: filed, then accepted or returned, once (a
 # returned plan is superseded by the unit's next upload).
 PLAN_WORKFLOW = Workflow(
-    Move(PlanDecision.ACCEPT, PS.SUBMITTED, PS.ACCEPTED, Action.REVIEW, PlanDecision.ACCEPT.label),
+    Move(
+        PlanDecision.ACCEPT,
+        PS.SUBMITTED,
+        PS.ACCEPTED,
+        Action.REVIEW,
+        PlanDecision.ACCEPT.label,
+        confirm=gettext_lazy(
+            "This version of the plan is accepted; the review of a version cannot be changed."
+        ),
+    ),
     Move(
         PlanDecision.RETURN,
         PS.SUBMITTED,
@@ -684,6 +727,10 @@ PLAN_WORKFLOW = Workflow(
         needs_reason=True,
         backwards=True,
         reason_message=gettext_lazy("Give the reason for returning the plan."),
+        confirm=gettext_lazy(
+            "The plan goes back to its unit with your reason; the unit files a new version, "
+            "reviewed in its turn."
+        ),
     ),
     # The unit takes its filed version back before the council decides; it
     # then files a new one (a plan has no draft: ``withdraw_organisation_plan``).

@@ -7,9 +7,15 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates and quotas")
 
     def ready(self) -> None:
-        from congress.extensions import add_to_conference_page
+        from congress.extensions import add_to_conference_page, add_to_home
+        from units.models import Role
 
+        from .selectors import todo
         from .selectors.delegates import composition
+
+        # The allocations and elections waiting, on the council's and the officers' homes.
+        add_to_home(Role.COUNCIL)(todo.council_items)
+        add_to_home(Role.OFFICER)(todo.officer_items)
 
         @add_to_conference_page
         def composition_targets(conference):

@@ -53,8 +53,28 @@ A = Allocation.Status
 # approved before back to "returned" (the service's side move, not a
 # user's).
 ALLOCATION_WORKFLOW = Workflow(
-    Move("submit", (A.DRAFT, A.RETURNED), A.SUBMITTED, Action.CHANGE, gettext_lazy("Submit")),
-    Move(Decision.APPROVE, A.SUBMITTED, A.APPROVED, Action.REVIEW, gettext_lazy("Approve")),
+    Move(
+        "submit",
+        (A.DRAFT, A.RETURNED),
+        A.SUBMITTED,
+        Action.CHANGE,
+        gettext_lazy("Submit"),
+        confirm=gettext_lazy(
+            "The allocation goes to the council for review. It cannot change meanwhile; "
+            "until the council decides, you may only withdraw it, with a reason."
+        ),
+    ),
+    Move(
+        Decision.APPROVE,
+        A.SUBMITTED,
+        A.APPROVED,
+        Action.REVIEW,
+        gettext_lazy("Approve"),
+        confirm=gettext_lazy(
+            "The allocation is approved and frozen: it binds the elections of the units "
+            "below. Only a newer version, once approved, can replace it."
+        ),
+    ),
     Move(
         Decision.RETURN,
         A.SUBMITTED,
@@ -64,6 +84,10 @@ ALLOCATION_WORKFLOW = Workflow(
         needs_reason=True,
         backwards=True,
         reason_message=gettext_lazy("Give the reason for returning the allocation."),
+        confirm=gettext_lazy(
+            "The allocation goes back to the officer with your reason; the officer adjusts "
+            "it or computes a new version and submits it again."
+        ),
     ),
     # The officer takes a submitted version back before the council decides.
     Move(

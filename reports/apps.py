@@ -10,4 +10,10 @@ class ReportsConfig(AppConfig):
         # Register the tasks with Celery in every process, so that the
         # services queue them by name and never import the module that
         # calls them; and the checks of the settings they run by.
-        from . import checks, tasks  # noqa: F401
+        from congress.extensions import add_to_home
+        from units.models import Role
+
+        from . import checks, selectors, tasks  # noqa: F401
+
+        # The invitations and delegate lists not generated yet, on the printers' home.
+        add_to_home(Role.PRINTER)(selectors.printer_items)

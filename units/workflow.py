@@ -44,7 +44,9 @@ class Move:
     ``permission`` on the object's unit;
     ``label`` is its button. ``needs_reason``: refused without one (the
     message ``reason_message``). ``backwards``: it undoes progress (shown
-    as a secondary button)."""
+    as a secondary button). ``confirm``: what will follow, for a move that
+    cannot be undone; its button asks for confirmation first
+    (``data-confirm``, static/js/confirm.js)."""
 
     name: str
     source: str | tuple[str, ...]
@@ -54,6 +56,7 @@ class Move:
     needs_reason: bool = False
     backwards: bool = False
     reason_message: Text = GIVE_THE_REASON
+    confirm: Text = ""
 
     def leaves(self, status: str) -> bool:
         """Whether the move starts from ``status``."""
@@ -70,6 +73,12 @@ class Workflow:
 
     def __iter__(self):
         return iter(self.moves.values())
+
+    @property
+    def confirmations(self) -> dict[str, Text]:
+        """Each move's confirmation text by name ("" for none), for pages
+        whose buttons are not drawn from ``available``."""
+        return {move.name: move.confirm for move in self}
 
     def between(self, source: str, target: str) -> Move | None:
         """The move from ``source`` to ``target``, if there is one."""

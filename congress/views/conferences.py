@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from congress import policy, progress, selectors, services
+from congress import policy, progress, selectors, services, todo
 from congress.extensions import conference_page_context
+from congress.filters import ConferenceFilter, conference_filter_data
 from congress.forms import (
     ConferenceForm,
     CorrectionForm,
@@ -24,9 +25,9 @@ from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from congress.views.sections import conference_sections
 from units.locking import StaleEditError
-from units.models import Role, Unit
+from units.models import Unit
 from units.navigation import posted_return_path
-from units.params import choice_param, int_param
+from units.params import int_param
 from units.permissions import (
     Action,
     allowed_actions,
@@ -37,8 +38,8 @@ from units.permissions import (
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Where every role lands: the cycle, its tiers and deadlines, and what
-    this user can act on."""
+    """Where every role lands: its to-do list (``congress.todo``), the
+    cycle, its tiers and deadlines."""
 
     template_name = "congress/home.html"
 
@@ -50,22 +51,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         for tier in tiers:
             tier.days_left = (tier.deadline - today).days
+        home = todo.home(user=user, cycle=cycle, tiers=tiers, today=today)
         context.update(
             cycle=cycle,
             tiers=tiers,
+            home=home,
             pilot_units=cycle.pilot_units.order_by("position") if cycle else [],
             scopes=tier_scopes(user=user, tiers=tiers),
             nationwide=is_nationwide(user),
-            # What the page says of the user's work: {"officer": True} …
-            works_as={user.role: True},
             actions=sorted(allowed_actions(user)),
             # An officer's units that are late or nearly so: the reminder mail's list.
-            deadline_alerts=progress.deadline_alerts(user=user, tiers=tiers, today=today)
-            if user.role == Role.OFFICER
-            else [],
+            deadline_alerts=home.deadline_alerts,
             # Pilots first: the officer's conferences that come before the pilot units.
             before_pilots=selectors.conferences_before_pilots(user=user, tiers=tiers)
-            if user.role == Role.OFFICER
+            if home.role_is_officer
             else [],
             alert_days=progress.REMINDER_DUE_DAYS,
             today=today,
@@ -74,26 +73,31 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class ConferenceListView(LoginRequiredMixin, ListView):
-    """The conferences the user may see, filterable by tier and status."""
+    """The conferences the user may see, filtered by province, tier, status
+    (or returned by the council) and a search, in pages."""
 
     template_name = "congress/conference_list.html"
     context_object_name = "conferences"
     paginate_by = 50
 
+    @cached_property
+    def filterset(self) -> ConferenceFilter:
+        user = self.request.user
+        branches = progress.branches(user=user, tiers=progress.tiers_of_cycle(cycle_for_user(user)))
+        return ConferenceFilter(
+            conference_filter_data(self.request.GET),
+            queryset=selectors.visible_conferences(user).order_by(
+                "date", "start_time", "unit__path"
+            ),
+            provinces=[(branch.code, branch.name) for branch in branches],
+        )
+
     def get_queryset(self):
-        conferences = selectors.visible_conferences(self.request.user)
-        tier = int_param(self.request.GET, "tier")
-        status = choice_param(self.request.GET, "status", Conference.Status.values)
-        if tier is not None:
-            conferences = conferences.filter(tier__level=tier)
-        if status:
-            conferences = conferences.filter(status=status)
-        return conferences.order_by("date", "start_time", "unit__path")
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            statuses=Conference.Status.choices,
-            tiers=Tier.Level.choices,
+            filter=self.filterset,
             may_register=Action.CHANGE in allowed_actions(self.request.user),
             **kwargs,
         )

@@ -178,6 +178,7 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
             may_upload=may_upload,
             may_review=may_review,
             may_withdraw=may_withdraw,
+            confirmations=services.PLAN_WORKFLOW.confirmations,
             failed_decision=kwargs.pop("failed_decision", ""),
             **kwargs,
         )

@@ -111,7 +111,17 @@ ES = Election.Status
 # draft, then confirmed once, which adds the elected to the conference
 # above; nothing moves it back.
 ELECTION_WORKFLOW = Workflow(
-    Move("confirm", ES.DRAFT, ES.CONFIRMED, Action.CHANGE, gettext_lazy("Confirm the result")),
+    Move(
+        "confirm",
+        ES.DRAFT,
+        ES.CONFIRMED,
+        Action.CHANGE,
+        gettext_lazy("Confirm the result"),
+        confirm=gettext_lazy(
+            "The result becomes final: the elected become delegates of the conference "
+            "above, and the votes and candidates can no longer change."
+        ),
+    ),
     refusal=gettext_lazy("The election is confirmed: its result can no longer change."),
 )
 

@@ -64,7 +64,8 @@ def election_context(
     its votes form (blank while the record may change, or the refused one
     passed in) and the form's rows, in the register's order."""
     page = election_page(conference, may_change=may_change, user=user, query=query)
-    context = page.context()
+    # What follows a confirmation, for the dialog its button opens.
+    context = {**page.context(), "confirmations": election_services.ELECTION_WORKFLOW.confirmations}
     if page.election is None or page.current is None:
         return context
     current = page.current

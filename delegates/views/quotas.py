@@ -150,6 +150,8 @@ def allocation_context(
             for row in (view.rows if view else [])
         ],
         "statuses": Allocation.Status,
+        # What follows a submission or a decision, for the dialog its button opens.
+        "confirmations": quota_terms.ALLOCATION_WORKFLOW.confirmations,
     }
 
 

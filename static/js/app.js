@@ -1,7 +1,7 @@
 // Behaviour that used to be inline (the Content-Security-Policy allows no
-// inline script or style): progress bars sized from data-width, buttons
-// asking data-confirm first, the "tick all" box, and a page reloading
-// itself after data-reload-after milliseconds.
+// inline script or style): progress bars sized from data-width, the "tick
+// all" box, and a page reloading itself after data-reload-after
+// milliseconds. Buttons and forms asking data-confirm first: confirm.js.
 (function () {
   "use strict";
   function applyWidths(root) {
@@ -22,11 +22,6 @@
       });
     });
   }).observe(document.body, { childList: true, subtree: true });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
-  });
 
   var tickAll = document.getElementById("tick-all");
   if (tickAll) {

@@ -47,6 +47,7 @@ def test_register_submit_accept_hold(page, live_server, demo):
     expect(page.get_by_role("alert").first).to_contain_text("Đã đăng ký hội nghị")
     expect(page.get_by_test_id("conference-details")).to_contain_text("14/01/2020")
     page.get_by_role("button", name="Gửi Hội đồng TĐKT duyệt").click()
+    page.get_by_test_id("confirm-dialog-ok").click()  # what follows, confirmed
     expect(page.get_by_text("Đã gửi duyệt").first).to_be_visible()
     url = page.url
     log_out(page)
@@ -54,6 +55,7 @@ def test_register_submit_accept_hold(page, live_server, demo):
     log_in(page, live_server, "council")
     page.goto(url)
     page.get_by_role("button", name="Duyệt", exact=True).click()
+    page.get_by_test_id("confirm-dialog-ok").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã duyệt hội nghị")
     log_out(page)
 

@@ -30,6 +30,7 @@ def test_officer_sees_the_return_corrects_and_resubmits(page, live_server, demo)
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_test_id("conference-details")).to_contain_text("14/01/2020")
     page.get_by_role("button", name="Gửi Hội đồng TĐKT duyệt").click()
+    page.get_by_test_id("confirm-dialog-ok").click()  # what follows, confirmed
     expect(page.get_by_text("Đã gửi duyệt").first).to_be_visible()
     expect(page.get_by_test_id("unread-count")).to_have_count(0)
     url = page.url
@@ -41,6 +42,7 @@ def test_officer_sees_the_return_corrects_and_resubmits(page, live_server, demo)
     actions = page.get_by_test_id("actions")
     actions.get_by_label("Lý do").fill(REASON)
     actions.get_by_role("button", name="Trả lại để chỉnh sửa").click()
+    page.get_by_test_id("confirm-dialog-ok").click()
     expect(page.get_by_test_id("returned-reason")).to_contain_text("33 người")
     log_out(page)
 
@@ -63,6 +65,7 @@ def test_officer_sees_the_return_corrects_and_resubmits(page, live_server, demo)
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_test_id("conference-details")).to_contain_text("33")
     page.get_by_role("button", name="Gửi Hội đồng TĐKT duyệt").click()
+    page.get_by_test_id("confirm-dialog-ok").click()  # what follows, confirmed
     expect(page.get_by_text("Đã gửi duyệt").first).to_be_visible()
     expect(page.get_by_test_id("returned-reason")).to_have_count(0)
 

@@ -65,6 +65,7 @@ def test_allocate_approve_elect(page, live_server, province, tree):
     page.get_by_role("button", name="Lưu số suất").click()
     expect(page.get_by_label("Số suất của BHXH Quận 1")).to_have_value("6")
     page.get_by_role("button", name="Gửi phiên bản 1").click()
+    page.get_by_test_id("confirm-dialog-ok").click()  # what follows, confirmed
     expect(page.get_by_role("alert").first).to_be_visible()
     allocation_url = page.url
     log_out(page)
@@ -72,6 +73,7 @@ def test_allocate_approve_elect(page, live_server, province, tree):
     log_in(page, live_server, "council")
     page.goto(allocation_url)
     page.get_by_role("button", name="Phê duyệt phân bổ").click()
+    page.get_by_test_id("confirm-dialog-ok").click()
     expect(page.get_by_text("Đã phê duyệt").first).to_be_visible()
     log_out(page)
 
@@ -90,6 +92,7 @@ def test_allocate_approve_elect(page, live_server, province, tree):
         page.get_by_label(f"Số phiếu của {person.full_name}").fill(str(votes))
     page.get_by_role("button", name="Lưu số phiếu").click()
     page.get_by_test_id("confirm").click()
+    page.get_by_test_id("confirm-dialog-ok").click()
 
     page.goto(f"{live_server.url}/conferences/{upper.pk}/delegates/?category=elected")
     for person in people[:3]:  # above half of 28 valid ballots, within the quota of 6

@@ -54,5 +54,6 @@ def test_council_home_counts_nationwide(client, national_users):
 
 def test_home_query_count_is_bounded(client, national_users, django_assert_max_num_queries):
     client.force_login(national_users["council"])
-    with django_assert_max_num_queries(12):
+    # The council's to-do list adds a fixed few (tests/congress/test_todo.py: flat in data size).
+    with django_assert_max_num_queries(20):
         client.get(reverse("home"))
