@@ -9,6 +9,7 @@ class DelegatesConfig(AppConfig):
     def ready(self) -> None:
         from congress.extensions import add_to_conference_page
 
+        from . import audit
         from .selectors.delegates import composition
 
         @add_to_conference_page
@@ -16,3 +17,5 @@ class DelegatesConfig(AppConfig):
             # The cycle's composition targets (women, minorities) not met by
             # the delegates so far: shown beside the conference's next step.
             return {"target_shortfalls": composition(conference).shortfalls}
+
+        audit.register()

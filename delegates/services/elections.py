@@ -63,6 +63,7 @@ from delegates.selectors.elections import (
     target_conference,
 )
 from delegates.services.delegates import add_delegate
+from units.audit import audited, record_created, record_updated
 from units.models import User
 from units.permissions import Action, require_permission
 from units.workflow import Move, Workflow
@@ -114,6 +115,7 @@ def _check_version(election: Election, expected_lock_version: int | None) -> Non
         raise StaleElectionError
 
 
+@audited
 @transaction.atomic
 def open_election(*, actor: User, conference: Conference) -> Election:
     """Start recording the election of a held conference (held or closed)
@@ -135,6 +137,7 @@ def open_election(*, actor: User, conference: Conference) -> Election:
     return Election.objects.create(conference=conference, target=target)
 
 
+@audited
 @transaction.atomic
 def set_candidates(
     *,
@@ -165,9 +168,10 @@ def set_candidates(
         )
     current = set(election.candidates.values_list("person_id", flat=True))
     election.candidates.exclude(person_id__in=wanted).delete()
-    Candidate.objects.bulk_create(
+    added = Candidate.objects.bulk_create(
         [Candidate(election=election, person_id=pk) for pk in wanted if pk not in current]
     )
+    record_created(added)
     election.lock_version += 1
     election.save(update_fields=["lock_version"])
     return election
@@ -186,6 +190,7 @@ def _translated_count_error(error: ElectionCountError) -> ValidationError:
     return ValidationError({field: messages.get(error.code, str(error))})
 
 
+@audited
 @transaction.atomic
 def record_votes(
     *,
@@ -219,6 +224,8 @@ def record_votes(
     except ElectionCountError as error:
         raise _translated_count_error(error) from error
     for person_id, candidate in candidates.items():
+        if candidate.votes != votes[person_id]:
+            record_updated(candidate, {"votes": (candidate.votes, votes[person_id])})
         candidate.votes = votes[person_id]
     Candidate.objects.bulk_update(candidates.values(), ["votes"])
     election.valid_ballots = valid_ballots
@@ -247,6 +254,7 @@ class Confirmation:
     already_delegates: list[Person]
 
 
+@audited
 @transaction.atomic
 def confirm_election(
     *, actor: User, election: Election, expected_lock_version: int | None = None
@@ -329,6 +337,7 @@ def confirm_election(
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 
+@audited
 @transaction.atomic
 def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) -> list[Delegate]:
     """Resolve the excess a newer approved version causes: remove the

@@ -1,0 +1,39 @@
+"""The conferences app's models in the audit trail (``units.audit``): each
+entry under the unit whose scope covers it; a conference's documents,
+papers and activities also listed on the conference's page."""
+
+from units.audit import track
+
+from .models import (
+    CommunicationActivity,
+    Conference,
+    ConferenceDocument,
+    Cycle,
+    OrganisationPlan,
+    Paper,
+    Tier,
+    TierCapException,
+    TierExemption,
+)
+
+
+def register() -> None:
+    # Cycles and tiers are the council's and the administrators' (no unit).
+    track(Cycle, unit=lambda _cycle: None)
+    track(Tier, unit=lambda _tier: None)
+    track(TierCapException, unit=lambda exception: exception.unit)
+    track(TierExemption, unit=lambda exemption: exemption.unit)
+    # ``version`` is the conference's optimistic lock, not a change.
+    track(Conference, unit=lambda conference: conference.unit, exclude=["version"])
+    track(
+        ConferenceDocument,
+        unit=lambda document: document.conference.unit,
+        within="conference",
+    )
+    track(OrganisationPlan, unit=lambda plan: plan.unit)
+    track(Paper, unit=lambda paper: paper.conference.unit, within="conference")
+    track(
+        CommunicationActivity,
+        unit=lambda activity: activity.conference.unit,
+        within="conference",
+    )
