@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.current_cycle",
+                "units.context_processors.audit",
             ],
         },
     },

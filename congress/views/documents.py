@@ -22,6 +22,7 @@ from congress import selectors, services
 from congress.forms import ConferenceDocumentForm, PlanReviewForm, PlanUploadForm
 from congress.models import ConferenceDocument, OrganisationPlan, StoredFile
 from congress.views.conferences import ConferenceDetailView
+from units.history import history_under
 from units.params import choice_param
 from units.permissions import Action, has_permission, visible_units
 
@@ -169,6 +170,7 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
             may_upload=may_upload,
             may_review=may_review,
             failed_decision=kwargs.pop("failed_decision", ""),
+            audit_history=history_under(self.unit, user, kind=OrganisationPlan),
             **kwargs,
         )
 

@@ -1,0 +1,340 @@
+"""Reading the audit trail: which entries a user may see, an object's
+history ("Lịch sử") and the searchable log, each entry as it is shown
+(who, when, what, each changed field's label with its before → after in
+words, the reason).
+
+Scope is the unit's: an entry is kept under the path of the unit whose
+scope covers its object (``units.audit``), so an officer sees the entries
+of their subtree and nothing else; the council and the administrators see
+every entry. An entry with no unit (a cycle, a tier, a hierarchy) is the
+nationwide roles' only.
+
+The number of queries does not depend on the number of entries: one for
+the entries (with their actor and type), one per kind of object their
+changed foreign keys name (the users, the units, the people…).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.translation import gettext as _
+
+from .audit import is_tracked, tracked_models
+from .models import AuditEntry, Unit, User
+from .params import as_int
+from .permissions import allowed_actions, is_nationwide, scope_root
+
+HISTORY_LIMIT = 30
+EMPTY = "—"
+
+
+def visible_entries(user: User) -> QuerySet[AuditEntry]:
+    """The entries ``user`` may read: all for the council and the
+    administrators, their subtree's for the others, none without a scope."""
+    if not allowed_actions(user):
+        return AuditEntry.objects.none()
+    if is_nationwide(user):
+        return AuditEntry.objects.all()
+    root = scope_root(user)
+    if root is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.within(root)
+
+
+def may_search_log(user: User) -> bool:
+    """The searchable log is for who changes or reviews records: officers
+    (their subtree's), the council and the administrators."""
+    from .permissions import Action
+
+    actions = allowed_actions(user)
+    return Action.CHANGE in actions or Action.REVIEW in actions
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Row:
+    """One entry as shown."""
+
+    entry: AuditEntry
+    what: str
+    action: str
+    actor: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def is_delete(self) -> bool:
+        return self.entry.action == AuditEntry.Action.DELETE
+
+    @property
+    def is_create(self) -> bool:
+        return self.entry.action == AuditEntry.Action.CREATE
+
+    @property
+    def source(self) -> str:
+        """The import an entry came from: its file's checksum and row."""
+        data = self.entry.additional_data or {}
+        if not data.get("sha256"):
+            return ""
+        text = _("Import, file SHA-256 %(sha)s") % {"sha": data["sha256"][:16]}
+        if data.get("row"):
+            text += ", " + _("row %(row)s") % {"row": data["row"]}
+        return text
+
+
+def _action_label(action: int) -> str:
+    labels = {
+        AuditEntry.Action.CREATE: _("Created"),
+        AuditEntry.Action.UPDATE: _("Changed"),
+        AuditEntry.Action.DELETE: _("Deleted"),
+    }
+    return labels.get(action, _("Read"))
+
+
+def _model_of(entry: AuditEntry) -> type[Model] | None:
+    return ContentType.objects.get_for_id(entry.content_type_id).model_class()
+
+
+def _field(model: type[Model] | None, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _pairs(entry: AuditEntry) -> Iterable[tuple[str, object]]:
+    return (entry.changes or {}).items()
+
+
+def _related_names(entries: Sequence[AuditEntry]) -> dict[type[Model], dict[str, str]]:
+    """The names of the objects the entries' foreign keys point at: one
+    query per kind of object."""
+    wanted: dict[type[Model], set[int]] = defaultdict(set)
+    for entry in entries:
+        model = _model_of(entry)
+        for name, values in _pairs(entry):
+            fk = _field(model, name)
+            if fk is None or not (fk.many_to_one or fk.one_to_one) or not isinstance(values, list):
+                continue
+            for value in values:
+                pk = _pk(value)
+                if pk is not None:
+                    wanted[fk.related_model].add(pk)
+    names: dict[type[Model], dict[str, str]] = {}
+    for model, pks in wanted.items():
+        queryset = model._default_manager.filter(pk__in=pks)
+        if model._meta.label == "congress.Conference":
+            queryset = queryset.select_related("tier", "unit")
+        names[model] = {
+            str(obj.pk): obj.get_full_name() if isinstance(obj, User) else str(obj)
+            for obj in queryset
+        }
+    return names
+
+
+def _pk(value: object) -> int | None:
+    return as_int(str(value))
+
+
+def _shown(model_field, value: object, names: dict[type[Model], dict[str, str]]) -> str:
+    text = "" if value is None else str(value)
+    if text in ("", "None"):
+        return EMPTY
+    if model_field is None:
+        return text
+    if model_field.many_to_one or model_field.one_to_one:
+        return names.get(model_field.related_model, {}).get(text, f"#{text}")
+    choices = getattr(model_field, "flatchoices", None)
+    if choices:
+        labels = {str(key): str(label) for key, label in choices}
+        return labels.get(text, text)
+    internal = model_field.get_internal_type()
+    if internal == "BooleanField":
+        return _("Yes") if text == "True" else _("No") if text == "False" else text
+    if internal == "DateField":
+        day = parse_date(text[:10])
+        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else text
+    if internal == "DateTimeField":
+        moment = parse_datetime(text)
+        if moment is None:
+            return text
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if internal == "TimeField":
+        moment = parse_time(text)
+        return moment.strftime("%H:%M") if moment else text
+    return text
+
+
+def _changes(entry: AuditEntry, names: dict[type[Model], dict[str, str]]) -> list[Change]:
+    model = _model_of(entry)
+    rows = []
+    for name, values in _pairs(entry):
+        model_field = _field(model, name)
+        label = str(getattr(model_field, "verbose_name", name))
+        label = label[:1].upper() + label[1:]
+        if isinstance(values, dict) and values.get("type") == "m2m":
+            objects = ", ".join(values.get("objects", []))
+            added = values.get("operation") == "add"
+            rows.append(Change(label, "" if added else objects, objects if added else ""))
+            continue
+        if not isinstance(values, list) or len(values) != 2:
+            continue
+        before = _shown(model_field, values[0], names)
+        after = _shown(model_field, values[1], names)
+        if entry.action == AuditEntry.Action.CREATE and after == EMPTY:
+            continue  # nothing to say of an empty field of a new object
+        if entry.action == AuditEntry.Action.DELETE and before == EMPTY:
+            continue
+        rows.append(Change(label, before, after))
+    return sorted(rows, key=lambda change: change.label)
+
+
+def _what(entry: AuditEntry) -> str:
+    model = _model_of(entry)
+    kind = str(model._meta.verbose_name) if model is not None else ""
+    kind = kind[:1].upper() + kind[1:]
+    return f"{kind}: {entry.object_repr}" if kind else entry.object_repr
+
+
+def rows_of(entries: Iterable[AuditEntry]) -> list[Row]:
+    """The entries as shown, with the names their foreign keys point at."""
+    entries = list(entries)
+    names = _related_names(entries)
+    return [
+        Row(
+            entry=entry,
+            what=_what(entry),
+            action=_action_label(entry.action),
+            actor=(entry.actor.get_full_name() if entry.actor else entry.actor_email or "")
+            or _("the system"),
+            changes=_changes(entry, names),
+        )
+        for entry in entries
+    ]
+
+
+def _shown_entries(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    return queryset.select_related("actor").order_by("-timestamp", "-pk")
+
+
+@dataclass
+class History:
+    """An object's history as its page shows it: the newest entries, and
+    whether there are more (then the log has them all)."""
+
+    rows: list[Row]
+    more: bool
+    log_query: str = ""
+
+
+def history_of(
+    obj: Model,
+    user: User,
+    *,
+    kinds: Sequence[type[Model]] | None = None,
+    own: bool = True,
+    limit: int = HISTORY_LIMIT,
+) -> History:
+    """The entries of ``obj`` and of the objects that belong to it (a
+    conference's documents, papers, delegates…, deleted ones included),
+    newest first, as far as ``user`` may see them; ``kinds`` narrows to
+    some kinds of object (the delegates' list: delegates only), ``own``
+    leaves out ``obj``'s own entries."""
+    if not is_tracked(type(obj)):
+        return History(rows=[], more=False)
+    content_type = ContentType.objects.get_for_model(obj)
+    condition = Q(parent_type_id=content_type.pk, parent_id=obj.pk)
+    if own:
+        condition |= Q(content_type=content_type, object_id=obj.pk)
+    queryset = visible_entries(user).filter(condition)
+    if kinds:
+        queryset = queryset.filter(
+            content_type__in=ContentType.objects.get_for_models(*kinds).values()
+        )
+    entries = list(_shown_entries(queryset)[: limit + 1])
+    return History(rows=rows_of(entries[:limit]), more=len(entries) > limit)
+
+
+def history_under(
+    unit: Unit, user: User, *, kind: type[Model], limit: int = HISTORY_LIMIT
+) -> History:
+    """The entries of ``kind`` kept under ``unit`` itself (a unit's
+    organisation plans), as far as ``user`` may see them."""
+    queryset = visible_entries(user).filter(
+        unit_hierarchy_id=unit.hierarchy_id,
+        unit_path=unit.path,
+        content_type=ContentType.objects.get_for_model(kind),
+    )
+    entries = list(_shown_entries(queryset)[: limit + 1])
+    return History(rows=rows_of(entries[:limit]), more=len(entries) > limit)
+
+
+def log_kinds() -> list[tuple[int, str]]:
+    """The kinds of object in the trail, for the log's filter: (content
+    type id, name), by name."""
+    types = ContentType.objects.get_for_models(*tracked_models())
+    pairs = [
+        (content_type.pk, str(model._meta.verbose_name_plural).capitalize())
+        for model, content_type in types.items()
+    ]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def search_log(
+    user: User,
+    *,
+    unit: Unit | None = None,
+    actor: str = "",
+    kind: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The log as ``user`` may read it, narrowed: a unit's subtree, an
+    actor (a part of their user name or full name), a kind of object
+    (content type id), a period of days (both ends included)."""
+    queryset = visible_entries(user)
+    if unit is not None:
+        queryset = queryset.within(unit)
+    if actor:
+        queryset = queryset.filter(
+            Q(actor__username__icontains=actor) | Q(actor__full_name__icontains=actor)
+        )
+    if kind is not None:
+        queryset = queryset.filter(content_type_id=kind)
+    if date_from is not None:
+        queryset = queryset.filter(timestamp__gte=_start_of(date_from))
+    if date_to is not None:
+        queryset = queryset.filter(timestamp__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return _shown_entries(queryset)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def log_units(user: User) -> list[Unit]:
+    """The units the log may be narrowed to: the top of the reader's scope
+    and the two levels below it (the provinces and their units for an
+    officer's province; VSS and the provinces for the nationwide roles)."""
+    from .permissions import visible_units
+
+    root = scope_root(user)
+    units = visible_units(user)
+    top = root.depth if root is not None else 0
+    return list(units.filter(depth__lte=top + (2 if root is not None else 1)).order_by("path"))
