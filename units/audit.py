@@ -23,8 +23,8 @@ Here:
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar, Token
 from typing import IO, Any, TypeVar
 
 from auditlog.context import auditlog_value
@@ -75,9 +75,11 @@ def track(
     the object whose page shows its history (a delegate's ``conference``)."""
     fields = {f.name for f in model._meta.get_fields()}
     noise = [name for name in NOISE if name in fields]
+    # The objects pointing at this one (a unit's users…) are theirs to log.
+    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
     auditlog.register(
         model,
-        exclude_fields=[*noise, *exclude],
+        exclude_fields=[*noise, *reverse, *exclude],
         m2m_fields=set(m2m),
     )
     _tracked[model] = _Tracked(unit, within)
@@ -109,7 +111,7 @@ def audit_context(
 ) -> Iterator[None]:
     """Entries written inside carry ``actor``, ``reason`` and ``source``
     (an import's file checksum); an inner context adds to the outer."""
-    tokens = []
+    tokens: list[tuple[ContextVar[Any], Token[Any]]] = []
     if actor is not None and getattr(actor, "pk", None) is not None:
         tokens.append((_actor, _actor.set(actor)))
     if reason and reason.strip():
@@ -216,7 +218,7 @@ def record_created(objects: Iterable[Model], *, rows: Iterable[int] | None = Non
     signal): one per object, in one insert; ``rows`` numbers them by the
     imported file's rows."""
     objects = list(objects)
-    numbers = list(rows) if rows is not None else [None] * len(objects)
+    numbers: list[int | None] = list(rows) if rows is not None else [None] * len(objects)
     entries = [
         _entry(
             obj,
@@ -231,7 +233,9 @@ def record_created(objects: Iterable[Model], *, rows: Iterable[int] | None = Non
     return len(entries)
 
 
-def record_updated(instance: Model, changes: dict[str, tuple[object, object]]) -> AuditEntry | None:
+def record_updated(
+    instance: Model, changes: Mapping[str, tuple[object, object]]
+) -> AuditEntry | None:
     """The entry of a change made with ``QuerySet.update`` or
     ``bulk_update`` (no signal): ``changes`` maps a field's name to its
     (before, after)."""

@@ -311,10 +311,6 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("The audit trail cannot be deleted.")
 
-    def within(self, unit: Unit) -> "AuditEntryQuerySet":
-        """The entries of ``unit``'s whole subtree: one prefix query."""
-        return self.filter(unit_hierarchy_id=unit.hierarchy_id, unit_path__startswith=unit.path)
-
 
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]
     """django-auditlog's manager, adding to each entry the object's unit,

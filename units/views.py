@@ -123,8 +123,9 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
 
 class AuditLogView(LoginRequiredMixin, ListView):
     """The searchable audit trail: by unit, user, kind of record and period,
-    newest first, as far as the reader's scope goes (``units.history``);
-    officers, the council and the administrators."""
+    newest first, as far as the reader's scope goes (``units.history``):
+    the whole country for the council and the administrators, their
+    subtree for the others."""
 
     template_name = "units/audit_log.html"
     context_object_name = "entries"

@@ -375,7 +375,7 @@ def adjust_seats(
     AllocationLine.objects.bulk_update(lines.values(), ["seats", "adjustment_reason"])
     for unit_id, line in lines.items():
         old_seats, old_reason = before[unit_id]
-        changes = {}
+        changes: dict[str, tuple[object, object]] = {}
         if line.seats != old_seats:
             changes["seats"] = (old_seats, line.seats)
         if line.adjustment_reason != old_reason:

@@ -1,8 +1,8 @@
 """The audit log as its page shows it (the same filters: a unit's subtree,
 a user, a kind of record, a period), newest first, as an .xlsx workbook:
-"Download Excel" on the log. Whoever may search the log (officers for
-their subtree, the council and the administrators) may download it at
-once (``reports:download``) or ask for it as a job."""
+"Download Excel" on the log. Whoever may search the log (the council and
+the administrators all of it, the others their subtree's) may download
+it at once (``reports:download``) or ask for it as a job."""
 
 import datetime
 
