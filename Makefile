@@ -65,6 +65,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/djlint templates --lint
 	$(BIN)/mypy
 
 format: $(VENV)/.test-installed

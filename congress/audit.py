@@ -23,8 +23,7 @@ def register() -> None:
     track(Tier, unit=lambda _tier: None)
     track(TierCapException, unit=lambda exception: exception.unit)
     track(TierExemption, unit=lambda exemption: exemption.unit)
-    # ``version`` is the conference's optimistic lock, not a change.
-    track(Conference, unit=lambda conference: conference.unit, exclude=["version"])
+    track(Conference, unit=lambda conference: conference.unit)
     track(
         ConferenceDocument,
         unit=lambda document: document.conference.unit,

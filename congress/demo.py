@@ -153,6 +153,96 @@ def _minutes_file() -> tuple[str, str]:
     return DEMO_MINUTES_NAME, hashlib.sha256(DEMO_MINUTES_PDF).hexdigest()
 
 
+def _records_of(
+    conference: Conference, subtree: list[Unit], *, seed: int, minutes: tuple[str, str], council
+) -> tuple[list[ConferenceTransition], list[ConferenceDocument], list[Paper]]:
+    """What a demo conference in its status has behind it: the transitions
+    that brought it there, its minutes once closed, its programme once
+    accepted (papers presented by units of ``subtree``)."""
+    transitions: list[ConferenceTransition] = []
+    documents: list[ConferenceDocument] = []
+    papers: list[Paper] = []
+    rng = _rng(seed, conference.tier, conference.unit, "papers")
+    actor = conference.created_by
+    source = ""
+    for action in PATH_TO[conference.status]:
+        target = STATUS_AFTER[action]
+        transitions.append(
+            ConferenceTransition(
+                conference=conference,
+                from_status=source,
+                to_status=target,
+                action=action,
+                actor=council if action == A.ACCEPT else actor,
+                at=_moment(conference.date, *MOMENTS[action]),
+            )
+        )
+        source = target
+    if conference.status == S.CLOSED:
+        documents.append(
+            ConferenceDocument(
+                conference=conference,
+                kind=ConferenceDocument.Kind.MINUTES,
+                version=1,
+                file=minutes[0],
+                original_name="bien-ban-hoi-nghi.pdf",
+                content_type="application/pdf",
+                size=len(DEMO_MINUTES_PDF),
+                sha256=minutes[1],
+                uploaded_by=actor,
+            )
+        )
+    if conference.status in (S.ACCEPTED, S.HELD, S.CLOSED):
+        room = (
+            conference.tier.papers_full_day
+            if conference.length == ConferenceLength.FULL_DAY
+            else conference.tier.papers_half_day
+        )
+        for position in range(rng.randint(2, room)):
+            individual = rng.random() < 0.5
+            papers.append(
+                Paper(
+                    conference=conference,
+                    title=rng.choice(PAPER_TITLES),
+                    presenter_kind=Paper.PresenterKind.INDIVIDUAL
+                    if individual
+                    else Paper.PresenterKind.COLLECTIVE,
+                    presenter_unit=rng.choice(subtree),
+                    presenter_name=_person(rng) if individual else "",
+                    field_of_work=rng.choice(FieldOfWork.values),
+                    status=Paper.Status.PRESENTED if conference.is_held else Paper.Status.SELECTED,
+                    position=position,
+                )
+            )
+    return transitions, documents, papers
+
+
+def _all_held_below(
+    unit: Unit, units: list[Unit], lower: Tier | None, held_units: dict[int, set[int]]
+) -> bool:
+    """Whether every unit under ``unit`` that organises the ``lower`` tier
+    has held its conference (the tiers run in order)."""
+    if lower is None:
+        return True
+    below = {
+        other.pk
+        for other in units
+        if other.path.startswith(unit.path)
+        and other.pk != unit.pk
+        and other.kind in lower.organiser_kinds
+    }
+    return below <= held_units.get(lower.pk, set())
+
+
+def _held_units(cycle: Cycle, held: set[str]) -> dict[int, set[int]]:
+    """The units that have held their conference, by tier."""
+    units: dict[int, set[int]] = {}
+    rows = Conference.objects.filter(tier__cycle=cycle, status__in=held)
+    for tier_id, unit_id in rows.values_list("tier_id", "unit_id"):
+        units.setdefault(tier_id, set()).add(unit_id)
+    return units
+
+
 @transaction.atomic
 def fill_demo_cycle(
     *,
@@ -199,11 +289,7 @@ def fill_demo_cycle(
     # The tiers run in order: a conference is held only once every unit
     # below that organises the tier beneath has held its own.
     held = {S.HELD, S.CLOSED}
-    held_units: dict[int, set[int]] = {}
-    for tier_id, unit_id in Conference.objects.filter(
-        tier__cycle=cycle, status__in=held
-    ).values_list("tier_id", "unit_id"):
-        held_units.setdefault(tier_id, set()).add(unit_id)
+    held_units = _held_units(cycle, held)
     for tier in cycle.tiers.order_by("level"):
         lower = previous
         season_start, previous = _season_start(tier, previous), tier
@@ -225,16 +311,8 @@ def fill_demo_cycle(
             if (tier.pk, unit.pk) in taken:
                 skipped += 1
                 continue
-            if status in held and lower is not None:
-                below = [
-                    other.pk
-                    for other in units
-                    if other.path.startswith(unit.path)
-                    and other.pk != unit.pk
-                    and other.kind in lower.organiser_kinds
-                ]
-                if not set(below) <= held_units.get(lower.pk, set()):
-                    status = S.ACCEPTED
+            if status in held and not _all_held_below(unit, units, lower, held_units):
+                status = S.ACCEPTED
             is_held = status in held
             if is_held:
                 held_units.setdefault(tier.pk, set()).add(unit.pk)
@@ -256,7 +334,7 @@ def fill_demo_cycle(
                 expected_attendance=_attendance(rng, tier, unit, staff),
                 held_on=day if is_held else None,
                 actual_attendance=_attendance(rng, tier, unit, staff) if is_held else None,
-                version=len(PATH_TO[status]),
+                lock_version=len(PATH_TO[status]),
                 created_by=_actor_for(unit, officers, fallback),
             )
             new.append((conference, unit))
@@ -267,62 +345,14 @@ def fill_demo_cycle(
         for prefix in [*unit.ancestor_paths, unit.path]:
             subtrees.setdefault(prefix, []).append(unit)
     transitions, papers, documents = [], [], []
+    minutes = (minutes_name, minutes_sha)
     for conference, unit in new:
-        rng = _rng(seed, conference.tier, unit, "papers")
-        actor = conference.created_by
-        source = ""
-        for action in PATH_TO[conference.status]:
-            target = STATUS_AFTER[action]
-            transitions.append(
-                ConferenceTransition(
-                    conference=conference,
-                    from_status=source,
-                    to_status=target,
-                    action=action,
-                    actor=fallback if action == A.ACCEPT else actor,
-                    at=_moment(conference.date, *MOMENTS[action]),
-                )
-            )
-            source = target
-        if conference.status == S.CLOSED:
-            documents.append(
-                ConferenceDocument(
-                    conference=conference,
-                    kind=ConferenceDocument.Kind.MINUTES,
-                    version=1,
-                    file=minutes_name,
-                    original_name="bien-ban-hoi-nghi.pdf",
-                    content_type="application/pdf",
-                    size=len(DEMO_MINUTES_PDF),
-                    sha256=minutes_sha,
-                    uploaded_by=actor,
-                )
-            )
-        if conference.status in (S.ACCEPTED, S.HELD, S.CLOSED):
-            subtree = subtrees[unit.path]
-            room = (
-                conference.tier.papers_full_day
-                if conference.length == ConferenceLength.FULL_DAY
-                else conference.tier.papers_half_day
-            )
-            for position in range(rng.randint(2, room)):
-                individual = rng.random() < 0.5
-                papers.append(
-                    Paper(
-                        conference=conference,
-                        title=rng.choice(PAPER_TITLES),
-                        presenter_kind=Paper.PresenterKind.INDIVIDUAL
-                        if individual
-                        else Paper.PresenterKind.COLLECTIVE,
-                        presenter_unit=rng.choice(subtree),
-                        presenter_name=_person(rng) if individual else "",
-                        field_of_work=rng.choice(FieldOfWork.values),
-                        status=Paper.Status.PRESENTED
-                        if conference.is_held
-                        else Paper.Status.SELECTED,
-                        position=position,
-                    )
-                )
+        made = _records_of(
+            conference, subtrees[unit.path], seed=seed, minutes=minutes, council=fallback
+        )
+        transitions += made[0]
+        documents += made[1]
+        papers += made[2]
     ConferenceTransition.objects.bulk_create(transitions, batch_size=1000)
     ConferenceDocument.objects.bulk_create(documents, batch_size=500)
     Paper.objects.bulk_create(papers, batch_size=1000)

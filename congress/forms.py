@@ -79,7 +79,7 @@ class ConferenceForm(CleanForm):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     unusual_figures_reason = unusual_figures_reason_field()
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisers=None, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +123,7 @@ class ConferenceForm(CleanForm):
                 if self.asks_reason
                 else []
             ),
-            "version",
+            "lock_version",
             Submit("save", self.submit_label or _("Save")),
         )
 
@@ -156,7 +156,7 @@ class ConferenceForm(CleanForm):
             "expected_attendance": conference.expected_attendance,
             "note": conference.note,
             "unusual_figures_reason": conference.unusual_figures_reason,
-            "version": conference.version,
+            "lock_version": conference.lock_version,
         }
 
 
@@ -171,7 +171,7 @@ class TransitionForm(CleanForm):
         label=_("Actual attendance"), min_value=1, required=False
     )
     unusual_figures_reason = unusual_figures_reason_field()
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CorrectionForm(CleanForm):
@@ -186,14 +186,14 @@ class CorrectionForm(CleanForm):
         max_length=2000,
     )
     unusual_figures_reason = unusual_figures_reason_field()
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
     def initial_for(cls, conference: Conference) -> dict:
         return {
             "held_on": conference.held_on,
             "actual_attendance": conference.actual_attendance,
-            "version": conference.version,
+            "lock_version": conference.lock_version,
         }
 
 
@@ -204,7 +204,7 @@ class ReasonForm(CleanForm):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ExemptionForm(ReasonForm):

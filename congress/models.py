@@ -370,7 +370,7 @@ class Conference(models.Model):
     order_accepted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: every change bumps it; a form that carries an old
     # value was edited meanwhile by someone else and is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -542,6 +542,13 @@ class OrganisationPlan(StoredFile):
         SUBMITTED = "submitted", _("Awaiting review")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
+
+    # The colour of each status's badge (``{% status_badge %}``).
+    STATUS_TONES = {
+        Status.SUBMITTED: "primary",
+        Status.ACCEPTED: "success",
+        Status.RETURNED: "danger",
+    }
 
     tier = models.ForeignKey(
         Tier, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tier")

@@ -399,6 +399,16 @@ class UnitProgress:
         return str(BoardStatus(self.status).label)
 
     @property
+    def is_registered(self) -> bool:
+        return self.status != BoardStatus.NOT_REGISTERED
+
+    @property
+    def badge_status(self) -> str:
+        """The class of its badge (``congress/_status_badge.html``): the
+        conference's status, "none" for no conference."""
+        return self.status if self.is_registered else "none"
+
+    @property
     def url(self) -> str:
         """The conference, or the form registering it when the user may."""
         if self.conference_id is not None:

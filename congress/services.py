@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.audit import audited
+from units.locking import StaleEditError, check_lock_version
 from units.models import Hierarchy, Unit, UnitKind, User
 from units.permissions import (
     MAX_SUCCESSION,
@@ -99,10 +100,6 @@ def load_cycle(*, spec: CycleSpec, with_demo_headcounts: bool = True) -> tuple[C
     if created:
         cycle.pilot_units.set([by_code[code] for code in spec.pilot_unit_codes])
     return cycle, units
-
-
-class ConcurrentEditError(Exception):
-    """The object changed since the user loaded it; their change is refused."""
 
 
 @dataclass(frozen=True)
@@ -237,32 +234,31 @@ def register_conference(
     return conference
 
 
-def _lock(conference: Conference, expected_version: int | None) -> Conference:
+def _lock(conference: Conference, expected_lock_version: int | None) -> Conference:
     """Reload the conference under a row lock and check nobody changed it."""
     locked = (
         Conference.objects.select_for_update()
         .select_related("tier__cycle", "unit")
         .get(pk=conference.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError
+    check_lock_version(locked, expected_lock_version)
     return locked
 
 
 @audited
 @transaction.atomic
 def update_conference(
-    *, actor: User, conference: Conference, details: ConferenceDetails, expected_version: int
+    *, actor: User, conference: Conference, details: ConferenceDetails, expected_lock_version: int
 ) -> Conference:
     """Change a draft's details, under the rules of ``register_conference``;
-    a conference edited meanwhile by someone else (its version moved on) is
-    refused with ``ConcurrentEditError``.
+    a conference edited meanwhile by someone else (its lock version moved on) is
+    refused with ``StaleEditError``.
 
     The council's acceptance of a date before the pilot units
     (``accept_before_pilots``) is of that date: a new date drops it and is
     checked again."""
     require_permission(actor, Action.CHANGE, conference.unit)
-    conference = _lock(conference, expected_version)
+    conference = _lock(conference, expected_lock_version)
     if not policy.may_edit_details(actor, conference):
         raise ValidationError(_("Only a draft can be changed; reopen the conference first."))
     keeps_acceptance = bool(conference.order_accepted_reason) and details.date == conference.date
@@ -288,7 +284,7 @@ def update_conference(
         conference.order_accepted_reason = ""
         conference.order_accepted_by = None
         conference.order_accepted_at = None
-    conference.version += 1
+    conference.lock_version += 1
     conference.save()
     return conference
 
@@ -337,7 +333,7 @@ def transition_conference(
     reason: str = "",
     held_on: datetime.date | None = None,
     actual_attendance: int | None = None,
-    expected_version: int | None = None,
+    expected_lock_version: int | None = None,
     today: datetime.date | None = None,
     unusual_figures_reason: str = "",
 ) -> Conference:
@@ -354,7 +350,7 @@ def transition_conference(
     """
     if name in CONFERENCE_WORKFLOW.moves:  # the permission before the lock
         require_permission(actor, CONFERENCE_WORKFLOW.moves[name].permission, conference.unit)
-    conference = _lock(conference, expected_version)
+    conference = _lock(conference, expected_lock_version)
     move = CONFERENCE_WORKFLOW.check(
         conference, name, user=actor, unit=conference.unit, reason=reason
     )
@@ -402,7 +398,7 @@ def transition_conference(
         raise ValidationError(_("Upload the minutes or closing report before closing."))
     source = conference.status
     conference.status = move.target
-    conference.version += 1
+    conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
         conference=conference,
@@ -431,7 +427,7 @@ def correct_held_figures(
     held_on: datetime.date | None,
     actual_attendance: int | None,
     reason: str,
-    version: int,
+    expected_lock_version: int,
     unusual_figures_reason: str = "",
     today: datetime.date | None = None,
 ) -> Conference:
@@ -442,12 +438,12 @@ def correct_held_figures(
     the plausibility rule (``rules.unusual_figures``: a reason confirms
     unusual ones). A ``ConferenceTransition`` (action "correct") records
     each changed figure as ``changes`` {field: [old, new]}, as shown.
-    Refused with ``ConcurrentEditError`` if the conference changed since
-    ``version``; a quota allocation computed from the old attendance is
+    Refused with ``StaleEditError`` if the conference changed since
+    ``expected_lock_version``; a quota allocation computed from the old attendance is
     then shown out of date by the allocation pages.
     """
     require_permission(actor, Action.CHANGE, conference.unit)
-    conference = _lock(conference, version)
+    conference = _lock(conference, expected_lock_version)
     if not conference.is_held:
         raise ValidationError(_("Only the figures of a held conference can be corrected."))
     tier = conference.tier
@@ -484,7 +480,7 @@ def correct_held_figures(
     conference.held_on = held_on
     conference.actual_attendance = actual_attendance
     conference.unusual_figures_reason = confirmed
-    conference.version += 1
+    conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
         conference=conference,
@@ -501,7 +497,7 @@ def correct_held_figures(
 @audited
 @transaction.atomic
 def accept_before_pilots(
-    *, actor: User, conference: Conference, reason: str, version: int | None = None
+    *, actor: User, conference: Conference, reason: str, expected_lock_version: int | None = None
 ) -> Conference:
     """The council accepts, with a reason, a conference that comes before
     the pilot units of its tier (``selectors.pilot_position``): it is no
@@ -509,7 +505,7 @@ def accept_before_pilots(
     "accept_order"); a new date drops the acceptance
     (``update_conference``)."""
     require_permission(actor, Action.REVIEW, conference.unit)
-    conference = _lock(conference, version)
+    conference = _lock(conference, expected_lock_version)
     reason = nfc(reason.strip())
     if not reason:
         raise ValidationError({"reason": _("Give the reason it may come before the pilot units.")})
@@ -520,7 +516,7 @@ def accept_before_pilots(
     conference.order_accepted_reason = reason
     conference.order_accepted_by = actor
     conference.order_accepted_at = timezone.now()
-    conference.version += 1
+    conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
         conference=conference,
@@ -1107,7 +1103,7 @@ def _lock_cycle(cycle: Cycle, expected_fingerprint: str | None = None) -> Cycle:
     (its tiers' order is checked across them) waits for the one before."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if expected_fingerprint is not None and cycle_fingerprint(locked) != expected_fingerprint:
-        raise ConcurrentEditError
+        raise StaleEditError
     return locked
 
 
@@ -1485,7 +1481,7 @@ def update_cycle(
     expected_fingerprint: str | None = None,
 ) -> Cycle:
     """Change a cycle's number, names, period, targets, demo mark or
-    hierarchy. Refused with ``ConcurrentEditError`` if it changed since the
+    hierarchy. Refused with ``StaleEditError`` if it changed since the
     form was shown (``cycle_fingerprint``).
 
     The hierarchy changes only while no conference or organisation plan is
@@ -1534,7 +1530,7 @@ def _lock_tier(tier: Tier, expected_fingerprint: str | None) -> tuple[Cycle, Tie
     cycle = _lock_cycle(tier.cycle)
     locked = Tier.objects.get(pk=tier.pk)
     if expected_fingerprint is not None and tier_fingerprint(locked) != expected_fingerprint:
-        raise ConcurrentEditError
+        raise StaleEditError
     return cycle, locked
 
 
@@ -1551,7 +1547,7 @@ def update_tier(
     """Change a tier's rules (organisers, lengths, window, cap, what it may
     be combined with, room for papers) and, when given, replace its cap
     exceptions, in one transaction. Checked by ``_tier_errors`` against the
-    other tiers of the cycle; refused with ``ConcurrentEditError`` if the
+    other tiers of the cycle; refused with ``StaleEditError`` if the
     tier or its exceptions changed since the form was shown
     (``tier_fingerprint``)."""
     _require_configure(actor)
@@ -1607,12 +1603,12 @@ def set_pilot_units(
 ) -> Cycle:
     """Replace the cycle's pilot units (đơn vị điểm: they hold their
     conferences first). Each lies in the cycle's hierarchy; refused with
-    ``ConcurrentEditError`` if the pilots changed since the form was shown
+    ``StaleEditError`` if the pilots changed since the form was shown
     (``pilots_fingerprint``)."""
     _require_configure(actor)
     locked = _lock_cycle(cycle)
     if expected_fingerprint is not None and pilots_fingerprint(locked) != expected_fingerprint:
-        raise ConcurrentEditError
+        raise StaleEditError
     units = list(units)
     outside = [unit.name for unit in units if unit.hierarchy_id != locked.hierarchy_id]
     if outside:

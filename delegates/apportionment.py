@@ -62,7 +62,7 @@ paradox: one seat more can take a seat from a unit); see the tests.
 
 **Ties.** At most one tie can decide an allocation: the units whose priority
 (Webster) or remainder (Hamilton) equals that of the last seat, when there are
-more of them than seats left. The result reports it (``Allocation.tie``) and
+more of them than seats left. The result reports it (``Apportionment.tie``) and
 resolves it by the rule the caller passes and shows to the council:
 
 - ``LARGER_ATTENDANCE_THEN_ORDER`` (default): the larger attendance first,
@@ -185,7 +185,7 @@ class Tie(Generic[K]):
 
 
 @dataclass(frozen=True)
-class Allocation(Generic[K]):
+class Apportionment(Generic[K]):
     """The seats and every number needed to check them by hand."""
 
     method: Method
@@ -223,7 +223,7 @@ def allocate(
     upper: int | Mapping[K, int] | None = None,
     tie_break: TieBreak = TieBreak.LARGER_ATTENDANCE_THEN_ORDER,
     seed: int | None = None,
-) -> Allocation[K]:
+) -> Apportionment[K]:
     """Share ``total`` seats among the units in proportion to ``populations``.
 
     The mapping's order is the protocol order. ``lower`` and ``upper`` are one
@@ -258,7 +258,9 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _validate(
+# Above the complexity ceiling on purpose: one flat check per rule of the
+# input, each with its own message, reads better than checks split apart.
+def _validate(  # noqa: C901
     populations: Mapping[K, int],
     total: int,
     lower: int | Mapping[K, int],
@@ -380,7 +382,7 @@ def _webster(
     rank: list[tuple[int, int]],
     rule: TieBreak,
     seed: int | None,
-) -> Allocation[K]:
+) -> Apportionment[K]:
     seats = [unit.lower for unit in units]
     # Heap of (-priority, rank, index): highest priority first, then the rule.
     heap = [
@@ -444,7 +446,7 @@ def _webster(
                 by_tie_break=tie is not None and priority == last,
             )
         )
-    return Allocation(
+    return Apportionment(
         method=Method.WEBSTER,
         total=total,
         tie_break=rule,
@@ -463,7 +465,7 @@ def _hamilton(
     rank: list[tuple[int, int]],
     rule: TieBreak,
     seed: int | None,
-) -> Allocation[K]:
+) -> Apportionment[K]:
     hare = _bounded_hare_quota(units, total)
     bounded = [
         Fraction(unit.lower) if hare is None else _clamp(unit.population / hare, unit)
@@ -517,7 +519,7 @@ def _hamilton(
                 bound=bound,
             )
         )
-    return Allocation(
+    return Apportionment(
         method=Method.HAMILTON,
         total=total,
         tie_break=rule,

@@ -116,7 +116,10 @@ def votes_needed(*, valid_ballots: int, threshold: Fraction = DEFAULT_THRESHOLD)
     return limit.numerator // limit.denominator + 1
 
 
-def count_votes(
+# Above the complexity ceiling on purpose: the count is one pass over the
+# ranked candidates with the guidance's cases (threshold, quota, tie at the
+# last seat, no quota yet) side by side, as the minutes state them.
+def count_votes(  # noqa: C901
     votes: Iterable[tuple[K, int]],
     *,
     valid_ballots: int,

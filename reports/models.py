@@ -38,6 +38,11 @@ class GeneratedFile(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+    @property
+    def is_pdf(self) -> bool:
+        """A browser can show it in a tab."""
+        return self.mimetype == "application/pdf"
+
 
 class DocumentJob(models.Model):
     class Status(models.TextChoices):
@@ -45,6 +50,14 @@ class DocumentJob(models.Model):
         RUNNING = "running", _("Being prepared")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    # The colour of each status's badge (``{% status_badge %}``).
+    STATUS_TONES = {
+        Status.QUEUED: "info",
+        Status.RUNNING: "info",
+        Status.DONE: "success",
+        Status.FAILED: "danger",
+    }
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_jobs"
@@ -113,6 +126,25 @@ class DocumentJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_queued(self) -> bool:
+        """Waiting for a worker."""
+        return self.status == self.Status.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def awaits_handover(self) -> bool:
+        """Queued but never handed to the broker (it was unreachable): the
+        sweep sends it when it can."""
+        return self.status == self.Status.QUEUED and self.dispatched_at is None
 
 
 class DocumentPart(models.Model):

@@ -432,7 +432,7 @@ def _conference_detail(w: World) -> Target:
     return form_target(
         reverse("congress:conference_detail", args=[conference.pk]),
         w.users["admin"],
-        TransitionForm(initial={"version": conference.version}),
+        TransitionForm(initial={"lock_version": conference.lock_version}),
         valid={"held_on": "20/11/2019", "actual_attendance": "18"},
         extra={"action": ["submit", "accept", "return", "reopen", "hold", "close", "x", ""]},
     )
@@ -463,7 +463,7 @@ def _conference_accept_order(w: World) -> Target:
     return form_target(
         reverse("congress:conference_accept_order", args=[conference.pk]),
         w.users["council"],
-        ReasonForm(initial={"version": conference.version}),
+        ReasonForm(initial={"lock_version": conference.lock_version}),
         valid={"reason": "Đơn vị điểm tổ chức sau vì lý do khách quan"},
     )
 

@@ -393,6 +393,7 @@ HOSTILE_NAMES = [
     "unit",
     "hierarchy",
     "version",
+    "lock_version",
     "month",
     "reason",
     "source",

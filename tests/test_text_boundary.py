@@ -82,7 +82,7 @@ def test_a_huge_expected_attendance_is_a_form_error(client, users, tree, tiers):
             "combined_with": "",
             "expected_attendance": "100000000000000000000",
             "note": "",
-            "version": conference.version,
+            "lock_version": conference.lock_version,
         },
     )
     assert response.status_code == 200

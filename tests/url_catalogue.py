@@ -403,7 +403,7 @@ CATALOGUE: dict[str, Entry] = {
         post_right=CHANGE,
         data=lambda w, region, role: {
             "action": "submit",
-            "version": w.province(region).upper.version,
+            "lock_version": w.province(region).upper.lock_version,
         },
         post_ok=(302, 400),
     ),
@@ -418,7 +418,7 @@ CATALOGUE: dict[str, Entry] = {
         conf(),
         data=lambda w, region, role: {
             "reason": "Tổ chức sớm theo kế hoạch.",
-            "version": w.province(region).upper.version,
+            "lock_version": w.province(region).upper.lock_version,
         },
         ok=(400,),
     ),

@@ -190,6 +190,36 @@ def import_units(*, actor: User, hierarchy: Hierarchy, file: IO[bytes]) -> Impor
     return result
 
 
+def _parent_problem(
+    row: UnitRow,
+    *,
+    existing: dict[str, Unit],
+    new_rows: dict[str, UnitRow],
+    top: Unit | None,
+    top_row: UnitRow | None,
+) -> str:
+    """Why the unit above a new row cannot be placed ("" if it can): a
+    second top unit, or a parent code found neither in the hierarchy nor
+    in the file."""
+    if row.parent_code == "":
+        if top is not None:
+            return _(
+                "Enter the code of the unit above: only the top unit of a hierarchy has "
+                "none, and this one has its top unit already (%(code)s, %(name)s)."
+            ) % {"code": top.code, "name": top.name}
+        if top_row is not None:
+            return _(
+                "Enter the code of the unit above: only one unit is at the top of a "
+                "hierarchy, and row %(row)s is already."
+            ) % {"row": top_row.row}
+        return ""
+    if row.parent_code not in existing and row.parent_code not in new_rows:
+        return _("No unit with the code %(code)s in this hierarchy or in the file.") % {
+            "code": row.parent_code
+        }
+    return ""
+
+
 def _plan(
     rows: list[UnitRow],
     *,
@@ -222,30 +252,17 @@ def _plan(
     placed = set(existing)
     top_row: UnitRow | None = None
     for row in new_rows.values():
-        problem = ""
         if row.parent_code is None:
             placed.add(row.code or "")
             continue
-        if row.parent_code == "":
-            if top is not None:
-                problem = _(
-                    "Enter the code of the unit above: only the top unit of a hierarchy has "
-                    "none, and this one has its top unit already (%(code)s, %(name)s)."
-                ) % {"code": top.code, "name": top.name}
-            elif top_row is not None:
-                problem = _(
-                    "Enter the code of the unit above: only one unit is at the top of a "
-                    "hierarchy, and row %(row)s is already."
-                ) % {"row": top_row.row}
-            else:
-                top_row = row
-        elif row.parent_code not in existing and row.parent_code not in new_rows:
-            problem = _("No unit with the code %(code)s in this hierarchy or in the file.") % {
-                "code": row.parent_code
-            }
+        problem = _parent_problem(
+            row, existing=existing, new_rows=new_rows, top=top, top_row=top_row
+        )
         if problem:
             plan.errors.append(RowError(row.row, HEADERS["parent_code"], problem))
             placed.add(row.code or "")
+        elif row.parent_code == "":
+            top_row = row
 
     paths = {code: unit.path for code, unit in existing.items()}
     pending = [row for row in new_rows.values() if row.code not in placed]

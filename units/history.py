@@ -98,6 +98,11 @@ class Row:
         return self.entry.action == AuditEntry.Action.CREATE
 
     @property
+    def tone(self) -> str:
+        """The badge's colour: a deletion red, a creation green."""
+        return "danger" if self.is_delete else "success" if self.is_create else "secondary"
+
+    @property
     def source(self) -> str:
         """The import an entry came from: its file's checksum and row."""
         data = self.entry.additional_data or {}

@@ -24,6 +24,7 @@ from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from congress.views.sections import conference_sections
 from units.history import history_of
+from units.locking import StaleEditError
 from units.models import Role, Unit
 from units.navigation import posted_return_path
 from units.params import choice_param, int_param
@@ -56,6 +57,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             pilot_units=cycle.pilot_units.order_by("position") if cycle else [],
             scopes=tier_scopes(user=user, tiers=tiers),
             nationwide=is_nationwide(user),
+            # What the page says of the user's work: {"officer": True} …
+            works_as={user.role: True},
             actions=sorted(allowed_actions(user)),
             # An officer's units that are late or nearly so: the reminder mail's list.
             deadline_alerts=progress.deadline_alerts(user=user, tiers=tiers, today=today)
@@ -207,10 +210,10 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
                     reason=form.cleaned_data["reason"],
                     held_on=form.cleaned_data["held_on"],
                     actual_attendance=form.cleaned_data["actual_attendance"],
-                    expected_version=form.cleaned_data["version"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
                     unusual_figures_reason=form.cleaned_data["unusual_figures_reason"],
                 )
-            except services.ConcurrentEditError:
+            except StaleEditError:
                 return self.changed_meanwhile(conference)
             except ValidationError as error:
                 asks_reason = asks_for_confirmation(error)
@@ -260,7 +263,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             pilot=selectors.pilot_position(conference),
             may_review=may_review,
             accept_order_form=kwargs.pop("accept_order_form", None)
-            or ReasonForm(initial={"version": conference.version}),
+            or ReasonForm(initial={"lock_version": conference.lock_version}),
             correction_form=kwargs.pop("correction_form", None)
             or CorrectionForm(initial=CorrectionForm.initial_for(conference)),
             asks_reason=kwargs.pop("asks_reason", False),
@@ -268,7 +271,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             audit_history=history_of(conference, user),
             transitions=services.available_transitions(user=user, conference=conference),
             transition_form=kwargs.pop("transition_form", None)
-            or TransitionForm(initial={"version": conference.version}),
+            or TransitionForm(initial={"lock_version": conference.lock_version}),
             failed_transition=kwargs.pop("failed_transition", ""),
             may_change=has_permission(user, Action.CHANGE, conference.unit),
             may_edit_details=policy.may_edit_details(user, conference),
@@ -309,9 +312,9 @@ class ConferenceEditView(RefusalMixin, ConferenceScopedMixin, FormView):
                 actor=self.request.user,
                 conference=self.conference,
                 details=form.details(),
-                expected_version=form.cleaned_data["version"] or 0,
+                expected_lock_version=form.cleaned_data["lock_version"] or 0,
             )
-        except services.ConcurrentEditError:
+        except StaleEditError:
             form.add_error(
                 None,
                 _(
@@ -350,10 +353,10 @@ class ConferenceCorrectView(ConferenceDetailView):
                     held_on=form.cleaned_data["held_on"],
                     actual_attendance=form.cleaned_data["actual_attendance"],
                     reason=form.cleaned_data["reason"],
-                    version=form.cleaned_data["version"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
                     unusual_figures_reason=form.cleaned_data["unusual_figures_reason"],
                 )
-            except services.ConcurrentEditError:
+            except StaleEditError:
                 return self.changed_meanwhile(conference)
             except ValidationError as error:
                 asks_reason = asks_reason or asks_for_confirmation(error)
@@ -382,9 +385,9 @@ class ConferenceAcceptOrderView(ConferenceDetailView):
                     actor=request.user,
                     conference=conference,
                     reason=form.cleaned_data["reason"],
-                    version=form.cleaned_data["version"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except services.ConcurrentEditError:
+            except StaleEditError:
                 return self.changed_meanwhile(conference)
             except ValidationError as error:
                 form.add_error(None, error)

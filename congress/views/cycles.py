@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from units.locking import StaleEditError
 from units.models import Unit
 from units.params import int_param
 from units.permissions import may_configure
@@ -239,7 +240,7 @@ class CycleEditView(CycleScopedMixin, FormView):
                 details=form.details(),
                 expected_fingerprint=form.cleaned_data["fingerprint"] or None,
             )
-        except services.ConcurrentEditError:
+        except StaleEditError:
             messages.error(self.request, STALE)
             return redirect("cycles:cycle_edit", pk=self.cycle.pk)
         except ValidationError as error:
@@ -304,7 +305,7 @@ class TierEditView(CycleScopedMixin, TemplateView):
                     cap_exceptions=formset.exceptions(),
                     expected_fingerprint=form.cleaned_data["fingerprint"] or None,
                 )
-            except services.ConcurrentEditError:
+            except StaleEditError:
                 messages.error(request, STALE)
                 return redirect(request.path)
             except ValidationError as error:
@@ -368,7 +369,7 @@ class CyclePilotsView(CycleScopedMixin, FormView):
                 units=form.cleaned_data["pilot_units"],
                 expected_fingerprint=form.cleaned_data["fingerprint"] or None,
             )
-        except services.ConcurrentEditError:
+        except StaleEditError:
             messages.error(self.request, STALE)
             return redirect("cycles:cycle_pilots", pk=self.cycle.pk)
         except ValidationError as error:

@@ -13,8 +13,10 @@ def document_section(*, user, conference: Conference) -> dict:
     may_upload = policy.may_change_records(user, conference)
     minutes_next = conference.awaits_closing
     return {
+        # (kind, label, its uploads, whether closing waits for it)
         "document_groups": [
-            (kind, label, versions[kind]) for kind, label in ConferenceDocument.Kind.choices
+            (kind, label, versions[kind], kind == ConferenceDocument.Kind.MINUTES)
+            for kind, label in ConferenceDocument.Kind.choices
         ],
         "has_minutes": bool(versions[ConferenceDocument.Kind.MINUTES]),
         "may_upload_documents": may_upload,

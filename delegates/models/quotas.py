@@ -17,6 +17,14 @@ class Allocation(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 
+    # The colour of each status's badge (``{% status_badge %}``).
+    STATUS_TONES = {
+        Status.DRAFT: "secondary",
+        Status.SUBMITTED: "primary",
+        Status.APPROVED: "success",
+        Status.RETURNED: "danger",
+    }
+
     class Method(models.TextChoices):
         WEBSTER = "webster", _("Sainte-Laguë / Webster (divisor method)")
         HAMILTON = "hamilton", _("Hamilton (largest remainder)")

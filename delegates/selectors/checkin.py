@@ -57,6 +57,22 @@ class CheckInResult:
         }.get(self.outcome, "danger")
 
     @property
+    def is_ready(self) -> bool:
+        """Found by a look-up and not in yet: the desk confirms it."""
+        return self.outcome == Outcome.READY
+
+    @property
+    def is_checked_in(self) -> bool:
+        """Checked in by this request: a mistake may be taken back."""
+        return self.outcome == Outcome.CHECKED_IN
+
+    @property
+    def symbol(self) -> str:
+        """The sign beside the headline, for those who do not tell colours
+        apart: ✓ in, ! already in, ✕ refused, none for a look-up."""
+        return {"success": "✓", "warning": "!", "danger": "✕"}.get(self.level, "")
+
+    @property
     def headline(self) -> str:
         if self.outcome == Outcome.CHECKED_IN:
             return _("Checked in")

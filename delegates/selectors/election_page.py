@@ -14,14 +14,60 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import may_change_records
+from delegates.election_count import Outcome
 from delegates.models import Election
 from units.models import User
 
 from . import elections as election_selectors
 from .quotas import approved_allocation
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a candidate's line of the count reads: its badge's colour and
+    words, and the reason beside it."""
+
+    tone: str
+    label: str
+    note: str
+
+
+VERDICTS = {
+    Outcome.ELECTED: (
+        "success",
+        gettext_lazy("Elected"),
+        gettext_lazy("above the threshold, within the quota"),
+    ),
+    Outcome.TIED: (
+        "warning",
+        gettext_lazy("Tie: decision needed"),
+        gettext_lazy("same votes as others for the last seats"),
+    ),
+    Outcome.BEYOND_QUOTA: (
+        "info",
+        gettext_lazy("Above the threshold, beyond the quota"),
+        gettext_lazy("the seats go to candidates with more votes"),
+    ),
+    Outcome.ABOVE_THRESHOLD: (
+        "info",
+        gettext_lazy("Above the threshold"),
+        gettext_lazy("the quota decides once approved"),
+    ),
+}
+
+
+def verdict(outcome: Outcome, *, votes_needed: int) -> Verdict:
+    if outcome in VERDICTS:
+        tone, label, note = VERDICTS[outcome]
+        return Verdict(tone, str(label), str(note))
+    needs = ngettext(
+        "needs at least %(counter)s vote", "needs at least %(counter)s votes", votes_needed
+    ) % {"counter": votes_needed}
+    return Verdict("secondary", _("Not elected"), needs)
 
 
 @dataclass(frozen=True)
@@ -130,7 +176,11 @@ def _with_the_count(
         editable=editable,
         count=count,
         ranked=[
-            {"candidate": by_person[line.key], "line": line}
+            {
+                "candidate": by_person[line.key],
+                "line": line,
+                "verdict": verdict(line.outcome, votes_needed=count.votes_needed),
+            }
             for line in (count.lines if count else ())
         ],
         threshold=election_selectors.threshold_of(election),

@@ -188,7 +188,7 @@ def is_workable(allocation: Allocation, *, newest: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Row:
+class AllocationRow:
     """One unit's line on the allocation page."""
 
     line: AllocationLine
@@ -243,7 +243,7 @@ class AllocationView:
     """An allocation as its page shows it: no query beyond its lines."""
 
     allocation: Allocation
-    rows: list[Row]
+    rows: list[AllocationRow]
     steps: list[StepRow]
     tie: TieView | None
     divisor: Fraction | None
@@ -292,7 +292,7 @@ def allocation_view(allocation: Allocation) -> AllocationView:
     computation = allocation.computation or {}
     bounds = {entry["unit"]: entry.get("bound") for entry in computation.get("units", [])}
     rows = [
-        Row(
+        AllocationRow(
             line=line,
             quota=Fraction(line.quota_numerator, line.quota_denominator),
             bound=bounds.get(line.unit_id),

@@ -64,16 +64,13 @@ from delegates.selectors.elections import (
 )
 from delegates.services.delegates import add_delegate
 from units.audit import audited, record_created, record_updated
+from units.locking import check_lock_version
 from units.models import User
 from units.permissions import Action, require_permission
 from units.workflow import Move, Workflow
 
 # The threshold is stored in two small integer columns.
 MAX_THRESHOLD_TERM = 1000
-
-
-class StaleElectionError(Exception):
-    """The election changed since the page was loaded; the change is refused."""
 
 
 def _lock_target(election: Election) -> Conference:
@@ -108,11 +105,6 @@ def _check_draft(election: Election) -> None:
     """Its record may change only while the confirmation is still ahead."""
     if not ELECTION_WORKFLOW.moves["confirm"].leaves(election.status):
         raise ValidationError(_("The election is confirmed: its result can no longer change."))
-
-
-def _check_version(election: Election, expected_lock_version: int | None) -> None:
-    if expected_lock_version is not None and election.lock_version != expected_lock_version:
-        raise StaleElectionError
 
 
 @audited
@@ -153,7 +145,7 @@ def set_candidates(
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     wanted = {person.pk: person for person in persons}
     allowed = set(candidates_register(election).filter(pk__in=wanted).values_list("pk", flat=True))
     outside = [person.full_name for pk, person in wanted.items() if pk not in allowed]
@@ -205,11 +197,11 @@ def record_votes(
     id, one for every candidate) and the threshold. Checked as the count
     checks them: at least one valid ballot, no negative number, no one with
     more votes than valid ballots. A page loaded before another change is
-    refused with ``StaleElectionError``."""
+    refused with ``StaleEditError``."""
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     threshold = Fraction(threshold)
     if threshold.denominator > MAX_THRESHOLD_TERM:
         raise ValidationError({"threshold": _("Use a simpler fraction, such as 1/2 or 2/3.")})
@@ -274,7 +266,7 @@ def confirm_election(
     _lock_target(election)
     election = _locked(election)
     _check_draft(election)
-    _check_version(election, expected_lock_version)
+    check_lock_version(election, expected_lock_version)
     binding = quota_selectors.approved_allocation(election.target)
     quota = seats_in(binding, election.conference.unit) if binding is not None else None
     if binding is None or quota is None:

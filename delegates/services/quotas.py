@@ -20,7 +20,7 @@ council's review.
 Writes are keyword-only with ``actor``, one transaction each, the
 conference row locked (so versions and the "one approved" rule are
 serialised); every change bumps ``lock_version`` and a change made on a
-stale page raises ``StaleAllocationError``. The reads the pages need are in
+stale page raises ``StaleEditError``. The reads the pages need are in
 ``delegates.selectors.quotas``, the terms (tie rules, decisions, fractions
 as text) in ``delegates.quota_terms``.
 
@@ -65,13 +65,10 @@ from delegates.quota_terms import ALLOCATION_WORKFLOW, Decision, TieRule
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import SeatBudget, elected_seats, seat_budget
 from units.audit import audit_context, audited, record_created, record_updated
+from units.locking import check_lock_version
 from units.models import User
 from units.permissions import Action, require_permission
 from units.text import nfc
-
-
-class StaleAllocationError(Exception):
-    """The allocation changed since the page was loaded; the change is refused."""
 
 
 def _lock_conference(conference: Conference) -> Conference:
@@ -91,11 +88,6 @@ def _locked(allocation: Allocation) -> Allocation:
         .select_related("conference__tier", "conference__unit")
         .get(pk=allocation.pk)
     )
-
-
-def _check_version(allocation: Allocation, expected_lock_version: int | None) -> None:
-    if expected_lock_version is not None and allocation.lock_version != expected_lock_version:
-        raise StaleAllocationError
 
 
 def _newest_version(conference: Conference) -> int:
@@ -273,7 +265,7 @@ def compute_allocation(
 
 
 def _computation(
-    result: apportionment.Allocation[int], *, upper: int | None, budget: SeatBudget
+    result: apportionment.Apportionment[int], *, upper: int | None, budget: SeatBudget
 ) -> dict[str, Any]:
     """The computation as stored and shown to the council: every number as
     an exact "p/q" string, units by id."""
@@ -342,10 +334,10 @@ def adjust_seats(
     computed ones needs a written reason (back at the computed number, its
     reason is cleared). Errors are keyed ``seats_<unit id>`` /
     ``reason_<unit id>``. A page loaded before another change raises
-    ``StaleAllocationError`` and nothing is saved."""
+    ``StaleEditError`` and nothing is saved."""
     require_permission(actor, Action.CHANGE, allocation.conference.unit)
     allocation = _locked(allocation)
-    _check_version(allocation, expected_lock_version)
+    check_lock_version(allocation, expected_lock_version)
     _check_workable(allocation)
     lines = {line.unit_id: line for line in allocation.lines.all()}
     unknown = (set(seats) | set(reasons)) - set(lines)
@@ -395,7 +387,7 @@ def submit_allocation(
     """Submit the newest DRAFT or RETURNED version to the council."""
     require_permission(actor, Action.CHANGE, allocation.conference.unit)
     allocation = _locked(allocation)
-    _check_version(allocation, expected_lock_version)
+    check_lock_version(allocation, expected_lock_version)
     _check_workable(allocation)
     move = ALLOCATION_WORKFLOW.check(
         allocation, "submit", user=actor, unit=allocation.conference.unit
@@ -430,7 +422,7 @@ def review_allocation(
     if decision not in set(Decision):  # the council's moves of ALLOCATION_WORKFLOW
         raise ValidationError({"decision": _("Unknown decision.")})
     allocation = _locked(allocation)
-    _check_version(allocation, expected_lock_version)
+    check_lock_version(allocation, expected_lock_version)
     if allocation.status != Allocation.Status.SUBMITTED:
         raise ValidationError(
             _("Version %(version)s is not awaiting review: it is “%(status)s”.")

@@ -25,6 +25,7 @@ from delegates.selectors import elections as election_selectors
 from delegates.selectors.election_page import election_page
 from delegates.services import elections as election_services
 from units.history import history_of
+from units.locking import StaleEditError
 from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
 
@@ -196,7 +197,7 @@ class VotesRecordView(ElectionActionView):
                     threshold=form.cleaned_data["threshold"],
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except election_services.StaleElectionError:
+            except StaleEditError:
                 # Keep what was typed, against the election as it is now:
                 # saving again is a deliberate choice over the other change.
                 election.refresh_from_db()
@@ -239,7 +240,7 @@ class ElectionConfirmView(ElectionActionView):
             result = election_services.confirm_election(
                 actor=self.request.user, election=election, expected_lock_version=expected
             )
-        except election_services.StaleElectionError:
+        except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
             return redirect(self.page_url())
         except ValidationError as error:

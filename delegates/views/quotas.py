@@ -35,6 +35,7 @@ from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.allocation_page import allocation_page
 from delegates.services import quotas as quota_services
 from units.history import history_of
+from units.locking import StaleEditError
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
 
@@ -243,7 +244,7 @@ class AllocationAdjustView(AllocationActionView):
                     reasons=form.reasons(),
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except quota_services.StaleAllocationError:
+            except StaleEditError:
                 return self.stale(allocation)
             except ValidationError as error:
                 form.add_error(None, error)
@@ -300,7 +301,7 @@ class AllocationSubmitView(AllocationActionView):
                 allocation=allocation,
                 expected_lock_version=form.cleaned_data["lock_version"],
             )
-        except quota_services.StaleAllocationError:
+        except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
@@ -329,7 +330,7 @@ class AllocationReviewView(AllocationActionView):
                     reason=form.cleaned_data["reason"],
                     expected_lock_version=form.cleaned_data["lock_version"],
                 )
-            except quota_services.StaleAllocationError:
+            except StaleEditError:
                 messages.error(self.request, STALE_MESSAGE)
                 return redirect(self.page_url(allocation.version))
             except ValidationError as error:
@@ -360,6 +361,8 @@ class AllocationListView(LoginRequiredMixin, ListView):
     context_object_name = "allocations"
     paginate_by = 50
     ALL = "all"
+    # The tabs: the council reads "submitted" as what awaits it.
+    TAB_LABELS = {Allocation.Status.SUBMITTED: gettext_lazy("Awaiting review")}
 
     def status(self) -> str:
         status = self.request.GET.get("status", Allocation.Status.SUBMITTED)
@@ -377,11 +380,7 @@ class AllocationListView(LoginRequiredMixin, ListView):
         # the versions still in play (the approved one, the newest one).
         page = list(context["allocations"])
         changes = quota_selectors.attendance_changes(
-            [
-                a
-                for a in page
-                if a.status == Allocation.Status.APPROVED or a.version == a.newest_version
-            ]
+            [a for a in page if a.is_approved or a.version == a.newest_version]
         )
         for allocation in page:
             allocation.attendance_changes = changes.get(allocation.pk, [])
@@ -395,10 +394,14 @@ class AllocationListView(LoginRequiredMixin, ListView):
             .values_list("status")
             .annotate(count=Count("pk"))
         )
+        status = self.status()
         context.update(
-            status=self.status(),
+            status=status,
+            showing_all=status == self.ALL,
+            awaiting_review=status == Allocation.Status.SUBMITTED,
             statuses=[
-                (value, label, counts.get(value, 0)) for value, label in Allocation.Status.choices
+                (value, self.TAB_LABELS.get(value, label), counts.get(value, 0))
+                for value, label in Allocation.Status.choices
             ],
             total=sum(counts.values()),
             may_review=Action.REVIEW in allowed_actions(self.request.user),

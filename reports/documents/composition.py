@@ -72,6 +72,11 @@ class Delegation:
     women: int = 0
     minorities: int = 0
 
+    @property
+    def is_outside_register(self) -> bool:
+        """Guests named on the list only, with no unit of the register."""
+        return self.kind == UNREGISTERED
+
     def add(self, delegate: Delegate) -> None:
         self.total += 1
         if delegate.category == Category.GUEST:

@@ -11,6 +11,7 @@ from congress import services
 from congress.models import Conference, ConferenceDocument
 from congress.services import ConferenceDetails, register_conference, transition_conference
 from tests.factories import ConferenceFactory
+from units.locking import StaleEditError
 
 DETAILS = ConferenceDetails(
     date=datetime.date(2020, 1, 10),
@@ -228,14 +229,14 @@ def test_update_of_a_stale_version_is_refused(tree, users, tiers):
         actor=users["officer_hcm"],
         conference=loaded_by_a,
         details=ConferenceDetails(**{**DETAILS.__dict__, "venue": "Phòng họp A"}),
-        expected_version=loaded_by_a.version,
+        expected_lock_version=loaded_by_a.lock_version,
     )
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(StaleEditError):
         services.update_conference(
             actor=users["admin"],
             conference=loaded_by_b,
             details=ConferenceDetails(**{**DETAILS.__dict__, "venue": "Phòng họp B"}),
-            expected_version=loaded_by_b.version,
+            expected_lock_version=loaded_by_b.lock_version,
         )
     conference.refresh_from_db()
     assert conference.venue == "Phòng họp A"
@@ -248,7 +249,7 @@ def test_only_a_draft_can_be_changed(tree, users, tiers):
             actor=users["officer_hcm"],
             conference=conference,
             details=DETAILS,
-            expected_version=conference.version,
+            expected_lock_version=conference.lock_version,
         )
 
 

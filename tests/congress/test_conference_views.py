@@ -134,7 +134,9 @@ def test_foreign_officer_cannot_edit_or_move(client, users, hcm_conference, role
     assert (
         client.get(reverse("congress:conference_edit", args=[hcm_conference.pk])).status_code == 404
     )
-    response = client.post(hcm_conference.get_absolute_url(), {"action": "submit", "version": 1})
+    response = client.post(
+        hcm_conference.get_absolute_url(), {"action": "submit", "lock_version": 1}
+    )
     assert response.status_code == 404
     hcm_conference.refresh_from_db()
     assert hcm_conference.status == "draft"
@@ -153,9 +155,13 @@ def test_edit_with_stale_version_is_refused_and_keeps_input(
 ):
     client.force_login(users["officer_hcm"])
     url = reverse("congress:conference_edit", args=[hcm_conference.pk])
-    stale = form_data(tree, tiers, venue="Phòng họp tầng 3", version=hcm_conference.version)
+    stale = form_data(
+        tree, tiers, venue="Phòng họp tầng 3", lock_version=hcm_conference.lock_version
+    )
     del stale["organiser"]
-    Conference.objects.filter(pk=hcm_conference.pk).update(version=hcm_conference.version + 1)
+    Conference.objects.filter(pk=hcm_conference.pk).update(
+        lock_version=hcm_conference.lock_version + 1
+    )
     response = client.post(url, stale)
     assert response.status_code == 200
     assert "người khác thay đổi" in response.text
@@ -167,17 +173,18 @@ def test_edit_with_stale_version_is_refused_and_keeps_input(
 def test_submit_accept_hold_through_the_page(client, users, hcm_conference):
     url = hcm_conference.get_absolute_url()
     client.force_login(users["officer_hcm"])
-    assert client.post(url, {"action": "submit", "version": 1}).status_code == 302
+    assert client.post(url, {"action": "submit", "lock_version": 1}).status_code == 302
     # An officer sees no accept button and cannot accept by hand.
     page = client.get(url)
     assert "Duyệt</button>" not in page.text
-    assert client.post(url, {"action": "accept", "version": 2}).status_code == 403
+    assert client.post(url, {"action": "accept", "lock_version": 2}).status_code == 403
     client.force_login(users["council"])
     assert "Duyệt</button>" in client.get(url).text
-    assert client.post(url, {"action": "accept", "version": 2}).status_code == 302
+    assert client.post(url, {"action": "accept", "lock_version": 2}).status_code == 302
     client.force_login(users["officer_hcm"])
     response = client.post(
-        url, {"action": "hold", "version": 3, "held_on": "16/01/2020", "actual_attendance": "19"}
+        url,
+        {"action": "hold", "lock_version": 3, "held_on": "16/01/2020", "actual_attendance": "19"},
     )
     assert response.status_code == 302
     hcm_conference.refresh_from_db()
@@ -190,7 +197,7 @@ def test_return_without_reason_keeps_the_page_with_message(client, users, tree, 
     conference = ConferenceFactory(tier=tiers[1], unit=tree.hcm_district, status="submitted")
     client.force_login(users["council"])
     response = client.post(
-        conference.get_absolute_url(), {"action": "return", "version": 1, "reason": ""}
+        conference.get_absolute_url(), {"action": "return", "lock_version": 1, "reason": ""}
     )
     assert response.status_code == 400
     assert "Vui lòng nêu lý do" in response.text
@@ -201,7 +208,7 @@ def test_return_without_reason_keeps_the_page_with_message(client, users, tree, 
 def test_stale_transition_is_refused(client, users, tree, tiers, hcm_conference):
     client.force_login(users["officer_hcm"])
     response = client.post(
-        hcm_conference.get_absolute_url(), {"action": "submit", "version": 0}, follow=True
+        hcm_conference.get_absolute_url(), {"action": "submit", "lock_version": 0}, follow=True
     )
     assert "người khác thay đổi" in response.text
     hcm_conference.refresh_from_db()

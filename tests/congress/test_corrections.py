@@ -14,6 +14,7 @@ from congress import progress, rules, services
 from congress.models import Conference, ConferenceTransition, Tier
 from congress.services import ConferenceDetails, register_conference
 from tests.factories import ConferenceFactory, UnitFactory
+from units.locking import StaleEditError
 
 S = Conference.Status
 DAY = datetime.date
@@ -63,7 +64,7 @@ def held_district(tree, tiers):
         date=DAY(2020, 1, 10),
         held_on=DAY(2020, 1, 10),
         actual_attendance=18,
-        version=4,
+        lock_version=4,
     )
 
 
@@ -72,7 +73,7 @@ def correct(conference, actor, **changes):
         "held_on": conference.held_on,
         "actual_attendance": conference.actual_attendance,
         "reason": "Nhập nhầm số liệu",
-        "version": conference.version,
+        "expected_lock_version": conference.lock_version,
         "today": TODAY,
     }
     return services.correct_held_figures(
@@ -203,7 +204,7 @@ def test_changing_to_an_unusual_figure_needs_a_reason(tree, users, tiers):
             actor=users["officer_hcm"],
             conference=conference,
             details=details(expected_attendance=40),
-            expected_version=conference.version,
+            expected_lock_version=conference.lock_version,
         )
     assert set(caught.value.message_dict) == {"expected_attendance"}
 
@@ -275,7 +276,7 @@ def test_the_hold_form_asks_for_the_confirmation(client, tree, users, tiers):
     client.force_login(users["officer_hcm"])
     data = {
         "action": "hold",
-        "version": conference.version,
+        "lock_version": conference.lock_version,
         "held_on": "15/01/2020",
         "actual_attendance": "23",
     }
@@ -322,7 +323,7 @@ def test_a_correction_is_recorded_with_old_and_new_figures(tree, users, tiers, h
         held_district, users["officer_hcm"], held_on=DAY(2020, 1, 11), actual_attendance=19
     )
     assert (corrected.held_on, corrected.actual_attendance) == (DAY(2020, 1, 11), 19)
-    assert corrected.version == 5
+    assert corrected.lock_version == 5
     step = corrected.transitions.get()
     assert (step.action, step.actor, step.reason) == (
         ConferenceTransition.Action.CORRECT,
@@ -360,8 +361,8 @@ def test_a_correction_needs_a_reason_and_a_change(tree, users, tiers, held_distr
 
 
 def test_a_stale_correction_is_refused(tree, users, tiers, held_district):
-    with pytest.raises(services.ConcurrentEditError):
-        correct(held_district, users["officer_hcm"], actual_attendance=17, version=3)
+    with pytest.raises(StaleEditError):
+        correct(held_district, users["officer_hcm"], actual_attendance=17, expected_lock_version=3)
     held_district.refresh_from_db()
     assert held_district.actual_attendance == 18
 
@@ -375,7 +376,7 @@ def test_only_a_held_or_closed_conference_is_corrected(tree, users, tiers, held_
             held_on=DAY(2020, 1, 10),
             actual_attendance=10,
             reason="x",
-            version=draft.version,
+            expected_lock_version=draft.lock_version,
         )
     assert caught.value.messages == [_("Only the figures of a held conference can be corrected.")]
     Conference.objects.filter(pk=held_district.pk).update(status=S.CLOSED)
@@ -437,7 +438,7 @@ def test_correcting_through_the_page_by_role(client, tree, users, tiers, held_di
             "held_on": "10/01/2020",
             "actual_attendance": "17",
             "reason": "Đếm lại danh sách ký tên",
-            "version": held_district.version,
+            "lock_version": held_district.lock_version,
         },
     )
     assert response.status_code == CORRECT_STATUS[role]
@@ -461,7 +462,7 @@ def test_a_refused_correction_keeps_what_was_typed(client, tree, users, tiers, h
         "held_on": "10/01/2020",
         "actual_attendance": "27",
         "reason": "Đếm lại",
-        "version": held_district.version,
+        "lock_version": held_district.lock_version,
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -475,7 +476,7 @@ def test_a_stale_correction_through_the_page_says_so(client, tree, users, tiers,
     client.force_login(users["officer_hcm"])
     response = client.post(
         reverse("congress:conference_correct", args=[held_district.pk]),
-        {"held_on": "10/01/2020", "actual_attendance": "17", "reason": "x", "version": 1},
+        {"held_on": "10/01/2020", "actual_attendance": "17", "reason": "x", "lock_version": 1},
         follow=True,
     )
     assert (

@@ -18,6 +18,7 @@ from congress import progress, selectors, services
 from congress.models import Conference, ConferenceTransition
 from congress.services import ConferenceDetails, register_conference
 from tests.factories import ConferenceFactory, UnitFactory, UserFactory
+from units.locking import StaleEditError
 from units.models import Role, UnitKind
 
 DAY = datetime.date
@@ -84,7 +85,7 @@ def test_pilot_re_dated_later_flags_the_others(tree, users, tiers):
         actor=users["officer_hcm"],
         conference=hcm,
         details=details(DAY(2019, 12, 10)),
-        expected_version=hcm.version,
+        expected_lock_version=hcm.lock_version,
     )
     assert flagged(users["council"], tree) == [hanoi]
 
@@ -134,14 +135,14 @@ def test_re_dating_after_the_pilots_clears_the_flag(tree, users, tiers, hanoi_be
             actor=users["officer_hanoi"],
             conference=hanoi_before,
             details=details(DAY(2019, 12, 8)),
-            expected_version=hanoi_before.version,
+            expected_lock_version=hanoi_before.lock_version,
         )
     assert caught.value.message_dict == {"date": [pilots_first_message(DAY(2019, 12, 10))]}
     services.update_conference(
         actor=users["officer_hanoi"],
         conference=hanoi_before,
         details=details(DAY(2019, 12, 12)),
-        expected_version=hanoi_before.version,
+        expected_lock_version=hanoi_before.lock_version,
     )
     assert flagged(users["council"], tree) == []
 
@@ -167,7 +168,7 @@ def test_the_councils_acceptance_clears_the_flag_and_is_recorded(tree, users, ti
         actor=users["officer_hanoi"],
         conference=accepted,
         details=details(DAY(2019, 12, 5), venue="Hội trường mới"),
-        expected_version=accepted.version,
+        expected_lock_version=accepted.lock_version,
     )
     accepted.refresh_from_db()
     assert accepted.order_accepted_reason
@@ -176,7 +177,7 @@ def test_the_councils_acceptance_clears_the_flag_and_is_recorded(tree, users, ti
             actor=users["officer_hanoi"],
             conference=accepted,
             details=details(DAY(2019, 12, 6)),
-            expected_version=accepted.version,
+            expected_lock_version=accepted.lock_version,
         )
     assert caught.value.message_dict == {"date": [pilots_first_message(DAY(2019, 12, 10))]}
 
@@ -198,12 +199,12 @@ def test_acceptance_needs_a_reason_and_a_conference_before_the_pilots(tree, user
 
 
 def test_stale_acceptance_is_refused(tree, users, tiers, hanoi_before):
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(StaleEditError):
         services.accept_before_pilots(
             actor=users["council"],
             conference=hanoi_before,
             reason="x",
-            version=hanoi_before.version - 1,
+            expected_lock_version=hanoi_before.lock_version - 1,
         )
 
 
@@ -232,7 +233,7 @@ def test_accepting_through_the_page_by_role(client, tree, users, tiers, hanoi_be
     client.force_login(users[role])
     response = client.post(
         reverse("congress:conference_accept_order", args=[hanoi_before.pk]),
-        {"reason": "Đã thống nhất với Thường trực", "version": hanoi_before.version},
+        {"reason": "Đã thống nhất với Thường trực", "lock_version": hanoi_before.lock_version},
     )
     assert response.status_code == ACCEPT_STATUS[role]
     hanoi_before.refresh_from_db()
@@ -249,10 +250,10 @@ def test_the_conference_page_flags_it_with_the_pilots_date(
     assert 'data-testid="accept-order-form"' not in page  # the council's
     client.force_login(users["council"])
     url = reverse("congress:conference_accept_order", args=[hanoi_before.pk])
-    refused = client.post(url, {"reason": "", "version": hanoi_before.version})
+    refused = client.post(url, {"reason": "", "lock_version": hanoi_before.lock_version})
     assert refused.status_code == 400
     assert _("Give the reason it may come before the pilot units.") in refused.text
-    client.post(url, {"reason": "Lịch của Thành ủy", "version": hanoi_before.version})
+    client.post(url, {"reason": "Lịch của Thành ủy", "lock_version": hanoi_before.lock_version})
     page = client.get(hanoi_before.get_absolute_url()).text
     assert 'data-testid="before-pilots"' not in page
     assert 'data-testid="order-accepted"' in page and "Lịch của Thành ủy" in page

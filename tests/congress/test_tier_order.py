@@ -188,7 +188,7 @@ def test_re_dating_either_side_out_of_order_is_refused(tree, users, tiers):
             actor=officer,
             conference=district,
             details=details(DAY(2020, 1, 12)),
-            expected_version=district.version,
+            expected_lock_version=district.lock_version,
         )
     assert caught.value.message_dict["date"] == [
         upper_message(tree.hcm.name, tiers[2].name, DAY(2020, 1, 10))
@@ -198,7 +198,7 @@ def test_re_dating_either_side_out_of_order_is_refused(tree, users, tiers):
             actor=officer,
             conference=province,
             details=details(DAY(2020, 1, 3)),
-            expected_version=province.version,
+            expected_lock_version=province.lock_version,
         )
     assert caught.value.message_dict["date"] == [
         lower_message(tree.hcm_district.name, tiers[1].name, DAY(2020, 1, 5))
@@ -208,13 +208,13 @@ def test_re_dating_either_side_out_of_order_is_refused(tree, users, tiers):
         actor=officer,
         conference=province,
         details=details(DAY(2020, 1, 20)),
-        expected_version=province.version,
+        expected_lock_version=province.lock_version,
     )
     services.update_conference(
         actor=officer,
         conference=district,
         details=details(DAY(2020, 1, 20)),
-        expected_version=district.version,
+        expected_lock_version=district.lock_version,
     )
 
 
@@ -362,7 +362,7 @@ def test_the_page_lists_the_units_yet_to_hold_near_the_hold_form(
         hcm_ready.get_absolute_url(),
         {
             "action": "hold",
-            "version": hcm_ready.version,
+            "lock_version": hcm_ready.lock_version,
             "held_on": "10/02/2020",
             "actual_attendance": "200",
         },

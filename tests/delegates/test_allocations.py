@@ -16,6 +16,7 @@ from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import approved_quota, units_below
 from delegates.services import quotas as quota_services
 from tests.factories import ConferenceFactory, DelegateFactory, UnitFactory
+from units.locking import StaleEditError
 from units.models import UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -350,7 +351,7 @@ def test_a_stale_page_is_refused_and_nothing_is_overwritten(users, province, mak
         expected_lock_version=1,
     )
 
-    with pytest.raises(quota_services.StaleAllocationError):
+    with pytest.raises(StaleEditError):
         quota_services.adjust_seats(
             actor=colleague,
             allocation=second,

@@ -15,7 +15,7 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from delegates.apportionment import (
-    Allocation,
+    Apportionment,
     ApportionmentError,
     Bound,
     Method,
@@ -295,7 +295,7 @@ class Problem:
             for key, population in self.populations.items()
         }
 
-    def allocate(self, method: Method = Method.WEBSTER, **changes) -> Allocation:
+    def allocate(self, method: Method = Method.WEBSTER, **changes) -> Apportionment:
         arguments = {
             "populations": self.populations,
             "total": self.total,

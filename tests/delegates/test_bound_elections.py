@@ -443,7 +443,7 @@ def test_a_confirmation_under_way_makes_the_review_wait(monkeypatch, users, race
 def test_a_review_under_way_makes_the_confirmation_wait(monkeypatch, users, race):
     entered, errors = threading.Event(), []
     # Inside review_allocation, with the conference and the version locked.
-    slowed(monkeypatch, quota_services, "_check_version", entered)
+    slowed(monkeypatch, quota_services, "check_lock_version", entered)
     officer = users["officer_hcm"]
 
     reviewing = run_in_thread(

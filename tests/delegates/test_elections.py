@@ -12,13 +12,13 @@ from delegates.models import Allocation, AllocationLine, Category, Delegate, Ele
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.elections import target_conference
 from delegates.services.elections import (
-    StaleElectionError,
     confirm_election,
     open_election,
     record_votes,
     set_candidates,
 )
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
+from units.locking import StaleEditError
 from units.models import UnitKind
 
 
@@ -204,7 +204,7 @@ def test_stale_lock_version_is_refused(users, election):
     (an,) = stand(election, officer, 1)
     stale = election.lock_version
     vote(election, officer, 10, {an: 6})
-    with pytest.raises(StaleElectionError):
+    with pytest.raises(StaleEditError):
         record_votes(
             actor=officer,
             election=election,
@@ -220,7 +220,7 @@ def test_changing_candidates_makes_an_open_votes_form_stale(users, election):
     (an,) = stand(election, officer, 1)
     loaded = election.lock_version
     set_candidates(actor=officer, election=election, persons=[an, PersonFactory(unit=an.unit)])
-    with pytest.raises(StaleElectionError):
+    with pytest.raises(StaleEditError):
         record_votes(
             actor=officer,
             election=election,
@@ -363,7 +363,7 @@ def test_stale_page_cannot_confirm(users, tree, hcm_upper, election):
     (an,) = stand(election, officer, 1)
     seen = election.lock_version
     vote(election, officer, 10, {an: 9})
-    with pytest.raises(StaleElectionError):
+    with pytest.raises(StaleEditError):
         confirm_election(actor=officer, election=election, expected_lock_version=seen)
     assert not Delegate.objects.exists()
 

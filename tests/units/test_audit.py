@@ -74,7 +74,7 @@ def test_a_conference_created_changed_and_deleted_leaves_three_entries(conferenc
     assert change(updated, "venue") == ["Hội trường", "Hội trường lớn"]
     assert change(deleted, "venue") == ["Hội trường lớn", "None"]
     # The lock counter and timestamps are no change of their own.
-    assert "version" not in updated.changes and "updated_at" not in updated.changes
+    assert "lock_version" not in updated.changes and "updated_at" not in updated.changes
     assert all(entry.unit_path == "/VSS/P79/" for entry in kinds)
 
 
