@@ -24,12 +24,16 @@ def register() -> None:
     track(TierCapException, unit=lambda exception: exception.unit)
     track(TierExemption, unit=lambda exemption: exemption.unit)
     track(Conference, unit=lambda conference: conference.unit)
+    # A stored file's path is never shown (files are served by their row,
+    # to whoever may see it): its name, size and SHA-256 say which it was.
+    stored = ["file", "content_type"]
     track(
         ConferenceDocument,
         unit=lambda document: document.conference.unit,
         within="conference",
+        exclude=stored,
     )
-    track(OrganisationPlan, unit=lambda plan: plan.unit)
+    track(OrganisationPlan, unit=lambda plan: plan.unit, exclude=stored)
     track(Paper, unit=lambda paper: paper.conference.unit, within="conference")
     track(
         CommunicationActivity,

@@ -23,7 +23,7 @@ Here:
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar, Token
 from typing import IO, Any, TypeVar
 
@@ -32,11 +32,12 @@ from auditlog.diff import model_instance_diff
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import Model
 from django.utils.encoding import smart_str
 
 from .models import AuditEntry, Unit, User
+from .params import as_int
 
 # Never worth a line of history: counters, timestamps and derived keys.
 NOISE = (
@@ -48,6 +49,19 @@ NOISE = (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+# What the name (``__str__``) of an object a foreign key points at reads,
+# loaded with it: a conference is named by its tier and unit.
+NAMED_BY: dict[str, tuple[str, ...]] = {
+    "congress.Conference": ("tier", "unit"),
+    "delegates.Allocation": ("conference__tier", "conference__unit"),
+    "delegates.Election": (
+        "conference__tier",
+        "conference__unit",
+        "target__tier",
+        "target__unit",
+    ),
+    "delegates.Delegate": ("person",),
+}
 
 
 class _Tracked:
@@ -163,6 +177,74 @@ def _unit_of(instance: Model) -> Unit | None:
         return None
 
 
+def display_name(obj: Model | None) -> str:
+    """How an entry names an object a foreign key points at."""
+    if obj is None:
+        return ""
+    return obj.get_full_name() if isinstance(obj, User) else smart_str(obj)
+
+
+def _key_fields(model: type[Model], names: Iterable[str]) -> list[Any]:
+    fields = []
+    for name in names:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and (field.many_to_one or field.one_to_one):
+            fields.append(field)
+    return fields
+
+
+def _load_names(model: type[Model], pks: Iterable[object]) -> dict[str, str]:
+    wanted = {pk for pk in (as_int(smart_str(pk)) for pk in pks) if pk is not None}
+    if not wanted:
+        return {}
+    queryset = model._base_manager.filter(pk__in=wanted).select_related(
+        *NAMED_BY.get(model._meta.label, ())
+    )
+    return {str(obj.pk): display_name(obj) for obj in queryset}
+
+
+def key_names(instances: Sequence[Model], changes: Sequence[dict]) -> list[dict[str, list[str]]]:
+    """For each entry, the names of the objects its changed foreign keys
+    point at, before and after: kept with the entry, so that reading a
+    history names them without a query. The objects an instance holds are
+    used as they are; the others are loaded in one query per kind."""
+    missing: dict[type[Model], set[str]] = {}
+    plans = []
+    for instance, changed in zip(instances, changes, strict=True):
+        plan = []
+        for field in _key_fields(type(instance), changed):
+            values = changed[field.name]
+            current = smart_str(getattr(instance, field.attname))
+            held = field.get_cached_value(instance, None) if field.is_cached(instance) else None
+            for value in values:
+                text = smart_str(value)
+                if text in ("None", "") or (held is not None and text == current):
+                    continue
+                missing.setdefault(field.related_model, set()).add(text)
+            plan.append((field, values, current, held))
+        plans.append(plan)
+    loaded = {model: _load_names(model, pks) for model, pks in missing.items()}
+    result = []
+    for plan in plans:
+        names = {}
+        for field, values, current, held in plan:
+            pair = []
+            for value in values:
+                text = smart_str(value)
+                if text in ("None", ""):
+                    pair.append("")
+                elif held is not None and text == current:
+                    pair.append(display_name(held))
+                else:
+                    pair.append(loaded.get(field.related_model, {}).get(text, ""))
+            names[field.name] = pair
+        result.append(names)
+    return result
+
+
 def entry_context(instance: Model) -> dict[str, Any]:
     """The columns this project adds to the entry of ``instance``."""
     values: dict[str, Any] = {}
@@ -197,9 +279,11 @@ def _entry(
     changes: dict,
     *,
     extra: dict | None = None,
+    names: dict | None = None,
 ) -> AuditEntry:
     values = entry_context(instance)
     values.setdefault("actor", current_actor())
+    extra = {**(extra or {}), **({"names": names} if names else {})}
     if extra:
         values["additional_data"] = {**(values.get("additional_data") or {}), **extra}
     return AuditEntry(
@@ -217,17 +301,20 @@ def record_created(objects: Iterable[Model], *, rows: Iterable[int] | None = Non
     """The entries of objects saved by ``bulk_create`` (which sends no
     signal): one per object, in one insert; ``rows`` numbers them by the
     imported file's rows."""
-    objects = list(objects)
+    objects = [obj for obj in objects if is_tracked(type(obj))]
     numbers: list[int | None] = list(rows) if rows is not None else [None] * len(objects)
+    diffs = [model_instance_diff(None, obj) or {} for obj in objects]
     entries = [
         _entry(
             obj,
             AuditEntry.Action.CREATE,
-            model_instance_diff(None, obj) or {},
+            diff,
             extra={"row": row} if row is not None else None,
+            names=names,
         )
-        for obj, row in zip(objects, numbers, strict=True)
-        if is_tracked(type(obj))
+        for obj, row, diff, names in zip(
+            objects, numbers, diffs, key_names(objects, diffs), strict=True
+        )
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)
@@ -244,7 +331,8 @@ def record_updated(
     shown = {
         name: [smart_str(before), smart_str(after)] for name, (before, after) in changes.items()
     }
-    entry = _entry(instance, AuditEntry.Action.UPDATE, shown)
+    (names,) = key_names([instance], [shown])
+    entry = _entry(instance, AuditEntry.Action.UPDATE, shown, names=names)
     entry.save()
     return entry
 

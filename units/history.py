@@ -15,7 +15,6 @@ changed foreign keys name (the users, the units, the people…).
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,24 +27,10 @@ from django.utils.translation import gettext as _
 
 from .audit import is_tracked, tracked_models
 from .models import AuditEntry, Unit, User
-from .params import as_int
 from .permissions import allowed_actions, is_nationwide, scope_root
 
 HISTORY_LIMIT = 30
 EMPTY = "—"
-# What the name (``__str__``) of an object a foreign key points at reads,
-# loaded with it: a conference is named by its tier and unit.
-NAMED_BY: dict[str, tuple[str, ...]] = {
-    "congress.Conference": ("tier", "unit"),
-    "delegates.Allocation": ("conference__tier", "conference__unit"),
-    "delegates.Election": (
-        "conference__tier",
-        "conference__unit",
-        "target__tier",
-        "target__unit",
-    ),
-    "delegates.Delegate": ("person",),
-}
 
 
 def visible_entries(user: User) -> QuerySet[AuditEntry]:
@@ -140,44 +125,14 @@ def _pairs(entry: AuditEntry) -> Iterable[tuple[str, object]]:
     return (entry.changes or {}).items()
 
 
-def _related_names(entries: Sequence[AuditEntry]) -> dict[type[Model], dict[str, str]]:
-    """The names of the objects the entries' foreign keys point at: one
-    query per kind of object."""
-    wanted: dict[type[Model], set[int]] = defaultdict(set)
-    for entry in entries:
-        model = _model_of(entry)
-        for name, values in _pairs(entry):
-            fk = _field(model, name)
-            if fk is None or not (fk.many_to_one or fk.one_to_one) or not isinstance(values, list):
-                continue
-            for value in values:
-                pk = _pk(value)
-                if pk is not None:
-                    wanted[fk.related_model].add(pk)
-    names: dict[type[Model], dict[str, str]] = {}
-    for model, pks in wanted.items():
-        queryset = model._default_manager.filter(pk__in=pks).select_related(
-            *NAMED_BY.get(model._meta.label, ())
-        )
-        names[model] = {
-            str(obj.pk): obj.get_full_name() if isinstance(obj, User) else str(obj)
-            for obj in queryset
-        }
-    return names
-
-
-def _pk(value: object) -> int | None:
-    return as_int(str(value))
-
-
-def _shown(model_field, value: object, names: dict[type[Model], dict[str, str]]) -> str:
+def _shown(model_field, value: object, name: str = "") -> str:
     text = "" if value is None else str(value)
     if text in ("", "None"):
         return EMPTY
     if model_field is None:
         return text
     if model_field.many_to_one or model_field.one_to_one:
-        return names.get(model_field.related_model, {}).get(text, f"#{text}")
+        return name or f"#{text}"
     choices = getattr(model_field, "flatchoices", None)
     if choices:
         labels = {str(key): str(label) for key, label in choices}
@@ -201,8 +156,9 @@ def _shown(model_field, value: object, names: dict[type[Model], dict[str, str]])
     return text
 
 
-def _changes(entry: AuditEntry, names: dict[type[Model], dict[str, str]]) -> list[Change]:
+def _changes(entry: AuditEntry) -> list[Change]:
     model = _model_of(entry)
+    names = (entry.additional_data or {}).get("names", {})
     rows = []
     for name, values in _pairs(entry):
         model_field = _field(model, name)
@@ -219,8 +175,9 @@ def _changes(entry: AuditEntry, names: dict[type[Model], dict[str, str]]) -> lis
             continue
         if not isinstance(values, list) or len(values) != 2:
             continue
-        before = _shown(model_field, values[0], names)
-        after = _shown(model_field, values[1], names)
+        known = names.get(name) or ["", ""]
+        before = _shown(model_field, values[0], known[0])
+        after = _shown(model_field, values[1], known[1])
         if entry.action == AuditEntry.Action.CREATE and after == EMPTY:
             continue  # nothing to say of an empty field of a new object
         if entry.action == AuditEntry.Action.DELETE and before == EMPTY:
@@ -237,9 +194,8 @@ def _what(entry: AuditEntry) -> str:
 
 
 def rows_of(entries: Iterable[AuditEntry]) -> list[Row]:
-    """The entries as shown, with the names their foreign keys point at."""
-    entries = list(entries)
-    names = _related_names(entries)
+    """The entries as shown: the names their foreign keys point at were
+    kept with them (``units.audit.key_names``), so no query is made here."""
     return [
         Row(
             entry=entry,
@@ -247,7 +203,7 @@ def rows_of(entries: Iterable[AuditEntry]) -> list[Row]:
             action=_action_label(entry.action),
             actor=(entry.actor.get_full_name() if entry.actor else entry.actor_email or "")
             or _("the system"),
-            changes=_changes(entry, names),
+            changes=_changes(entry),
         )
         for entry in entries
     ]

@@ -318,10 +318,18 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # t
     and the reason given (``units.audit``)."""
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
-        from .audit import entry_context
+        from .audit import entry_context, key_names
 
         for name, value in entry_context(instance).items():
             kwargs.setdefault(name, value)
+        changes = kwargs.get("changes")
+        if changes:
+            (names,) = key_names([instance], [changes])
+            if names:
+                kwargs["additional_data"] = {
+                    **(kwargs.get("additional_data") or {}),
+                    "names": names,
+                }
         return super().log_create(instance, force_log=force_log, **kwargs)
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):

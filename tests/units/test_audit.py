@@ -206,7 +206,9 @@ def test_people_import_writes_one_entry_per_row_with_the_file_checksum(tree, use
     for entry, number in zip(people.order_by("object_id"), (2, 3), strict=True):
         assert entry.action == CREATE
         assert entry.actor == users["officer_hcm"]
-        assert entry.additional_data == {"import": "people", "sha256": checksum, "row": number}
+        data = entry.additional_data
+        assert (data["import"], data["sha256"], data["row"]) == ("people", checksum, number)
+        assert data["names"]["unit"] == ["", tree.hcm_district.name]
         assert entry.unit_path == tree.hcm_district.path
     nhung = Person.objects.get(full_name="Nguyễn Thị Hồng Nhung")
     row = history_of(nhung, users["officer_hcm"]).rows[-1]
@@ -225,10 +227,12 @@ def test_units_import_writes_one_entry_per_row_with_the_file_checksum(tree, user
     result = import_units(actor=admin, hierarchy=tree.cycle.hierarchy, file=file)
     assert result.ok, result.errors
     created = AuditEntry.objects.get(action=CREATE, object_repr="BHXH Quận 3")
-    assert created.additional_data == {"import": "units", "sha256": checksum, "row": 2}
+    data = created.additional_data
+    assert (data["import"], data["sha256"], data["row"]) == ("units", checksum, 2)
     assert change(created, "headcount") == ["None", "35"]
     updated = AuditEntry.objects.get(action=UPDATE, object_id=tree.hcm_district.pk)
-    assert updated.additional_data == {"import": "units", "sha256": checksum, "row": 3}
+    data = updated.additional_data
+    assert (data["import"], data["sha256"], data["row"]) == ("units", checksum, 3)
     assert change(updated, "name") == ["BHXH Quận 1", "BHXH Quận Một"]
     assert change(updated, "headcount") == ["20", "48"]
     assert updated.actor == admin
