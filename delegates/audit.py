@@ -17,7 +17,9 @@ from .models import (
 
 
 def register() -> None:
-    track(Person, unit=lambda person: person.unit)
+    # A person's entries are also their unit's: its page lists the staff
+    # added, changed and deleted there.
+    track(Person, unit=lambda person: person.unit, within="unit")
     track(EmulationTitle, unit=lambda title: title.person.unit, within="person")
     track(
         Delegate,

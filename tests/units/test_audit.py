@@ -141,6 +141,9 @@ def test_a_person_deleted_keeps_its_entries_in_the_log(client, users, tree):
     assert deleted.object_repr == "Trần Thị Hoa"
     assert change(deleted, "full_name") == ["Trần Thị Hoa", "None"]
     assert deleted.unit_path == tree.hcm_district.path
+    # The unit's page lists it, the deletion first.
+    rows = history_of(tree.hcm_district, users["officer_hcm"]).rows
+    assert [row.entry for row in rows[:1]] == [deleted]
     client.force_login(users["officer_hcm"])
     page = client.get(reverse("units:audit_log"))
     assert "Trần Thị Hoa" in page.text
