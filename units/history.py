@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .audit import is_tracked, tracked_models
 from .models import AuditEntry, Unit, User
@@ -31,6 +32,33 @@ from .permissions import allowed_actions, is_nationwide, scope_root
 
 HISTORY_LIMIT = 30
 EMPTY = "—"
+# Labels of the fields whose models name them by their code name only.
+FIELD_LABELS = {
+    "conference": gettext_lazy("conference"),
+    "person": gettext_lazy("person"),
+    "unit": gettext_lazy("unit"),
+    "election": gettext_lazy("election"),
+    "allocation": gettext_lazy("quota allocation"),
+    "status": gettext_lazy("status"),
+    "position": gettext_lazy("order"),
+    "sha256": "SHA-256",
+    "added_by": gettext_lazy("added by"),
+    "added_at": gettext_lazy("added at"),
+    "checked_in_by": gettext_lazy("checked in by"),
+    "recorded_by": gettext_lazy("recorded by"),
+    "created_by": gettext_lazy("created by"),
+    "updated_by": gettext_lazy("updated by"),
+    "submitted_at": gettext_lazy("submitted at"),
+    "reviewed_by": gettext_lazy("reviewed by"),
+    "reviewed_at": gettext_lazy("reviewed at"),
+    "confirmed_by": gettext_lazy("confirmed by"),
+    "confirmed_at": gettext_lazy("confirmed at"),
+    "order_accepted_at": gettext_lazy("accepted before the pilots at"),
+    "quota_numerator": gettext_lazy("exact quota (numerator)"),
+    "quota_denominator": gettext_lazy("exact quota (denominator)"),
+    "threshold_numerator": gettext_lazy("threshold (numerator)"),
+    "threshold_denominator": gettext_lazy("threshold (denominator)"),
+}
 
 
 def visible_entries(user: User) -> QuerySet[AuditEntry]:
@@ -167,6 +195,8 @@ def _changes(entry: AuditEntry) -> list[Change]:
         ):
             continue  # the row's number, or objects pointing at it
         label = str(getattr(model_field, "verbose_name", name))
+        if label == name.replace("_", " ") and name in FIELD_LABELS:
+            label = str(FIELD_LABELS[name])
         label = label[:1].upper() + label[1:]
         if isinstance(values, dict) and values.get("type") == "m2m":
             objects = ", ".join(values.get("objects", []))
