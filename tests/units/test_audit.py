@@ -131,7 +131,7 @@ def test_a_delegate_removed_is_in_the_delegate_list_history(client, users, confe
     rows = page.context["audit_history"].rows
     assert [row.entry.action for row in rows] == [DELETE, CREATE]
     assert [row.what.endswith(name) for row in rows] == [True, True]
-    assert 'data-testid="history"' in page.text
+    assert 'data-testid="audit-history"' in page.text
 
 
 def test_a_person_deleted_keeps_its_entries_in_the_log(client, users, tree):
