@@ -23,6 +23,7 @@ from delegates.urls.people import people_patterns
 from delegates.urls.quotas import allocation_patterns
 from reports.views import DocumentDownloadView
 from units.forms import LoginForm
+from units.urls import notification_patterns
 from units.urls import urlpatterns as unit_patterns
 from units.views import PasswordResetView
 
@@ -67,6 +68,7 @@ urlpatterns = [
     path("progress/", include(([*progress_patterns, board_export], "progress"))),
     path("units/", include(([unit_page, *unit_patterns], "units"))),
     path("documents/", include("reports.urls")),
+    path("notifications/", include((notification_patterns, "notifications"))),
     path(
         "accounts/password_reset/",
         PasswordResetView.as_view(),

@@ -284,6 +284,17 @@ class PlanReviewForm(CleanForm):
         return data
 
 
+class PlanWithdrawForm(CleanForm):
+    """The unit takes its filed version back before the council decides."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing (required)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Give the reason for withdrawing the plan.")},
+    )
+
+
 class ConferenceDocumentForm(CleanForm):
     """A new version of a conference's summary report or minutes."""
 

@@ -438,6 +438,7 @@ class ConferenceTransition(models.Model):
         SUBMIT = "submit", _("Submitted to the council")
         ACCEPT = "accept", _("Accepted")
         RETURN = "return", _("Returned for changes")
+        WITHDRAW = "withdraw", _("Withdrawn from review")
         REOPEN = "reopen", _("Reopened for changes")
         HOLD = "hold", _("Recorded as held")
         CLOSE = "close", _("Closed")
@@ -542,12 +543,16 @@ class OrganisationPlan(StoredFile):
         SUBMITTED = "submitted", _("Awaiting review")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
+        # Taken back by the unit before the council decided; the unit files
+        # a new version (a plan has no draft: each upload is submitted).
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # The colour of each status's badge (``{% status_badge %}``).
     STATUS_TONES = {
         Status.SUBMITTED: "primary",
         Status.ACCEPTED: "success",
         Status.RETURNED: "danger",
+        Status.WITHDRAWN: "secondary",
     }
 
     tier = models.ForeignKey(
@@ -570,6 +575,16 @@ class OrganisationPlan(StoredFile):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reason"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
     class Meta:
         verbose_name = _("organisation plan")
@@ -595,6 +610,10 @@ class OrganisationPlan(StoredFile):
     @property
     def is_returned(self) -> bool:
         return self.status == self.Status.RETURNED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class Paper(models.Model):

@@ -1,5 +1,6 @@
 """Deadline reminders: each morning an emulation officer is mailed the units
-of their subtree that are late with their conference (see
+of their subtree that are late with their conference (and given the same
+list as an in-app notice; the mail only if they want mail) (see
 ``congress.tasks.send_deadline_reminders``).
 
 A write with a side effect, so a service; it lives in its own module
@@ -19,7 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from units.models import Role, User
+from units.models import Notification, Role, User
+from units.notifications import notify
 from units.once import send_once
 
 from .progress import REMINDER_DUE_DAYS, Lateness, deadline_alerts, tiers_of_cycle
@@ -54,7 +56,7 @@ def send_deadline_reminder(
     Nothing is sent when nothing is late, nor when this day's reminder
     went to the officer already. Returns whether a mail went out.
     """
-    if officer.role != Role.OFFICER or not officer.is_active or not officer.email:
+    if officer.role != Role.OFFICER or not officer.is_active:
         return False
     tiers = tiers_of_cycle(cycle_for_user(officer))
     alerts = deadline_alerts(user=officer, tiers=tiers, today=today, within_days=within_days)
@@ -74,6 +76,20 @@ def send_deadline_reminder(
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(today=today, overdue=len(overdue), due_soon=len(due_soon))
         body = render_to_string("congress/board_reminder_email.txt", context)
+    # The same list as an in-app notice, whether or not it is also mailed.
+    notify(
+        event_key=reminder_event_key(today),
+        recipients=[officer],
+        kind=Notification.Kind.REMINDER,
+        title=subject,
+        body="\n".join(
+            f"- {alert.unit.name} ({alert.tier.name})" for alert in [*overdue, *due_soon]
+        ),
+        url=reverse("progress:board"),
+        mail=False,
+    )
+    if not officer.email or not officer.wants_mail:
+        return False
     message = EmailMessage(subject, body, None, [officer.email])
     return send_once(event_key=reminder_event_key(today), recipient=officer, send=message.send)
 

@@ -21,7 +21,14 @@ from django.db.models.functions import Coalesce
 
 from units.models import Unit, User
 
-from .models import Conference, Cycle, OrganisationPlan, Tier, TierCapException
+from .models import (
+    Conference,
+    ConferenceTransition,
+    Cycle,
+    OrganisationPlan,
+    Tier,
+    TierCapException,
+)
 from .rules import Neighbour
 
 
@@ -197,6 +204,45 @@ def conference_history(conference) -> QuerySet:
     return conference.transitions.select_related("actor").order_by("at", "pk")
 
 
+@dataclass(frozen=True)
+class ReturnNotice:
+    """The council's return of a conference, plan or allocation, shown at
+    the top of its page until it is submitted again: who, when, why."""
+
+    reviewer: User | None
+    at: datetime.datetime | None
+    reason: str
+
+
+# The moves after which a returned conference is no longer "returned".
+_STATE_MOVES = [a for a in ConferenceTransition.Action if a not in ("correct", "accept_order")]
+
+
+def conference_return_notice(conference: Conference) -> ReturnNotice | None:
+    """The return, if the conference's last move was the council returning
+    it (a draft not yet submitted again); one query, none unless a draft."""
+    if not conference.is_draft:
+        return None
+    last = (
+        conference.transitions.filter(action__in=_STATE_MOVES)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.action != ConferenceTransition.Action.RETURN:
+        return None
+    return ReturnNotice(reviewer=last.actor, at=last.at, reason=last.reason)
+
+
+def plan_return_notice(latest: OrganisationPlan | None) -> ReturnNotice | None:
+    """The return of the unit's latest version, until a new one is filed."""
+    if latest is None or not latest.is_returned:
+        return None
+    return ReturnNotice(
+        reviewer=latest.reviewed_by, at=latest.reviewed_at, reason=latest.review_reason
+    )
+
+
 # -- Organisation plans, conference documents, papers, communication --------
 
 
@@ -268,7 +314,7 @@ def unit_plans(*, unit, tier: Tier) -> QuerySet:
     """Every version of a unit's organisation plan for ``tier``, newest first."""
     return (
         OrganisationPlan.objects.filter(unit=unit, tier=tier)
-        .select_related("uploaded_by", "reviewed_by")
+        .select_related("uploaded_by", "reviewed_by", "withdrawn_by")
         .order_by("-version")
     )
 

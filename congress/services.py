@@ -30,7 +30,7 @@ from units.services import LoadResult, load_known_hierarchy
 from units.text import nfc
 from units.workflow import Move, Workflow
 
-from . import policy, rules, selectors
+from . import notices, policy, rules, selectors
 from .data.cycles import CycleSpec
 from .models import (
     CommunicationActivity,
@@ -182,6 +182,32 @@ def _refuse_or_confirm(*, errors: dict[str, str], unusual: dict[str, str], reaso
     return reason if unusual else ""
 
 
+def _record_held(
+    conference: Conference,
+    *,
+    held_on: datetime.date | None,
+    actual_attendance: int | None,
+    errors: dict[str, str],
+    reason: str,
+) -> None:
+    """Put the held date and attendance on ``conference`` (not saved):
+    refused with ``errors``, or with unusual figures not confirmed by
+    ``reason`` (``rules.unusual_figures``), which is then kept with them."""
+    conference.unusual_figures_reason = _refuse_or_confirm(
+        errors=errors,
+        unusual=_unusual_figures(
+            tier=conference.tier,
+            unit=conference.unit,
+            attendance=actual_attendance,
+            attendance_field="actual_attendance",
+            held_on=held_on,
+        ),
+        reason=reason,
+    )
+    conference.held_on = held_on
+    conference.actual_attendance = actual_attendance
+
+
 @audited
 @transaction.atomic
 def register_conference(
@@ -294,6 +320,18 @@ S = Conference.Status
 CONFERENCE_WORKFLOW = Workflow(
     Move("submit", S.DRAFT, S.SUBMITTED, Action.CHANGE, gettext_lazy("Submit to the council")),
     Move("accept", S.SUBMITTED, S.ACCEPTED, Action.REVIEW, gettext_lazy("Accept")),
+    # The officer takes a submission back before the council decides (a
+    # figure typed wrong): once accepted or returned, it is no longer there.
+    Move(
+        "withdraw",
+        S.SUBMITTED,
+        S.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Withdraw to draft"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the conference."),
+    ),
     Move(
         "return",
         S.SUBMITTED,
@@ -378,19 +416,13 @@ def transition_conference(
                     units=[unit.name for unit in selectors.units_yet_to_hold(conference)],
                 )
             )
-        conference.unusual_figures_reason = _refuse_or_confirm(
+        _record_held(
+            conference,
+            held_on=held_on,
+            actual_attendance=actual_attendance,
             errors=errors,
-            unusual=_unusual_figures(
-                tier=tier,
-                unit=conference.unit,
-                attendance=actual_attendance,
-                attendance_field="actual_attendance",
-                held_on=held_on,
-            ),
             reason=unusual_figures_reason,
         )
-        conference.held_on = held_on
-        conference.actual_attendance = actual_attendance
     if (
         name == "close"
         and not conference.documents.filter(kind=ConferenceDocument.Kind.MINUTES).exists()
@@ -400,7 +432,7 @@ def transition_conference(
     conference.status = move.target
     conference.lock_version += 1
     conference.save()
-    ConferenceTransition.objects.create(
+    step = ConferenceTransition.objects.create(
         conference=conference,
         from_status=source,
         to_status=conference.status,
@@ -408,6 +440,7 @@ def transition_conference(
         actor=actor,
         reason=reason,
     )
+    notices.conference_moved(actor=actor, conference=conference, step=step)
     return conference
 
 
@@ -466,20 +499,13 @@ def correct_held_figures(
     }
     if not changes and not errors:
         errors[NON_FIELD_ERRORS] = _("These are the figures already recorded: nothing to correct.")
-    confirmed = _refuse_or_confirm(
+    _record_held(
+        conference,
+        held_on=held_on,
+        actual_attendance=actual_attendance,
         errors=errors,
-        unusual=_unusual_figures(
-            tier=tier,
-            unit=conference.unit,
-            attendance=actual_attendance,
-            attendance_field="actual_attendance",
-            held_on=held_on,
-        ),
         reason=unusual_figures_reason,
     )
-    conference.held_on = held_on
-    conference.actual_attendance = actual_attendance
-    conference.unusual_figures_reason = confirmed
     conference.lock_version += 1
     conference.save()
     ConferenceTransition.objects.create(
@@ -644,6 +670,7 @@ def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) 
         **_stored_fields(upload),
     )
     _save_new_version(plan)
+    notices.plan_filed(actor=actor, plan=plan)
     return plan
 
 
@@ -667,6 +694,18 @@ PLAN_WORKFLOW = Workflow(
         backwards=True,
         reason_message=gettext_lazy("Give the reason for returning the plan."),
     ),
+    # The unit takes its filed version back before the council decides; it
+    # then files a new one (a plan has no draft: ``withdraw_organisation_plan``).
+    Move(
+        "withdraw",
+        PS.SUBMITTED,
+        PS.WITHDRAWN,
+        Action.CHANGE,
+        gettext_lazy("Withdraw the plan"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the plan."),
+    ),
     refusal=gettext_lazy("This version has already been reviewed: “%(status)s”."),
 )
 
@@ -682,7 +721,7 @@ def review_organisation_plan(
     superseded by the unit's next upload, which is reviewed in its turn.
     """
     require_permission(actor, Action.REVIEW, plan.unit)
-    if decision not in PLAN_WORKFLOW.moves:
+    if decision not in PlanDecision.values:  # the council's moves of PLAN_WORKFLOW
         raise ValidationError(_("Unknown decision."))
     # The unit's lock orders this review after any upload in progress.
     Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
@@ -705,6 +744,38 @@ def review_organisation_plan(
     plan.reviewed_at = timezone.now()
     plan.review_reason = reason
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name=decision, reason=reason)
+    return plan
+
+
+def plan_reviews(*, user: User, plan: OrganisationPlan) -> list[Move]:
+    """The council's moves this user may make on ``plan`` now."""
+    return [
+        move
+        for move in PLAN_WORKFLOW.available(plan, user=user, unit=plan.unit)
+        if move.name in PlanDecision.values
+    ]
+
+
+@transaction.atomic
+def withdraw_organisation_plan(
+    *, actor: User, plan: OrganisationPlan, reason: str
+) -> OrganisationPlan:
+    """The unit takes its filed version back, with a reason, before the
+    council has decided on it (``PLAN_WORKFLOW``'s "withdraw"): the council
+    no longer reviews it, and the unit files a new version when ready.
+    Recorded on the version (who, when, why)."""
+    require_permission(actor, Action.CHANGE, plan.unit)
+    Unit.objects.select_for_update().filter(pk=plan.unit_id).first()
+    plan = OrganisationPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    move = PLAN_WORKFLOW.check(plan, "withdraw", user=actor, unit=plan.unit, reason=reason)
+    reason = nfc(reason.strip())
+    plan.status = move.target
+    plan.withdrawn_by = actor
+    plan.withdrawn_at = timezone.now()
+    plan.withdrawal_reason = reason
+    plan.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    notices.plan_moved(actor=actor, plan=plan, name="withdraw", reason=reason)
     return plan
 
 

@@ -76,6 +76,11 @@ plan_patterns = [
     path("<int:unit_pk>/upload/", documents.PlanUploadView.as_view(), name="plan_upload"),
     path("<int:unit_pk>/<int:pk>/review/", documents.PlanReviewView.as_view(), name="plan_review"),
     path(
+        "<int:unit_pk>/<int:pk>/withdraw/",
+        documents.PlanWithdrawView.as_view(),
+        name="plan_withdraw",
+    ),
+    path(
         "<int:unit_pk>/<int:pk>/download/",
         documents.PlanDownloadView.as_view(),
         name="plan_download",

@@ -11,8 +11,10 @@ from .models import (
     CompositionRules,
     Delegate,
     Election,
+    ElectionRound,
     EmulationTitle,
     Person,
+    RoundCandidate,
 )
 
 
@@ -46,4 +48,15 @@ def register() -> None:
         Candidate,
         unit=lambda candidate: candidate.election.conference.unit,
         within="election",
+    )
+    # Rounds and their votes: listed on the election's page.
+    track(
+        ElectionRound,
+        unit=lambda round_: round_.election.conference.unit,
+        within="election",
+    )
+    track(
+        RoundCandidate,
+        unit=lambda entry: entry.round.election.conference.unit,
+        within="round__election",
     )

@@ -10,10 +10,9 @@ The rule (DOMAIN.md, "Electing … delegates to the tier above"):
 - A tie at the cut (candidates with equal votes straddling the last seat)
   is never resolved here: none of the tied candidates is elected, the
   count lists them as ``TIED`` with the seats left for them, and the
-  election cannot be confirmed until the officer records a decision:
-  the run-off result (the tied candidates' votes after a second round) or
-  the withdrawal of tied candidates. No lot, no order of entry, no name
-  order ever picks a winner silently.
+  election cannot be confirmed until a further round among them decides
+  (``count_rounds``). No lot, no order of entry, no name order ever picks
+  a winner silently.
 - Without a quota (``quota=None``: the allocation is not approved yet) no
   one is declared elected; those above the threshold are ``ABOVE_THRESHOLD``.
 """
@@ -57,6 +56,27 @@ class Line(Generic[K]):
     outcome: Outcome
     # Share of the valid ballots, exact.
     share: Fraction
+
+    @property
+    def is_elected(self) -> bool:
+        return self.outcome == Outcome.ELECTED
+
+    @property
+    def is_tied(self) -> bool:
+        return self.outcome == Outcome.TIED
+
+    @property
+    def is_beyond_quota(self) -> bool:
+        return self.outcome == Outcome.BEYOND_QUOTA
+
+    @property
+    def is_above_threshold(self) -> bool:
+        return self.outcome == Outcome.ABOVE_THRESHOLD
+
+    @property
+    def percent(self) -> float:
+        """The share of the valid ballots in per cent, to two decimals."""
+        return round(float(self.share * 100), 2)
 
 
 @dataclass(frozen=True)
@@ -193,3 +213,166 @@ def count_votes(  # noqa: C901
         tied_seats=tied_seats,
         by_outcome=by_outcome,
     )
+
+
+# -- Rounds -------------------------------------------------------------------------
+#
+# How a run-off is decided (DOMAIN.md: "a tie at the last seat goes to a
+# further round among the tied"): round 1 is counted among every candidate
+# for the whole quota; when it ends in a tie at the cut, round 2 is held
+# among the tied candidates only, for the seats left to them, and counted
+# by the same rule against its own valid ballots (more than the threshold,
+# most votes first); a tie again leads to round 3, and so on. A round is
+# final when it ends without a tie: seats it leaves empty stay empty.
+
+
+@dataclass(frozen=True)
+class RoundVotes(Generic[K]):
+    """One round's input: its candidates' votes and valid ballots (0: not
+    counted yet)."""
+
+    number: int
+    votes: tuple[tuple[K, int], ...]
+    valid_ballots: int
+
+
+@dataclass(frozen=True)
+class RoundCount(Generic[K]):
+    number: int
+    candidates: tuple[K, ...]
+    seats: int | None  # the seats at stake in the round (None: no quota known)
+    count: Count[K] | None  # None while its ballots are not counted
+
+
+@dataclass(frozen=True)
+class Result(Generic[K]):
+    """Every round's count, and who each elected."""
+
+    threshold: Fraction
+    quota: int | None
+    rounds: tuple[RoundCount[K], ...]
+    elected_in: dict[K, int]  # the elected, in order, with the round that elected them
+
+    @property
+    def elected(self) -> tuple[K, ...]:
+        return tuple(self.elected_in)
+
+    @property
+    def last(self) -> RoundCount[K]:
+        return self.rounds[-1]
+
+    @property
+    def is_counted(self) -> bool:
+        """The latest round's ballots are counted."""
+        return self.last.count is not None
+
+    @property
+    def has_tie(self) -> bool:
+        return self.last.count is not None and self.last.count.has_tie
+
+    @property
+    def is_decided(self) -> bool:
+        """Whether the result may be confirmed: a quota, the latest round
+        counted and no tie left."""
+        return self.last.count is not None and self.last.count.is_decided
+
+    @property
+    def runoff(self) -> tuple[K, ...]:
+        """The candidates of the run-off the latest round calls for (none
+        without a tie)."""
+        return self.last.count.tied if self.has_tie and self.last.count else ()
+
+    @property
+    def runoff_seats(self) -> int:
+        return self.last.count.tied_seats if self.has_tie and self.last.count else 0
+
+
+def count_rounds(
+    rounds: Iterable[RoundVotes[K]],
+    *,
+    quota: int | None,
+    threshold: Fraction = DEFAULT_THRESHOLD,
+) -> Result[K]:
+    """Count the rounds in order (see "How a run-off is decided" above).
+    Each run-off must stand exactly the candidates tied in the round
+    before, which must have been counted and ended in a tie."""
+    given = list(rounds)
+    if not given:
+        raise ElectionCountError("no_round", "An election has at least one round.")
+    check_threshold(threshold)
+    counted: list[RoundCount[K]] = []
+    elected_in: dict[K, int] = {}
+    seats = quota
+    for index, round_votes in enumerate(given):
+        keys = tuple(key for key, _ in round_votes.votes)
+        if round_votes.number != index + 1:
+            raise ElectionCountError("number", "Rounds are numbered from 1 without a gap.")
+        if counted:
+            before = counted[-1].count
+            if before is None or not before.has_tie:
+                raise ElectionCountError(
+                    "runoff_without_tie",
+                    "A further round is held only after a round that ends in a tie.",
+                )
+            if set(keys) != set(before.tied) or len(keys) != len(before.tied):
+                raise ElectionCountError(
+                    "runoff_candidates",
+                    "A run-off stands exactly the candidates tied in the round before.",
+                )
+            seats = before.tied_seats
+        count = None
+        if round_votes.valid_ballots > 0:
+            count = count_votes(
+                round_votes.votes,
+                valid_ballots=round_votes.valid_ballots,
+                quota=seats,
+                threshold=threshold,
+            )
+            for key in count.elected:
+                elected_in[key] = round_votes.number
+        counted.append(
+            RoundCount(number=round_votes.number, candidates=keys, seats=seats, count=count)
+        )
+    return Result(threshold=threshold, quota=quota, rounds=tuple(counted), elected_in=elected_in)
+
+
+# -- The ballots of a round (the vote-count minutes' figures) ---------------------
+
+
+@dataclass(frozen=True)
+class Ballots:
+    issued: int
+    returned: int
+    valid: int
+    invalid: int
+
+
+def check_ballots(ballots: Ballots, *, present: int | None) -> None:
+    """The one rule of the ballots' figures: no more ballots issued than
+    delegates present (when known), none returned beyond those issued, and
+    every returned ballot valid or invalid."""
+    if min(ballots.issued, ballots.returned, ballots.valid, ballots.invalid) < 0:
+        raise ElectionCountError("negative_ballots", "Ballots cannot be negative.")
+    if present is not None and ballots.issued > present:
+        raise ElectionCountError(
+            "issued_above_present",
+            "More ballots issued (%(issued)s) than delegates present (%(present)s).",
+            issued=ballots.issued,
+            present=present,
+        )
+    if ballots.returned > ballots.issued:
+        raise ElectionCountError(
+            "returned_above_issued",
+            "More ballots returned (%(returned)s) than issued (%(issued)s).",
+            returned=ballots.returned,
+            issued=ballots.issued,
+        )
+    if ballots.valid + ballots.invalid != ballots.returned:
+        raise ElectionCountError(
+            "returned_not_sorted",
+            "Valid (%(valid)s) and invalid (%(invalid)s) ballots must add up to those "
+            "returned (%(returned)s).",
+            valid=ballots.valid,
+            invalid=ballots.invalid,
+            returned=ballots.returned,
+        )

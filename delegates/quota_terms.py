@@ -65,6 +65,17 @@ ALLOCATION_WORKFLOW = Workflow(
         backwards=True,
         reason_message=gettext_lazy("Give the reason for returning the allocation."),
     ),
+    # The officer takes a submitted version back before the council decides.
+    Move(
+        "withdraw",
+        A.SUBMITTED,
+        A.DRAFT,
+        Action.CHANGE,
+        gettext_lazy("Withdraw to draft"),
+        needs_reason=True,
+        backwards=True,
+        reason_message=gettext_lazy("Give the reason for withdrawing the allocation."),
+    ),
     refusal=gettext_lazy("A version that is “%(status)s” cannot be moved this way."),
 )
 EDITABLE = ALLOCATION_WORKFLOW.moves["submit"].source

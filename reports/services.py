@@ -38,11 +38,13 @@ from django.db import (
     transaction,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.selectors import cycle_for_user
-from units.models import User
+from units.models import Notification, User
+from units.notifications import interface_language, notify
 from units.queue import enqueue
 
 from .exporters import Exporter, Params, Source
@@ -172,6 +174,20 @@ def _finish(job: DocumentJob, result: GeneratedFile, *, reused: bool) -> None:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "reused", "progress", "error", "finished_at"])
     _discard_parts_on_commit(job)
+    _tell_ready(job)
+
+
+def _tell_ready(job: DocumentJob) -> None:
+    """The one who asked for the document is told it is ready."""
+    with interface_language():
+        title = _("Your document is ready: %(title)s") % {"title": job.title}
+    notify(
+        event_key=f"document:{job.pk}:done",
+        recipients=[job.requested_by],
+        kind=Notification.Kind.DOCUMENT_READY,
+        title=title,
+        url=reverse("reports:job_detail", args=[job.pk]),
+    )
 
 
 def _claim(row: DocumentJob | DocumentPart, delivery: str, *, retry: bool) -> bool:

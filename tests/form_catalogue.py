@@ -273,11 +273,12 @@ class World:
             actor=self.users["officer_hcm"], allocation=allocation
         )
 
-    def election(self, votes=True):
+    def election(self, votes=True, tie=False):
         """An open election of Quận 1's held conference (electing to HCMC's),
-        with two candidates and, if ``votes``, their votes recorded."""
+        with two candidates and, if ``votes``, their votes recorded (equal
+        for its one seat if ``tie``)."""
         from delegates.services.elections import open_election, record_votes, set_candidates
-        from tests.delegates.test_elections import approve
+        from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
         target = self.allocation_conference()
@@ -295,7 +296,7 @@ class World:
                 actor=actor,
                 election=election,
                 valid_ballots=10,
-                votes={people[0].pk: 8, people[1].pk: 3},
+                votes={people[0].pk: 8, people[1].pk: 8 if tie else 3},
                 expected_lock_version=election.lock_version,
             )
         election.refresh_from_db()
@@ -728,14 +729,37 @@ def _votes_record(w: World) -> Target:
     from delegates.selectors import elections as election_selectors
 
     election = w.election(votes=False)
-    candidates = election_selectors.election_candidates(election)
+    candidates = election_selectors.round_candidates(election)
+    (first,) = election_selectors.election_rounds(election)
     return form_target(
         reverse("elections:votes_record", args=[election.conference_id]),
         w.users["officer_hcm"],
         ElectionVotesForm(
-            initial=ElectionVotesForm.initial_for(election, candidates), candidates=candidates
+            initial=ElectionVotesForm.initial_for(election, first, candidates),
+            candidates=candidates,
         ),
-        valid={"valid_ballots": "10", **{f"votes_{c.person_id}": "6" for c in candidates}},
+        valid={
+            "summoned": "45",
+            "present": "40",
+            "ballots_issued": "12",
+            "ballots_returned": "11",
+            "valid_ballots": "10",
+            "invalid_ballots": "1",
+            "committee": "Nguyễn Văn An - Trưởng ban",
+            "count_ended_at": "2020-01-10T10:30",
+            **{f"votes_{c.person_id}": "6" for c in candidates},
+        },
+    )
+
+
+@entry("elections:runoff_open")
+def _runoff_open(w: World) -> Target:
+    election = w.election(tie=True)
+    return form_target(
+        reverse("elections:runoff_open", args=[election.conference_id]),
+        w.users["officer_hcm"],
+        forms.Form(),
+        extra={"lock_version": [str(election.lock_version), "0", "-1", "9" * 40, "1e309", "x"]},
     )
 
 
@@ -818,7 +842,7 @@ def _person_status(w: World) -> Target:
 
 @entry("people:people_import")
 def _people_import(w: World) -> Target:
-    from tests.delegates.test_people_import import row, xlsx
+    from tests.delegates.people.test_people_import import row, xlsx
 
     return page_target(
         reverse("people:people_import"),
@@ -917,6 +941,75 @@ def _plan_review(w: World) -> Target:
         w.users["council"],
         PlanReviewForm(),
         valid={"decision": PlanReviewForm().fields["decision"].choices[0][0], "reason": "Đạt"},
+    )
+
+
+@entry("plans:plan_withdraw")
+def _plan_withdraw(w: World) -> Target:
+    from congress.forms import PlanWithdrawForm
+
+    plan = w.plan()
+    return form_target(
+        reverse("plans:plan_withdraw", args=[w.tree.hcm.pk, plan.pk]),
+        w.users["officer_hcm"],
+        PlanWithdrawForm(),
+        valid={"reason": "Nộp nhầm tệp."},
+    )
+
+
+@entry("allocations:allocation_withdraw")
+def _allocation_withdraw(w: World) -> Target:
+    from delegates.forms.quotas import AllocationWithdrawForm
+
+    allocation = w.submitted_allocation()
+    return form_target(
+        reverse(
+            "allocations:allocation_withdraw", args=[allocation.conference_id, allocation.version]
+        ),
+        w.users["officer_hcm"],
+        AllocationWithdrawForm(initial={"lock_version": allocation.lock_version}),
+        valid={"reason": "Cần điều chỉnh lại số đại biểu."},
+    )
+
+
+def _notice(w: World):
+    from units.models import Notification
+
+    return Notification.objects.create(
+        recipient=w.users["officer_hcm"],
+        event_key="form-catalogue",
+        kind=Notification.Kind.DOCUMENT_READY,
+        title="Tài liệu đã sẵn sàng",
+        url="/documents/",
+    )
+
+
+@entry("notifications:notification_open")
+def _notification_open(w: World) -> Target:
+    notice = _notice(w)
+    return form_target(
+        reverse("notifications:notification_open", args=[notice.pk]),
+        w.users["officer_hcm"],
+        forms.Form(),
+    )
+
+
+@entry("notifications:notification_read_all")
+def _notification_read_all(w: World) -> Target:
+    _notice(w)
+    return form_target(
+        reverse("notifications:notification_read_all"), w.users["officer_hcm"], forms.Form()
+    )
+
+
+@entry("notifications:notification_settings")
+def _notification_settings(w: World) -> Target:
+    from units.forms import NoticeSettingsForm
+
+    return form_target(
+        reverse("notifications:notification_settings"),
+        w.users["officer_hcm"],
+        NoticeSettingsForm(initial={"wants_mail": True}),
     )
 
 

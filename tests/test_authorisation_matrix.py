@@ -65,6 +65,7 @@ from tests.congress.conftest import tiers  # noqa: F401 - the cycle V tiers fixt
 from tests.url_catalogue import (
     ADMIN_NAMESPACE,
     CATALOGUE,
+    EXPORTER_LEVELS,
     EXPORTER_PARAMS,
     PUBLIC_AUTH,
     RIGHTS,
@@ -493,7 +494,9 @@ def test_every_document_checks_its_unit(world, clients):
                 status, location = response.status_code, response.get("Location", "")
                 if role == "anonymous":
                     ok = status == 302 and location.startswith(LOGIN_PREFIX) and not new
-                elif PRINT_RIGHT in RIGHTS[role][0] and in_scope(role, region):
+                elif PRINT_RIGHT in RIGHTS[role][0] and in_scope(
+                    role, region, EXPORTER_LEVELS.get(exporter, "province")
+                ):
                     ok = (
                         len(new) == 1
                         and status == 302

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
 from tests.congress.documents_support import PDF, docx
-from tests.delegates import test_people_import as people_files
+from tests.delegates.people import test_people_import as people_files
 from tests.form_catalogue import CATALOGUE, OMIT, Target, World, choice_values, post_views
 from tests.units import test_unit_import as unit_files
 

@@ -13,7 +13,7 @@ from congress.models import Conference
 from delegates.models import Category, Delegate
 from reports.xlsx import Column, Sheet, write_workbook
 from tests.congress.conftest import tiers  # noqa: F401 - fixture
-from tests.delegates import test_people_import as people_files
+from tests.delegates.people import test_people_import as people_files
 from tests.factories import ConferenceFactory, DelegateFactory
 from tests.units import test_unit_import as unit_files
 from units.cleaning import clean_control_characters

@@ -33,7 +33,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from units.models import Role, UnitKind
+from units.models import Notification, Role, UnitKind
 
 # -- Patterns from the resolver ----------------------------------------------------
 
@@ -252,6 +252,19 @@ class World:
         self.own_jobs = {role: job(user, user.unit) for role, user in users.items()}
         self.foreign_jobs = {key: job(stranger, self.provinces[key].unit) for key in PROVINCES}
 
+        def notice(user, key):
+            return Notification.objects.create(
+                recipient=user,
+                event_key=f"authorisation-matrix:{key}",
+                kind=Notification.Kind.DOCUMENT_READY,
+                title="Tài liệu đã sẵn sàng",
+                url="/documents/",
+            )
+
+        # A notice is its recipient's only, whatever the role.
+        self.own_notices = {role: notice(user, role) for role, user in users.items()}
+        self.foreign_notices = {key: notice(stranger, key) for key in PROVINCES}
+
     def province(self, region: str) -> Province:
         return self.provinces[region]
 
@@ -349,6 +362,12 @@ def job_kwargs(w: World, region: str, role: str) -> dict:
     if own and role in w.own_jobs:  # the anonymous own none
         return {"pk": w.own_jobs[role].pk}
     return {"pk": w.foreign_jobs[region].pk}
+
+
+def notice_kwargs(w: World, region: str, role: str) -> dict:
+    if region == home(role) and role in w.own_notices:
+        return {"pk": w.own_notices[role].pk}
+    return {"pk": w.foreign_notices[region].pk}
 
 
 def aim(attr: str, key: str, value: Callable = lambda obj: obj.pk, across=False) -> Build:
@@ -473,6 +492,7 @@ CATALOGUE: dict[str, Entry] = {
     "elections:candidate_add": scoped(CHANGE, conf("lower")),
     "elections:candidate_remove": scoped(CHANGE, conf("lower")),
     "elections:votes_record": scoped(CHANGE, conf("lower"), ok=(400,)),
+    "elections:runoff_open": scoped(CHANGE, conf("lower")),
     "elections:election_confirm": scoped(CHANGE, conf("lower")),
     # Resolving removes delegates of the conference above: CHANGE on its unit.
     "elections:excess_resolve": scoped(CHANGE, conf("lower"), where="province"),
@@ -496,12 +516,16 @@ CATALOGUE: dict[str, Entry] = {
     "allocations:allocation_adjust": scoped(CHANGE, conf(version=lambda p: 1), ok=(400,)),
     "allocations:allocation_submit": scoped(CHANGE, conf(version=lambda p: 1)),
     "allocations:allocation_review": scoped(REVIEW, conf(version=lambda p: 1), ok=(400,)),
+    "allocations:allocation_withdraw": scoped(CHANGE, conf(version=lambda p: 1), ok=(400,)),
     # -- Organisation plans ------------------------------------------------------
     "plans:plan_list": login(),
     "plans:plan_unit": scoped(VIEW, of(unit_pk=lambda p: p.unit.pk)),
     "plans:plan_upload": scoped(CHANGE, of(unit_pk=lambda p: p.unit.pk), ok=(400,)),
     "plans:plan_review": scoped(
         REVIEW, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk), ok=(400,)
+    ),
+    "plans:plan_withdraw": scoped(
+        CHANGE, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk), ok=(400,)
     ),
     "plans:plan_download": scoped(
         VIEW, of("pk", unit_pk=lambda p: p.unit.pk, pk=lambda p: p.plan.pk)
@@ -541,6 +565,11 @@ CATALOGUE: dict[str, Entry] = {
     # The audit log: every entry for the nationwide roles, the subtree's for
     # the others; a unit of another province in its filter shows nothing.
     "units:audit_log": Entry(VIEW, probe=aim("unit", "unit")),
+    # -- The user's notices (a notice is its recipient's only) -----------------------
+    "notifications:notification_list": login(),
+    "notifications:notification_open": Entry("owner", kwargs=notice_kwargs),
+    "notifications:notification_read_all": login(),
+    "notifications:notification_settings": login(),
     # -- Django's pages for the signed-in ------------------------------------------
     "password_change": login(),
     "password_change_done": login(),
@@ -556,6 +585,21 @@ def _conference(w: World, region: str, role: str) -> dict:
 
 def _allocation(w: World, region: str, role: str) -> dict:
     return {"allocation": w.province(region).allocation.pk}
+
+
+def _election_round(w: World, region: str, role: str) -> dict:
+    """Round 1 of the election of the province's district (electing to
+    the province's conference); printed on the district's unit."""
+    return {"round": w.province(region).election.rounds.get(number=1).pk}
+
+
+def _counted_round(w: World, region: str, role: str) -> dict:
+    """The same round with its ballots counted (the minutes need them)."""
+    round_ = w.province(region).election.rounds.get(number=1)
+    if not round_.is_recorded:
+        round_.ballots_issued = round_.ballots_returned = round_.valid_ballots = 10
+        round_.save()
+    return {"round": round_.pk}
 
 
 def _province(w: World, region: str, role: str) -> dict:
@@ -584,4 +628,9 @@ EXPORTER_PARAMS: dict[str, Build] = {
     "delegate_table_xlsx": _conference,
     "people_register_xlsx": _province_unit,
     "audit_log_xlsx": lambda w, region, role: {"unit": w.province(region).unit.pk},
+    "ballot_pdf": _election_round,
+    "count_minutes_pdf": _counted_round,
 }
+# Documents of a district's records (the others are of the province's):
+# a district's officer may print them too.
+EXPORTER_LEVELS: dict[str, str] = {"ballot_pdf": "district", "count_minutes_pdf": "district"}

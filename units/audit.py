@@ -86,7 +86,8 @@ def track(
 ) -> None:
     """Record every create, update and delete of ``model``. ``unit(obj)``
     is the unit whose scope covers it; ``within`` names the foreign key of
-    the object whose page shows its history (a delegate's ``conference``)."""
+    the object whose page shows its history (a delegate's ``conference``;
+    through a relation: ``round__election``)."""
     fields = {f.name for f in model._meta.get_fields()}
     noise = [name for name in NOISE if name in fields]
     # The objects pointing at this one (a unit's users…) are theirs to log.
@@ -253,11 +254,17 @@ def entry_context(instance: Model) -> dict[str, Any]:
         values.update(unit_path=unit.path, unit_hierarchy_id=unit.hierarchy_id, unit_name=unit.name)
     tracked = _tracked.get(type(instance))
     if tracked is not None and tracked.within:
-        field = instance._meta.get_field(tracked.within)
-        parent_id = getattr(instance, field.attname)  # type: ignore[union-attr]
+        # ``within`` may go through a relation: a round's votes belong to
+        # its election (``round__election``).
+        *through, last = tracked.within.split("__")
+        owner: Any = instance
+        for name in through:
+            owner = getattr(owner, name)
+        field = owner._meta.get_field(last)
+        parent_id = getattr(owner, field.attname)
         if parent_id is not None:
             values["parent_type_id"] = ContentType.objects.get_for_model(
-                field.related_model  # type: ignore[arg-type]
+                field.related_model
             ).pk
             values["parent_id"] = parent_id
     actor = _actor.get()

@@ -1,4 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+
 from .history import may_search_log
+from .notifications import unread_count
+
+
+def notices(request):
+    """The bell's unread count for the signed-in user: one query, made only
+    when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user))}
 
 
 def audit(request):

@@ -239,3 +239,12 @@ class AuditLogForm(CleanForm):
             "date_from": data.get("date_from") or None,
             "date_to": data.get("date_to") or None,
         }
+
+
+class NoticeSettingsForm(CleanForm):
+    """Whether the user's notices are also mailed."""
+
+    wants_mail = forms.BooleanField(
+        label=_("Also send me each notice by e-mail"),
+        required=False,
+    )

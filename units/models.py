@@ -240,6 +240,11 @@ class User(AbstractUser):
         verbose_name=_("unit"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
+    wants_mail = models.BooleanField(
+        _("notices by e-mail"),
+        default=True,
+        help_text=_("Also send each notice by e-mail; the notices page lists them either way."),
+    )
 
     objects = UserManager()
 
@@ -380,3 +385,56 @@ class AuditEntry(AbstractLogEntry):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The audit trail cannot be deleted.")
+
+
+# -- Notices: what happened that a user should know -------------------------
+
+
+class Notification(models.Model):
+    """A notice to one user of one event (a submission, a decision, a
+    document ready, the day's reminder): shown under the navbar's bell
+    until read, and mailed once (``units.notifications``). One per event
+    and recipient, whatever retries or double clicks."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        ELECTION_CONFIRMED = "election_confirmed", _("Election confirmed")
+        DOCUMENT_READY = "document_ready", _("Document ready")
+        REMINDER = "reminder", _("Reminder")
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    event_key = models.CharField(max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    # The path of the object (``/conferences/12/``), opened from the notice.
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient"], name="units_notification_once"
+            ),
+        ]
+        indexes = [
+            # The bell: a user's unread notices, counted on every page.
+            models.Index(fields=["recipient", "read_at"], name="units_notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_key} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

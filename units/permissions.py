@@ -145,3 +145,26 @@ def visible_units(user: User) -> QuerySet[Unit]:
     if root is None:
         return Unit.objects.none()
     return Unit.objects.subtree_of(root)
+
+
+def officers_covering(unit: Unit) -> list[User]:
+    """Every active emulation officer who acts on ``unit``: those whose role
+    is held on the unit or above it, in its hierarchy or (following the
+    reforms forward) on a unit whose successor is one of those. The
+    candidates in one query; each is then asked ``has_permission``, so the
+    answer is the policy's, split successions included."""
+    covering = Unit.objects.filter(
+        hierarchy_id=unit.hierarchy_id, path__in=[*unit.ancestor_paths, unit.path]
+    )
+    reach = Q(unit__in=covering)
+    lookup = "unit"
+    for _step in range(MAX_SUCCESSION):
+        lookup += "__successors"
+        reach |= Q(**{f"{lookup}__in": covering})
+    candidates = (
+        User.objects.filter(reach, role=Role.OFFICER, is_active=True)
+        .select_related("unit")
+        .distinct()
+        .order_by("pk")
+    )
+    return [user for user in candidates if has_permission(user, Action.CHANGE, unit)]

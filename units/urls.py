@@ -14,3 +14,11 @@ urlpatterns = [
     # ``<int:pk>/``, the unit's page, is served by the project's URLconf with
     # the conferences added (``congress.views.units``).
 ]
+
+# The signed-in user's notices: ``notifications:``, included by the root URLconf.
+notification_patterns = [
+    path("", views.NotificationListView.as_view(), name="notification_list"),
+    path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
+    path("read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
+    path("settings/", views.NotificationSettingsView.as_view(), name="notification_settings"),
+]

@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,11 +15,18 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import selectors
-from .forms import AuditLogForm, QueuedPasswordResetForm, UnitFilterForm, UnitImportForm
+from . import notifications, selectors
+from .forms import (
+    AuditLogForm,
+    NoticeSettingsForm,
+    QueuedPasswordResetForm,
+    UnitFilterForm,
+    UnitImportForm,
+)
 from .hierarchy_services import export_units, import_template, import_units
 from .history import history_of, may_search_log, rows_of, search_log
 from .models import Hierarchy
+from .navigation import return_path
 from .params import int_param
 from .permissions import (
     Action,
@@ -287,3 +296,75 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.form_invalid(form)
         return response
+
+
+# -- The user's notices ---------------------------------------------------------
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The signed-in user's notices, newest first, with "mark all read" and
+    the e-mail setting; nobody sees another user's."""
+
+    template_name = "units/notification_list.html"
+    context_object_name = "notices"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return notifications.notices_of(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "settings_form",
+            NoticeSettingsForm(initial={"wants_mail": self.request.user.wants_mail}),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Open a notice (POST, from the list): marked read, then its object's
+    page. Another user's notice is a 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        notice = get_object_or_404(notifications.notices_of(request.user), pk=pk)
+        url = notifications.open_notice(actor=request.user, notice=notice)
+        fallback = reverse("notifications:notification_list")
+        return redirect(return_path(request, url, fallback=fallback))
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = notifications.mark_all_read(actor=request.user)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s notice marked as read.", "%(count)s notices marked as read.", count
+                )
+                % {"count": count},
+            )
+        return redirect("notifications:notification_list")
+
+
+class NotificationSettingsView(LoginRequiredMixin, View):
+    """Turn the e-mails of one's notices on or off."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = NoticeSettingsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The setting could not be read; nothing was changed."))
+            return redirect("notifications:notification_list")
+        wants_mail = form.cleaned_data["wants_mail"]
+        notifications.set_mail_preference(actor=request.user, wants_mail=wants_mail)
+        messages.success(
+            request,
+            _("Your notices will also be sent by e-mail.")
+            if wants_mail
+            else _("Your notices will no longer be sent by e-mail; they stay listed here."),
+        )
+        return redirect("notifications:notification_list")

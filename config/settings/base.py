@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.current_cycle",
                 "units.context_processors.audit",
+                "units.context_processors.notices",
             ],
         },
     },

@@ -269,6 +269,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             asks_reason=kwargs.pop("asks_reason", False),
             history=selectors.conference_history(conference),
             audit_history=history_of(conference, user),
+            returned=selectors.conference_return_notice(conference),
             transitions=services.available_transitions(user=user, conference=conference),
             transition_form=kwargs.pop("transition_form", None)
             or TransitionForm(initial={"lock_version": conference.lock_version}),
@@ -471,6 +472,9 @@ TRANSITION_MESSAGES = {
     "submit": gettext_lazy("The conference is submitted to the council."),
     "accept": gettext_lazy("The conference is accepted."),
     "return": gettext_lazy("The conference is returned to its unit with your reason."),
+    "withdraw": gettext_lazy(
+        "The conference is withdrawn from review and back to draft; submit it again when ready."
+    ),
     "reopen": gettext_lazy("The conference is back to draft; submit it again when ready."),
     "hold": gettext_lazy("The conference is recorded as held."),
     "close": gettext_lazy("The conference is closed."),

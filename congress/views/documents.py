@@ -19,7 +19,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from congress import selectors, services
-from congress.forms import ConferenceDocumentForm, PlanReviewForm, PlanUploadForm
+from congress.forms import (
+    ConferenceDocumentForm,
+    PlanReviewForm,
+    PlanUploadForm,
+    PlanWithdrawForm,
+)
 from congress.models import ConferenceDocument, OrganisationPlan, StoredFile
 from congress.views.conferences import ConferenceDetailView
 from units.history import history_under
@@ -157,18 +162,23 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
             # An older version still awaiting review was superseded unreviewed.
             plan.superseded = plan is not latest and plan.is_submitted
         may_upload = has_permission(user, Action.CHANGE, self.unit)
-        may_review = latest is not None and bool(
-            services.PLAN_WORKFLOW.available(latest, user=user, unit=self.unit)
+        may_review = latest is not None and bool(services.plan_reviews(user=user, plan=latest))
+        may_withdraw = latest is not None and any(
+            move.name == "withdraw"
+            for move in services.PLAN_WORKFLOW.available(latest, user=user, unit=self.unit)
         )
         kwargs.setdefault("upload_form", PlanUploadForm() if may_upload else None)
         kwargs.setdefault("review_form", PlanReviewForm() if may_review else None)
+        kwargs.setdefault("withdraw_form", PlanWithdrawForm() if may_withdraw else None)
         return super().get_context_data(
             unit=self.unit,
             tier=self.tier,
             plans=plans,
             latest=latest,
+            returned=selectors.plan_return_notice(latest),
             may_upload=may_upload,
             may_review=may_review,
+            may_withdraw=may_withdraw,
             failed_decision=kwargs.pop("failed_decision", ""),
             audit_history=history_under(self.unit, user, kind=OrganisationPlan),
             **kwargs,
@@ -242,6 +252,38 @@ class PlanReviewView(PlanUnitView):
             review_form=form, failed_decision=request.POST.get("decision", "")
         )
         return self.render_to_response(context, status=400)
+
+
+class PlanWithdrawView(PlanUnitView):
+    """The unit takes its latest filed version back, with a reason, while
+    the council has not decided on it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        unit = self.load_unit()
+        plan = get_object_or_404(OrganisationPlan, pk=self.kwargs["pk"], unit=unit)
+        if not has_permission(request.user, Action.CHANGE, unit):
+            raise PermissionDenied
+        form = PlanWithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_organisation_plan(
+                    actor=request.user, plan=plan, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Version %(version)s is withdrawn: the council will not review it. "
+                        "Upload a new version when it is ready."
+                    )
+                    % {"version": plan.version},
+                )
+                return redirect(self.url())
+        return self.render_to_response(self.get_context_data(withdraw_form=form), status=400)
 
 
 class PlanDownloadView(LoginRequiredMixin, View):

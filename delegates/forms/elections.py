@@ -3,6 +3,7 @@ only: the rules (the quota, the threshold, the draft state) are the
 services', whose errors the views put back on these forms."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.forms import CleanForm
@@ -20,10 +21,32 @@ def parse_fraction(text: str):
 
 
 class ElectionVotesForm(CleanForm):
-    """The valid ballots, the threshold and one vote count per candidate
-    (fields ``votes_<person id>``)."""
+    """A round's ballots and minutes, the threshold (round 1) and one vote
+    count per candidate of the round (fields ``votes_<person id>``).
+    Whether the ballots' figures agree (none issued above those present…)
+    is the service's rule (``election_count.check_ballots``)."""
 
+    summoned = forms.IntegerField(label=_("Delegates summoned"), min_value=0, required=False)
+    present = forms.IntegerField(label=_("Delegates present"), min_value=0, required=False)
+    # Left blank: returned = valid + invalid, issued = returned.
+    ballots_issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, required=False)
+    ballots_returned = forms.IntegerField(label=_("Ballots returned"), min_value=0, required=False)
     valid_ballots = forms.IntegerField(label=_("Valid ballots"), min_value=1)
+    invalid_ballots = forms.IntegerField(
+        label=_("Invalid ballots"), min_value=0, required=False, initial=0
+    )
+    committee = forms.CharField(
+        label=_("Vote-counting committee"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One member a line, with their role: “Nguyễn Văn An - Trưởng ban”."),
+    )
+    count_ended_at = forms.DateTimeField(
+        label=_("Count ended at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
     threshold = forms.CharField(
         label=_("Elected with more than"),
         max_length=11,
@@ -40,12 +63,31 @@ class ElectionVotesForm(CleanForm):
             )
 
     @staticmethod
-    def initial_for(election, candidates) -> dict:
+    def initial_for(election, round_, candidates, *, voters=None) -> dict:
+        """What the form shows of ``round_`` as recorded; before its first
+        record, who is summoned and present from the check-in if it was
+        used, else from the conference's attendance."""
+        votes = {entry.candidate_id: entry.votes for entry in round_.entries.all()}
+        conference = election.conference
+        summoned, present = round_.summoned, round_.present
+        if voters is not None and voters.from_check_in:
+            summoned, present = voters.summoned, voters.present
+        elif not round_.is_recorded:
+            summoned = summoned or conference.expected_attendance
+            present = present or conference.actual_attendance
+        ended = timezone.localtime(round_.count_ended_at) if round_.count_ended_at else None
         return {
-            "valid_ballots": election.valid_ballots or None,
+            "summoned": summoned,
+            "present": present,
+            "ballots_issued": round_.ballots_issued if round_.is_recorded else None,
+            "ballots_returned": round_.ballots_returned if round_.is_recorded else None,
+            "valid_ballots": round_.valid_ballots or None,
+            "invalid_ballots": round_.invalid_ballots,
+            "committee": round_.committee,
+            "count_ended_at": ended.strftime("%Y-%m-%dT%H:%M") if ended else "",
             "threshold": f"{election.threshold_numerator}/{election.threshold_denominator}",
             "lock_version": election.lock_version,
-            **{f"votes_{c.person_id}": c.votes for c in candidates},
+            **{f"votes_{c.person_id}": votes.get(c.pk, 0) for c in candidates},
         }
 
     def clean_threshold(self):

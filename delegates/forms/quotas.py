@@ -93,6 +93,17 @@ class AllocationAdjustForm(AllocationLockForm):
         return {pk: self.cleaned_data[f"reason_{pk}"] for pk in self.unit_ids}
 
 
+class AllocationWithdrawForm(AllocationLockForm):
+    """The officer takes a submitted version back; a reason is needed."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing (required)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Give the reason for withdrawing the allocation.")},
+    )
+
+
 class AllocationReviewForm(AllocationLockForm):
     """The council's decision; returning needs a reason."""
 

@@ -18,7 +18,7 @@ from .delegates import (
     Delegate,
     new_check_in_code,
 )
-from .elections import Candidate, Election
+from .elections import Candidate, Election, ElectionRound, RoundCandidate
 from .people import KINH, CouncilRole, EmulationTitle, Gender, Person, Rank
 from .quotas import Allocation, AllocationLine
 
@@ -34,9 +34,11 @@ __all__ = [
     "CouncilRole",
     "Delegate",
     "Election",
+    "ElectionRound",
     "EmulationTitle",
     "Gender",
     "Person",
     "Rank",
+    "RoundCandidate",
     "new_check_in_code",
 ]

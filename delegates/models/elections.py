@@ -1,5 +1,8 @@
 """Elections: the election a unit below holds for the seats its approved
-allocation binds, and its candidates."""
+allocation binds, its candidates, and its rounds of voting (the first
+among every candidate, each run-off among those tied at the last seat),
+each with its ballots and its votes. A round is never written over: once
+a further round is opened, the one before is kept as it was counted."""
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +39,6 @@ class Election(models.Model):
         related_name="bound_elections",
         verbose_name=_("allocation that bound it"),
     )
-    valid_ballots = models.PositiveIntegerField(_("valid ballots"), default=0)
     # Elected: votes > threshold × valid ballots (default: more than half).
     threshold_numerator = models.PositiveSmallIntegerField(default=1)
     threshold_denominator = models.PositiveSmallIntegerField(default=2)
@@ -67,9 +69,11 @@ class Election(models.Model):
 
 
 class Candidate(models.Model):
+    """A person standing in the election (every round's candidates are
+    among them)."""
+
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="candidacies")
-    votes = models.PositiveIntegerField(_("votes"), default=0)
 
     class Meta:
         verbose_name = _("candidate")
@@ -79,4 +83,84 @@ class Candidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.votes}"
+        return str(self.person)
+
+
+class ElectionRound(models.Model):
+    """One round of voting with its ballots (the vote-count minutes'
+    figures): round 1 among every candidate; a run-off among those tied at
+    the last seat of the round before. Who was summoned and present is
+    taken from the check-in of the electing conference when it was used,
+    else entered; the counting committee (Ban kiểm phiếu) and when its
+    count ended are entered for the minutes."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    summoned = models.PositiveIntegerField(_("delegates summoned"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("delegates present"), null=True, blank=True)
+    present_from_check_in = models.BooleanField(default=False)
+    ballots_issued = models.PositiveIntegerField(_("ballots issued"), default=0)
+    ballots_returned = models.PositiveIntegerField(_("ballots returned"), default=0)
+    valid_ballots = models.PositiveIntegerField(_("valid ballots"), default=0)
+    invalid_ballots = models.PositiveIntegerField(_("invalid ballots"), default=0)
+    # The counting committee, one member a line ("Nguyễn Văn An - Trưởng ban").
+    committee = models.TextField(_("vote-counting committee"), blank=True)
+    count_ended_at = models.DateTimeField(_("count ended at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("election round")
+        verbose_name_plural = _("election rounds")
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"], name="delegates_election_round_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="delegates_election_round_from_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(ballots_returned__lte=F("ballots_issued")),
+                name="delegates_election_round_returned_within_issued",
+            ),
+            models.CheckConstraint(
+                condition=Q(ballots_returned=F("valid_ballots") + F("invalid_ballots")),
+                name="delegates_election_round_returned_valid_or_invalid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.number}"
+
+    @property
+    def is_recorded(self) -> bool:
+        """Its ballots are counted (at least one valid ballot)."""
+        return self.valid_ballots > 0
+
+    @property
+    def is_runoff(self) -> bool:
+        return self.number > 1
+
+    @property
+    def committee_members(self) -> list[str]:
+        return [line.strip() for line in self.committee.splitlines() if line.strip()]
+
+
+class RoundCandidate(models.Model):
+    """A candidate standing in one round, with the votes they got in it."""
+
+    round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="entries")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="rounds")
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        verbose_name = _("candidate of a round")
+        verbose_name_plural = _("candidates of a round")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "candidate"], name="delegates_round_candidate_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.votes}"

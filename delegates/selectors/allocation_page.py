@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from congress.models import Conference
-from congress.selectors import units_yet_to_hold
+from congress.selectors import ReturnNotice, units_yet_to_hold
 from delegates import quota_terms
 from delegates.models import Allocation
 
@@ -56,6 +56,10 @@ class AllocationPage:
     may_compute: bool
     may_adjust: bool
     may_review: bool
+    # The officer may take the shown version back from the council's review.
+    may_withdraw: bool
+    # The council's return of the newest version, until it is submitted again.
+    returned: ReturnNotice | None
 
     @property
     def may_submit(self) -> bool:
@@ -92,6 +96,7 @@ def allocation_page(
         and quota_selectors.is_workable(shown, newest=newest.version)
     )
     review = quota_terms.ALLOCATION_WORKFLOW.moves[quota_terms.Decision.APPROVE]
+    withdraw = quota_terms.ALLOCATION_WORKFLOW.moves["withdraw"]
     lines = {shown.pk: [row.line for row in view.rows]} if shown and view else None
     changes = quota_selectors.attendance_changes(
         list(dict.fromkeys(a for a in (shown, approved) if a is not None)),
@@ -136,4 +141,10 @@ def allocation_page(
         may_compute=may_change and pending is None,
         may_adjust=may_change and workable,
         may_review=may_review and shown is not None and review.leaves(shown.status),
+        may_withdraw=may_change and shown is not None and withdraw.leaves(shown.status),
+        returned=ReturnNotice(
+            reviewer=newest.reviewed_by, at=newest.reviewed_at, reason=newest.review_reason
+        )
+        if newest is not None and newest.is_returned
+        else None,
     )

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import may_change_records
-from delegates.election_count import Outcome
-from delegates.models import Election
+from delegates.election_count import Count, Outcome
+from delegates.models import Candidate, Election, ElectionRound
 from units.models import User
+from units.permissions import Action, has_permission
 
 from . import elections as election_selectors
 from .quotas import approved_allocation
@@ -71,6 +72,27 @@ def verdict(outcome: Outcome, *, votes_needed: int) -> Verdict:
 
 
 @dataclass(frozen=True)
+class RoundView:
+    """One round as the page shows it: its record, the seats at stake, its
+    count (``None`` until its ballots are counted) and its candidates
+    ranked by votes, each with the count's line."""
+
+    round: ElectionRound
+    seats: int | None
+    count: Count[int] | None
+    candidates: list[Candidate]  # in the list's order
+    ranked: list[dict[str, Any]]
+
+    @property
+    def number(self) -> int:
+        return self.round.number
+
+    @property
+    def elected(self) -> int:
+        return len(self.count.elected) if self.count else 0
+
+
+@dataclass(frozen=True)
 class ElectionPage:
     conference: Conference
     election: Election | None
@@ -83,17 +105,23 @@ class ElectionPage:
     may_change: bool
     may_open: bool
     may_resolve: bool
+    may_print: bool  # the ballots and the minutes of its rounds
     query: str
     # Below: only once the election is opened.
     candidates: list[Any] = field(default_factory=list)
     editable: bool = False  # the record may still change (recorded, not confirmed)
-    count: Any = None
-    ranked: list[dict[str, Any]] = field(default_factory=list)
+    result: Any = None  # every round's count (election_count.Result)
+    rounds: list[RoundView] = field(default_factory=list)
+    current: RoundView | None = None  # the latest round, the one recorded now
+    may_edit_candidates: bool = False  # round 1 is the latest, the record may change
     threshold: Any = None
-    # Elected people and how they stand in the conference above: added by
-    # this election, or already a delegate there (flagged).
+    voters: Any = None  # summoned and present from the check-in, if it was used
+    # Elected people, the round that elected them, and how they stand in
+    # the conference above: added by this election, or already a delegate
+    # there (flagged).
     winners: list[dict[str, Any]] = field(default_factory=list)
     may_confirm: bool = False
+    may_runoff: bool = False
     search_results: list[Any] = field(default_factory=list)
 
     def context(self) -> dict[str, Any]:
@@ -151,6 +179,7 @@ def election_page(
             and target is not None
             and may_change_records(user, target)
         ),
+        may_print=user is not None and has_permission(user, Action.PRINT, conference.unit),
         query=query,
     )
     if election is None:
@@ -161,39 +190,66 @@ def election_page(
 def _with_the_count(
     page: ElectionPage, election: Election, *, conference: Conference, quota: int | None, query: str
 ) -> ElectionPage:
-    """The opened election's candidates, count, winners and search."""
+    """The opened election's candidates, rounds, count, winners and search:
+    a fixed number of queries, whatever the number of candidates and rounds."""
     candidates = election_selectors.election_candidates(election)
+    rounds = election_selectors.election_rounds(election)
     editable = page.may_change and not election.is_confirmed
-    count = None
-    if election.valid_ballots > 0 and candidates:
-        count = election_selectors.count_of(election, candidates, quota)
     by_person = {c.person_id: c for c in candidates}
-    winners = list(count.elected) if count else []
+    result = election_selectors.count_of(election, candidates, quota, rounds)
+    views = []
+    for round_, counted in zip(rounds, result.rounds, strict=True):
+        count = counted.count
+        lines, votes_needed = (count.lines, count.votes_needed) if count else ((), 0)
+        views.append(
+            RoundView(
+                round=round_,
+                seats=counted.seats,
+                count=count,
+                candidates=[by_person[key] for key in counted.candidates],
+                ranked=[
+                    {
+                        "candidate": by_person[line.key],
+                        "line": line,
+                        "verdict": verdict(line.outcome, votes_needed=votes_needed),
+                    }
+                    for line in lines
+                ],
+            )
+        )
+    winners = list(result.elected)
     above = election_selectors.delegates_of_target(election, winners) if winners else {}
+    current = views[-1] if views else None
     return replace(
         page,
         candidates=candidates,
         editable=editable,
-        count=count,
-        ranked=[
-            {
-                "candidate": by_person[line.key],
-                "line": line,
-                "verdict": verdict(line.outcome, votes_needed=count.votes_needed),
-            }
-            for line in (count.lines if count else ())
-        ],
+        result=result,
+        rounds=views,
+        current=current,
+        may_edit_candidates=editable and current is not None and not current.round.is_runoff,
         threshold=election_selectors.threshold_of(election),
+        voters=election_selectors.voters(conference) if editable else None,
         winners=[
             {
                 "candidate": by_person[pk],
+                "round": result.elected_in[pk],
+                "votes": _votes_in(views, result.elected_in[pk], pk),
                 "delegate": above.get(pk),
                 "flagged": pk in above and above[pk].elected_at_id != conference.pk,
             }
             for pk in winners
         ],
-        may_confirm=editable and count is not None and count.is_decided and bool(count.elected),
+        may_confirm=editable and result.is_decided and bool(result.elected),
+        may_runoff=editable and result.has_tie,
         search_results=election_selectors.register_search(election, query)
         if editable and query
         else [],
     )
+
+
+def _votes_in(views: list[RoundView], number: int, person_id: int) -> int | None:
+    count = views[number - 1].count
+    if count is None:
+        return None
+    return next((line.votes for line in count.lines if line.key == person_id), None)

@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count as CountOf
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Tier
-from delegates.election_count import (
-    Count,
-    count_votes,
+from delegates.election_count import Result, RoundVotes, count_rounds
+from delegates.models import (
+    Allocation,
+    Candidate,
+    Category,
+    Delegate,
+    Election,
+    ElectionRound,
+    Person,
+    RoundCandidate,
 )
-from delegates.models import Allocation, Candidate, Category, Delegate, Election, Person
 from delegates.names import name_sort_key
 from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors import quotas as quota_selectors
@@ -104,13 +111,63 @@ def threshold_of(election: Election) -> Fraction:
     return Fraction(election.threshold_numerator, election.threshold_denominator)
 
 
-def count_of(election: Election, candidates: Iterable[Candidate], quota: int | None) -> Count[int]:
-    """The live count, keyed by person id (``valid_ballots`` must be > 0)."""
-    return count_votes(
-        [(c.person_id, c.votes) for c in candidates],
-        valid_ballots=election.valid_ballots,
+def election_rounds(election: Election) -> list[ElectionRound]:
+    """The rounds in order, each with its entries (two queries)."""
+    return list(election.rounds.order_by("number").prefetch_related("entries"))
+
+
+def count_of(
+    election: Election,
+    candidates: Iterable[Candidate],
+    quota: int | None,
+    rounds: Iterable[ElectionRound] | None = None,
+) -> Result[int]:
+    """Every round's count, keyed by person id; each round's candidates in
+    the order of ``candidates`` (the list's)."""
+    ordered = list(candidates)
+    given = election_rounds(election) if rounds is None else list(rounds)
+    position = {c.pk: index for index, c in enumerate(ordered)}
+    person_of = {c.pk: c.person_id for c in ordered}
+    return count_rounds(
+        [
+            RoundVotes(
+                number=round_.number,
+                votes=tuple(
+                    (person_of[entry.candidate_id], entry.votes)
+                    for entry in sorted(
+                        round_.entries.all(), key=lambda e: position.get(e.candidate_id, 0)
+                    )
+                ),
+                valid_ballots=round_.valid_ballots,
+            )
+            for round_ in given
+        ],
         quota=quota,
         threshold=threshold_of(election),
+    )
+
+
+@dataclass(frozen=True)
+class Voters:
+    """Who may vote at the electing conference: its delegates summoned
+    (guests do not vote) and those present, from its check-in when the
+    check-in was used (anyone checked in), else unknown (entered)."""
+
+    from_check_in: bool
+    summoned: int
+    present: int
+
+
+def voters(conference: Conference) -> Voters:
+    """One aggregate query."""
+    voting = ~Q(category=Category.GUEST)
+    row = Delegate.objects.filter(conference=conference).aggregate(
+        summoned=CountOf("pk", filter=voting),
+        present=CountOf("pk", filter=voting & Q(checked_in_at__isnull=False)),
+        checked_in=CountOf("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+    return Voters(
+        from_check_in=bool(row["checked_in"]), summoned=row["summoned"], present=row["present"]
     )
 
 
@@ -126,6 +183,15 @@ def election_candidates(election: Election) -> list[Candidate]:
             c.pk,
         ),
     )
+
+
+def round_candidates(election: Election) -> list[Candidate]:
+    """The candidates of the latest round, in the list's order."""
+    latest = election.rounds.order_by("-number").values_list("pk", flat=True).first()
+    standing = set(
+        RoundCandidate.objects.filter(round_id=latest).values_list("candidate_id", flat=True)
+    )
+    return [c for c in election_candidates(election) if c.pk in standing]
 
 
 def delegates_of_target(election: Election, person_ids: Iterable[int]) -> dict[int, Delegate]:
@@ -271,10 +337,11 @@ def excess_of(
     ]
     if not over:
         return []
+    # Ranked by the votes of round 1, which every candidate stood in.
     votes: dict[int, dict[int, int]] = {e.pk: {} for e in over}
-    for election_id, person_id, count in Candidate.objects.filter(election__in=over).values_list(
-        "election_id", "person_id", "votes"
-    ):
+    for election_id, person_id, count in RoundCandidate.objects.filter(
+        round__election__in=over, round__number=1
+    ).values_list("round__election_id", "candidate__person_id", "votes"):
         votes[election_id][person_id] = count
     return [
         Excess(

@@ -174,7 +174,7 @@ def conference_allocations(conference: Conference) -> list[Allocation]:
     made and reviewed it: one query."""
     versions = list(
         Allocation.objects.filter(conference=conference)
-        .select_related("created_by", "reviewed_by")
+        .select_related("created_by", "reviewed_by", "withdrawn_by")
         .order_by("-version")
     )
     for allocation in versions:

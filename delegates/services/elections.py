@@ -34,6 +34,7 @@ result and binding stay as confirmed (the removed show as no longer in the
 list); nothing changes by itself.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -46,21 +47,36 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import refuse_if_closed
+from delegates import notices
 from delegates.election_count import (
     DEFAULT_THRESHOLD,
+    Ballots,
     ElectionCountError,
+    check_ballots,
     check_threshold,
     count_votes,
 )
-from delegates.models import Candidate, Category, Delegate, Election, Person
+from delegates.models import (
+    Candidate,
+    Category,
+    Delegate,
+    Election,
+    ElectionRound,
+    Person,
+    RoundCandidate,
+)
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.elections import (
     candidates_register,
     count_of,
+    election_candidates,
+    election_rounds,
     excess_of,
     missing_quota_reason,
     seats_in,
     target_conference,
+    threshold_of,
+    voters,
 )
 from delegates.services.delegates import add_delegate
 from units.audit import audited, record_created, record_updated
@@ -126,7 +142,13 @@ def open_election(*, actor: User, conference: Conference) -> Election:
             _("Delegates are elected at the conference: record it as held first.")
         )
     target = target_conference(conference)
-    return Election.objects.create(conference=conference, target=target)
+    election = Election.objects.create(conference=conference, target=target)
+    ElectionRound.objects.create(election=election, number=1)
+    return election
+
+
+def _latest_round(election: Election) -> ElectionRound:
+    return election.rounds.order_by("-number").first()  # type: ignore[return-value]
 
 
 @audited
@@ -138,14 +160,21 @@ def set_candidates(
     persons: Iterable[Person],
     expected_lock_version: int | None = None,
 ) -> Election:
-    """Make ``persons`` the candidates: those kept keep their votes, new
-    ones start at 0, the others are removed. Candidates come from the
-    register of the electing unit's subtree. Bumps the lock version, so a
-    votes form loaded before the change is refused."""
+    """Make ``persons`` the candidates: those kept keep their votes of
+    round 1, new ones start at 0, the others are removed. Candidates come
+    from the register of the electing unit's subtree, and change only
+    while round 1 is the latest (a run-off's candidates are the tied).
+    Bumps the lock version, so a votes form loaded before the change is
+    refused."""
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
     check_lock_version(election, expected_lock_version)
+    first = _latest_round(election)
+    if first.is_runoff:
+        raise ValidationError(
+            _("A run-off is under way: the candidates of round 1 can no longer change.")
+        )
     wanted = {person.pk: person for person in persons}
     allowed = set(candidates_register(election).filter(pk__in=wanted).values_list("pk", flat=True))
     outside = [person.full_name for pk, person in wanted.items() if pk not in allowed]
@@ -164,6 +193,11 @@ def set_candidates(
         [Candidate(election=election, person_id=pk) for pk in wanted if pk not in current]
     )
     record_created(added)
+    record_created(
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=first, candidate=candidate) for candidate in added]
+        )
+    )
     election.lock_version += 1
     election.save(update_fields=["lock_version"])
     return election
@@ -178,8 +212,46 @@ def _translated_count_error(error: ElectionCountError) -> ValidationError:
         "negative": _("Votes cannot be negative."),
         "too_many_votes": _("More votes (%(votes)s) than valid ballots (%(valid)s).")
         % {"votes": error.params.get("votes"), "valid": error.params.get("valid")},
+        "negative_ballots": _("Ballots cannot be negative."),
+        "issued_above_present": _(
+            "More ballots issued (%(issued)s) than delegates present (%(present)s): "
+            "a ballot is issued to each delegate present, at most."
+        )
+        % {"issued": error.params.get("issued"), "present": error.params.get("present")},
+        "returned_above_issued": _("More ballots returned (%(returned)s) than issued (%(issued)s).")
+        % {"returned": error.params.get("returned"), "issued": error.params.get("issued")},
+        "returned_not_sorted": _(
+            "Valid (%(valid)s) and invalid (%(invalid)s) ballots must add up to those "
+            "returned (%(returned)s)."
+        )
+        % {
+            "valid": error.params.get("valid"),
+            "invalid": error.params.get("invalid"),
+            "returned": error.params.get("returned"),
+        },
     }
+    # The ballots' figures are told on the field the rule is about.
+    ballot_fields = {
+        "issued_above_present": "ballots_issued",
+        "returned_above_issued": "ballots_returned",
+        "returned_not_sorted": "invalid_ballots",
+        "negative_ballots": "ballots_issued",
+    }
+    field = ballot_fields.get(error.code, field)
     return ValidationError({field: messages.get(error.code, str(error))})
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What the vote-count minutes of a round record beside the votes: the
+    delegates summoned and present (ignored when the check-in of the
+    electing conference was used: its figures are taken), the counting
+    committee (one member a line) and when the count ended."""
+
+    summoned: int | None = None
+    present: int | None = None
+    committee: str = ""
+    count_ended_at: datetime.datetime | None = None
 
 
 @audited
@@ -192,47 +264,125 @@ def record_votes(
     votes: Mapping[int, int],
     threshold: Fraction = DEFAULT_THRESHOLD,
     expected_lock_version: int,
+    ballots_issued: int | None = None,
+    ballots_returned: int | None = None,
+    invalid_ballots: int = 0,
+    minutes: Minutes | None = None,
 ) -> Election:
-    """Record the valid ballots, each candidate's votes (keyed by person
-    id, one for every candidate) and the threshold. Checked as the count
-    checks them: at least one valid ballot, no negative number, no one with
-    more votes than valid ballots. A page loaded before another change is
-    refused with ``StaleEditError``."""
+    """Record the latest round's ballots and each of its candidates' votes
+    (keyed by person id, one for every candidate of the round); in round 1
+    also the threshold. Checked as the count checks them (at least one
+    valid ballot, no one with more votes than valid ballots) and as the
+    minutes must hold (``check_ballots``: no more ballots issued than
+    delegates present). Ballots returned default to valid + invalid, those
+    issued to those returned. An earlier round is never changed. A page
+    loaded before another change is refused with ``StaleEditError``."""
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
     _check_draft(election)
     check_lock_version(election, expected_lock_version)
+    minutes = minutes or Minutes()
     threshold = Fraction(threshold)
     if threshold.denominator > MAX_THRESHOLD_TERM:
         raise ValidationError({"threshold": _("Use a simpler fraction, such as 1/2 or 2/3.")})
-    candidates = {c.person_id: c for c in election.candidates.all()}
-    missing = set(candidates) - set(votes)
-    unknown = set(votes) - set(candidates)
-    if missing or unknown:
+    round_ = _latest_round(election)
+    if round_.is_runoff and threshold != threshold_of(election):
+        raise ValidationError(
+            {"threshold": _("The threshold is that of round 1: it cannot change in a run-off.")}
+        )
+    entries = {
+        entry.candidate.person_id: entry for entry in round_.entries.select_related("candidate")
+    }
+    if set(entries) != set(votes):
         raise ValidationError(_("The votes do not match the candidates: reload the page."))
+    who = voters(election.conference)
+    summoned, present = (
+        (who.summoned, who.present) if who.from_check_in else (minutes.summoned, minutes.present)
+    )
+    returned = valid_ballots + invalid_ballots if ballots_returned is None else ballots_returned
+    ballots = Ballots(
+        issued=returned if ballots_issued is None else ballots_issued,
+        returned=returned,
+        valid=valid_ballots,
+        invalid=invalid_ballots,
+    )
     try:
         check_threshold(threshold)
         count_votes(votes.items(), valid_ballots=valid_ballots, quota=None, threshold=threshold)
+        check_ballots(ballots, present=present)
     except ElectionCountError as error:
         raise _translated_count_error(error) from error
-    for person_id, candidate in candidates.items():
-        if candidate.votes != votes[person_id]:
-            record_updated(candidate, {"votes": (candidate.votes, votes[person_id])})
-        candidate.votes = votes[person_id]
-    Candidate.objects.bulk_update(candidates.values(), ["votes"])
-    election.valid_ballots = valid_ballots
+    for person_id, entry in entries.items():
+        if entry.votes != votes[person_id]:
+            record_updated(entry, {"votes": (entry.votes, votes[person_id])})
+        entry.votes = votes[person_id]
+    RoundCandidate.objects.bulk_update(entries.values(), ["votes"])
+    round_.summoned, round_.present = summoned, present
+    round_.present_from_check_in = who.from_check_in
+    round_.ballots_issued, round_.ballots_returned = ballots.issued, ballots.returned
+    round_.valid_ballots, round_.invalid_ballots = ballots.valid, ballots.invalid
+    round_.committee = minutes.committee.strip()
+    round_.count_ended_at = minutes.count_ended_at
+    round_.save()
     election.threshold_numerator = threshold.numerator
     election.threshold_denominator = threshold.denominator
     election.lock_version += 1
-    election.save(
-        update_fields=[
-            "valid_ballots",
-            "threshold_numerator",
-            "threshold_denominator",
-            "lock_version",
-        ]
-    )
+    election.save(update_fields=["threshold_numerator", "threshold_denominator", "lock_version"])
     return election
+
+
+def _binding_quota(election: Election):
+    """The approved allocation and the quota it gives the electing unit
+    (read under the lock of the conference above); refused without one."""
+    binding = quota_selectors.approved_allocation(election.target)
+    quota = seats_in(binding, election.conference.unit) if binding is not None else None
+    if binding is None or quota is None:
+        raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
+    return binding, quota
+
+
+@audited
+@transaction.atomic
+def open_runoff(
+    *, actor: User, election: Election, expected_lock_version: int | None = None
+) -> ElectionRound:
+    """Open the next round among the candidates tied at the last seat of
+    the latest round, for the seats left to them (DOMAIN.md: "a tie at the
+    last seat goes to a further round among the tied"). The rounds before
+    are kept as counted. Needs the approved quota (the tie is at its cut)."""
+    require_permission(actor, Action.CHANGE, election.conference.unit)
+    _lock_target(election)
+    election = _locked(election)
+    _check_draft(election)
+    check_lock_version(election, expected_lock_version)
+    _binding, quota = _binding_quota(election)
+    candidates = election_candidates(election)
+    rounds = election_rounds(election)
+    result = count_of(election, candidates, quota, rounds)
+    if not result.has_tie:
+        raise ValidationError(
+            _("A run-off is held only when the latest round ends in a tie at the last seat.")
+        )
+    tied = set(result.runoff)
+    before = rounds[-1]
+    # The same delegates vote before the same committee: its figures are
+    # carried over, to be corrected if someone left.
+    round_ = ElectionRound.objects.create(
+        election=election,
+        number=before.number + 1,
+        summoned=before.summoned,
+        present=before.present,
+        present_from_check_in=before.present_from_check_in,
+        committee=before.committee,
+    )
+    record_created(
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=round_, candidate=c) for c in candidates if c.person_id in tied]
+        )
+    )
+    election.lock_version += 1
+    election.save(update_fields=["lock_version"])
+    return round_
 
 
 @dataclass(frozen=True)
@@ -267,21 +417,21 @@ def confirm_election(
     election = _locked(election)
     _check_draft(election)
     check_lock_version(election, expected_lock_version)
-    binding = quota_selectors.approved_allocation(election.target)
-    quota = seats_in(binding, election.conference.unit) if binding is not None else None
-    if binding is None or quota is None:
-        raise ValidationError(missing_quota_reason(election.target, election.conference.unit))
-    candidates = list(election.candidates.select_related("person__unit"))
+    binding, quota = _binding_quota(election)
+    candidates = election_candidates(election)
     if not candidates:
         raise ValidationError(_("Add the candidates and record their votes first."))
-    if election.valid_ballots <= 0:
-        raise ValidationError(_("Record the valid ballots and the votes first."))
     count = count_of(election, candidates, quota)
+    if not count.is_counted:
+        raise ValidationError(
+            _("Record the valid ballots and the votes of round %(number)s first.")
+            % {"number": count.last.number}
+        )
     if count.has_tie:
         raise ValidationError(
             _(
-                "A tie at the last seat is unresolved: hold a run-off among the tied "
-                "candidates and record its votes, or remove the candidates who withdraw."
+                "A tie at the last seat is unresolved: open a run-off among the tied "
+                "candidates and record its votes."
             )
         )
     by_person = {c.person_id: c.person for c in candidates}
@@ -326,6 +476,7 @@ def confirm_election(
     election.save(
         update_fields=["status", "allocation", "confirmed_by", "confirmed_at", "lock_version"]
     )
+    notices.election_confirmed(actor=actor, election=election, elected=len(elected))
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 

@@ -59,7 +59,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference, Tier
 from congress.selectors import units_yet_to_hold
-from delegates import apportionment
+from delegates import apportionment, notices
 from delegates.models import Allocation, AllocationLine
 from delegates.quota_terms import ALLOCATION_WORKFLOW, Decision, TieRule
 from delegates.selectors import quotas as quota_selectors
@@ -396,6 +396,44 @@ def submit_allocation(
     allocation.submitted_at = timezone.now()
     allocation.lock_version += 1
     allocation.save(update_fields=["status", "submitted_at", "lock_version"])
+    notices.allocation_moved(actor=actor, allocation=allocation, name="submit")
+    return allocation
+
+
+@transaction.atomic
+def withdraw_allocation(
+    *,
+    actor: User,
+    allocation: Allocation,
+    reason: str,
+    expected_lock_version: int | None = None,
+) -> Allocation:
+    """The officer takes a submitted version back, with a reason, before
+    the council has decided (``ALLOCATION_WORKFLOW``'s "withdraw"): it is a
+    draft again, to adjust and submit. Who, when and why are kept on the
+    version (the last withdrawal)."""
+    require_permission(actor, Action.CHANGE, allocation.conference.unit)
+    allocation = _locked(allocation)
+    check_lock_version(allocation, expected_lock_version)
+    move = ALLOCATION_WORKFLOW.check(
+        allocation, "withdraw", user=actor, unit=allocation.conference.unit, reason=reason
+    )
+    reason = nfc(reason.strip())
+    allocation.status = move.target
+    allocation.withdrawn_by = actor
+    allocation.withdrawn_at = timezone.now()
+    allocation.withdrawal_reason = reason
+    allocation.lock_version += 1
+    allocation.save(
+        update_fields=[
+            "status",
+            "withdrawn_by",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "lock_version",
+        ]
+    )
+    notices.allocation_moved(actor=actor, allocation=allocation, name="withdraw", reason=reason)
     return allocation
 
 
@@ -465,4 +503,5 @@ def review_allocation(
     allocation.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "lock_version"]
     )
+    notices.allocation_moved(actor=actor, allocation=allocation, name=decision, reason=reason)
     return allocation

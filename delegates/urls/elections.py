@@ -20,6 +20,7 @@ election_patterns = [
         name="candidate_remove",
     ),
     path("votes/", elections.VotesRecordView.as_view(), name="votes_record"),
+    path("runoff/", elections.RunoffOpenView.as_view(), name="runoff_open"),
     path("confirm/", elections.ElectionConfirmView.as_view(), name="election_confirm"),
     path("resolve-excess/", elections.ExcessResolveView.as_view(), name="excess_resolve"),
 ]

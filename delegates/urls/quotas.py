@@ -30,6 +30,11 @@ allocation_patterns = [
         name="allocation_submit",
     ),
     path(
+        "conference/<int:pk>/v<int:version>/withdraw/",
+        quotas.AllocationWithdrawView.as_view(),
+        name="allocation_withdraw",
+    ),
+    path(
         "conference/<int:pk>/v<int:version>/review/",
         quotas.AllocationReviewView.as_view(),
         name="allocation_review",

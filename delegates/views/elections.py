@@ -66,25 +66,28 @@ def election_context(
     passed in) and the form's rows, in the register's order."""
     page = election_page(conference, may_change=may_change, user=user, query=query)
     context = page.context()
-    if page.election is None:
+    if page.election is None or page.current is None:
         return context
+    current = page.current
     if votes_form is None and page.editable:
         votes_form = ElectionVotesForm(
-            initial=ElectionVotesForm.initial_for(page.election, page.candidates),
-            candidates=page.candidates,
+            initial=ElectionVotesForm.initial_for(
+                page.election, current.round, current.candidates, voters=page.voters
+            ),
+            candidates=current.candidates,
         )
     fields = {
         c.person_id: votes_form[f"votes_{c.person_id}"]
-        for c in page.candidates
+        for c in current.candidates
         if votes_form is not None and f"votes_{c.person_id}" in votes_form.fields
     }
-    lines = {line.key: line for line in page.count.lines} if page.count else {}
-    # The votes form keeps the register order; the count ranks by votes.
+    votes = {entry.candidate_id: entry.votes for entry in current.round.entries.all()}
+    # The votes form keeps the list's order; the count ranks by votes.
     context.update(
         votes_form=votes_form,
         rows=[
-            {"candidate": c, "line": lines.get(c.person_id), "field": fields.get(c.person_id)}
-            for c in page.candidates
+            {"candidate": c, "votes": votes.get(c.pk, 0), "field": fields.get(c.person_id)}
+            for c in current.candidates
         ],
     )
     return context
@@ -185,17 +188,27 @@ class VotesRecordView(ElectionActionView):
 
     def act(self):
         election = self.existing_election()
-        candidates = election_selectors.election_candidates(election)
+        candidates = election_selectors.round_candidates(election)
         form = ElectionVotesForm(self.request.POST, candidates=candidates)
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 election_services.record_votes(
                     actor=self.request.user,
                     election=election,
-                    valid_ballots=form.cleaned_data["valid_ballots"],
+                    valid_ballots=data["valid_ballots"],
                     votes=form.votes(),
-                    threshold=form.cleaned_data["threshold"],
-                    expected_lock_version=form.cleaned_data["lock_version"],
+                    threshold=data["threshold"],
+                    expected_lock_version=data["lock_version"],
+                    ballots_issued=data["ballots_issued"],
+                    ballots_returned=data["ballots_returned"],
+                    invalid_ballots=data["invalid_ballots"] or 0,
+                    minutes=election_services.Minutes(
+                        summoned=data["summoned"],
+                        present=data["present"],
+                        committee=data["committee"],
+                        count_ended_at=data["count_ended_at"],
+                    ),
                 )
             except StaleEditError:
                 # Keep what was typed, against the election as it is now:
@@ -204,7 +217,7 @@ class VotesRecordView(ElectionActionView):
                 data = self.request.POST.copy()
                 data["lock_version"] = str(election.lock_version)
                 form = ElectionVotesForm(
-                    data, candidates=election_selectors.election_candidates(election)
+                    data, candidates=election_selectors.round_candidates(election)
                 )
                 form.is_valid()
                 form.add_error(None, STALE_MESSAGE)
@@ -257,6 +270,31 @@ class ElectionConfirmView(ElectionActionView):
                 % {"names": ", ".join(p.full_name for p in result.already_delegates)},
             )
         return redirect(self.page_url())
+
+
+class RunoffOpenView(ElectionActionView):
+    """Open a run-off among the candidates tied at the last seat."""
+
+    def act(self):
+        election = self.existing_election()
+        seen = int_param(self.request.POST, "lock_version")
+        try:
+            round_ = election_services.open_runoff(
+                actor=self.request.user,
+                election=election,
+                expected_lock_version=-1 if seen is None else seen,
+            )
+        except StaleEditError:
+            messages.error(self.request, STALE_MESSAGE)
+            return redirect(self.page_url())
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(
+            self.request,
+            _("Round %(number)s is open among the tied candidates: print its ballots.")
+            % {"number": round_.number},
+        )
+        return redirect(f"{self.page_url()}#round-{round_.number}")
 
 
 class ExcessResolveView(ElectionMixin, View):

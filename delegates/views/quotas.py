@@ -28,6 +28,7 @@ from delegates.forms.quotas import (
     AllocationComputeForm,
     AllocationLockForm,
     AllocationReviewForm,
+    AllocationWithdrawForm,
 )
 from delegates.models import Allocation
 from delegates.selectors import elections as election_selectors
@@ -98,6 +99,7 @@ def allocation_context(
     compute_form=None,
     adjust_form=None,
     review_form=None,
+    withdraw_form=None,
     failed_decision: str = "",
     loaded: dict[int, int] | None = None,
 ) -> dict:
@@ -125,11 +127,14 @@ def allocation_context(
         )
     if review_form is None and page.may_review and shown is not None:
         review_form = AllocationReviewForm(initial={"lock_version": shown.lock_version})
+    if withdraw_form is None and page.may_withdraw and shown is not None:
+        withdraw_form = AllocationWithdrawForm(initial={"lock_version": shown.lock_version})
     return {
         **page.context(),
         "compute_form": compute_form,
         "adjust_form": adjust_form,
         "review_form": review_form,
+        "withdraw_form": withdraw_form,
         "failed_decision": failed_decision,
         # Rows of the table with their inputs when the allocation is editable.
         "rows": [
@@ -312,6 +317,38 @@ class AllocationSubmitView(AllocationActionView):
                 % {"version": allocation.version},
             )
         return redirect(self.page_url(allocation.version))
+
+
+class AllocationWithdrawView(AllocationActionView):
+    """The officer takes a submitted version back before the council decides."""
+
+    def act(self):
+        allocation = self.version()
+        form = AllocationWithdrawForm(self.request.POST)
+        if form.is_valid():
+            try:
+                quota_services.withdraw_allocation(
+                    actor=self.request.user,
+                    allocation=allocation,
+                    reason=form.cleaned_data["reason"],
+                    expected_lock_version=form.cleaned_data["lock_version"],
+                )
+            except StaleEditError:
+                messages.error(self.request, STALE_MESSAGE)
+                return redirect(self.page_url(allocation.version))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    self.request,
+                    _(
+                        "Version %(version)s is withdrawn from the council's review: it is a "
+                        "draft again, to adjust and submit."
+                    )
+                    % {"version": allocation.version},
+                )
+                return redirect(self.page_url(allocation.version))
+        return self.render_page(version=allocation.version, withdraw_form=form)
 
 
 class AllocationReviewView(AllocationActionView):

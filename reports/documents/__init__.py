@@ -7,6 +7,7 @@ from .audit import AuditLogXlsx
 from .board import ProgressBoardXlsx
 from .composition import CompositionPdf, CompositionXlsx
 from .delegate_table import DelegateTableXlsx
+from .elections import BallotPdf, CountMinutesPdf
 from .invitations import InvitationsPdf
 from .lists import AttendancePdf, AttendanceXlsx, DelegateListPdf, DelegateListXlsx
 from .people import PeopleRegisterXlsx
@@ -23,6 +24,8 @@ EXPORTER_CLASSES: list[type[Exporter]] = [
     AllocationXlsx,
     CompositionPdf,
     CompositionXlsx,
+    BallotPdf,
+    CountMinutesPdf,
     ProgressPdf,
     ProgressXlsx,
     ProgressBoardXlsx,

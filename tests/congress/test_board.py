@@ -352,14 +352,15 @@ def count_queries(client, url, params=None) -> int:
     ("role", "url_name", "params", "expected"),
     [
         # session, user, their unit, cycle, tiers, one aggregate per tier (3),
-        # branch names
-        ("council", "progress:board", {}, 9),
+        # branch names, the bell's unread count
+        ("council", "progress:board", {}, 10),
         # the same, and the drill-down: one query per tier
-        ("council", "progress:board", {"province": "Q01", "status": "held"}, 12),
+        ("council", "progress:board", {"province": "Q01", "status": "held"}, 13),
         ("council", "progress:board_export", {}, 8),
         # session, user, unit, cycles, the unit's successors, tiers,
-        # branches, the month's conferences, counts per month, pilot units
-        ("printer", "progress:calendar", {"month": "2019-10"}, 10),
+        # branches, the month's conferences, counts per month, pilot units,
+        # the bell's unread count
+        ("printer", "progress:calendar", {"month": "2019-10"}, 11),
     ],
 )
 def test_query_count_does_not_grow_with_provinces(
@@ -383,8 +384,8 @@ def test_board_query_count_is_bounded(
     client.force_login(users["officer_hcm"])
     client.get(reverse("progress:board"))
     # session, user, unit, cycles, the unit's successors, tiers, 3
-    # aggregates, branches, 3 drill-downs
-    with django_assert_max_num_queries(13):
+    # aggregates, branches, 3 drill-downs, the bell's unread count
+    with django_assert_max_num_queries(14):
         client.get(reverse("progress:board"))
 
 

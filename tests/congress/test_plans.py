@@ -216,6 +216,7 @@ def test_plan_list_filters_by_status_including_not_filed(client, tree, tiers, us
         "submitted": 0,
         "accepted": 1,
         "returned": 0,
+        "withdrawn": 0,
         "none": 1,
     }
     assert "Chưa nộp" in response.text and "Đã duyệt" in response.text

@@ -16,20 +16,20 @@ from congress.models import (
     TierExemption,
 )
 from congress.services import CommunicationDetails
-from delegates.models import Allocation, AllocationLine, Candidate, Election
+from delegates.models import Allocation, AllocationLine, Candidate, ElectionRound, RoundCandidate
 from tests.congress.documents_support import PDF, upload
-from tests.delegates.test_allocations import (  # noqa: F401 - re-exported fixture
+from tests.delegates.elections.test_elections import (  # noqa: F401 - re-exported fixtures
+    district_conf,
+    election,
+    stand,
+    vote,
+)
+from tests.delegates.quotas.test_allocations import (  # noqa: F401 - re-exported fixture
     adjust,
     compute,
     province,
     review,
     submit,
-)
-from tests.delegates.test_elections import (  # noqa: F401 - re-exported fixtures
-    district_conf,
-    election,
-    stand,
-    vote,
 )
 from tests.factories import UnitFactory
 from units.history import history_of, history_under
@@ -135,19 +135,20 @@ def test_an_allocation_its_lines_adjustments_and_review(users, province):  # noq
     assert kinds == {"allocation", "allocationline"}
 
 
-def test_an_election_its_candidates_and_votes(users, election):  # noqa: F811
+def test_an_election_its_candidates_rounds_and_votes(users, election):  # noqa: F811
     officer = users["officer_hcm"]
     first, second = stand(election, officer, 2)
     vote(election, officer, 10, {first: 7, second: 3})
-    candidates = entries(Candidate)
-    assert [e.action for e in candidates] == [CREATE, CREATE, UPDATE, UPDATE]
-    votes = {e.object_id: e.changes["votes"] for e in candidates if e.action == UPDATE}
-    assert sorted(votes.values()) == [["0", "3"], ["0", "7"]]
-    assert {e.parent_id for e in candidates} == {election.pk}
-    (changed,) = entries(Election, action=UPDATE)
-    assert changed.changes["valid_ballots"] == ["0", "10"] and changed.actor == officer
-    rows = history_of(election, officer).rows
-    assert len(rows) == 6  # the election opened and counted, two candidates, two votes
+    assert [e.action for e in entries(Candidate)] == [CREATE, CREATE]
+    votes = entries(RoundCandidate, action=UPDATE)
+    assert sorted(e.changes["votes"] for e in votes) == [["0", "3"], ["0", "7"]]
+    # A round's votes belong to its election: its page lists them.
+    assert {e.parent_id for e in entries(RoundCandidate)} == {election.pk}
+    assert {e.actor for e in votes} == {officer}
+    (counted,) = entries(ElectionRound, action=UPDATE)
+    assert counted.changes["valid_ballots"] == ["0", "10"] and counted.actor == officer
+    kinds = {row.entry.content_type.model for row in history_of(election, officer).rows}
+    assert kinds >= {"candidate", "electionround", "roundcandidate"}
 
 
 def test_a_tier_and_a_unit_changed_and_an_exemption_with_its_reason(users, tree, tiers):

@@ -183,12 +183,13 @@ def test_my_documents_lists_only_mine_with_a_constant_number_of_queries(
     ask(users["printer_hcm"], tree.hcm, "Một")
     ask(users["officer_hcm"], tree.hcm, "Của người khác")
     client.force_login(users["printer_hcm"])
-    with django_assert_max_num_queries(6):
+    # 6, and the bell's unread count
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("reports:job_list")).content.decode()
     assert page.count("Lines of BHXH TP. Hồ Chí Minh") == 1
     for text in "abcdefghij":
         ask(users["printer_hcm"], tree.hcm, text)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("reports:job_list")).content.decode()
     assert page.count("Lines of BHXH TP. Hồ Chí Minh") == 11
 
@@ -293,3 +294,22 @@ def test_data_gone_since_the_request_fails_with_the_reason(
         job = ask(users["printer_hcm"], tree.hcm, "Một")
     job.refresh_from_db()
     assert job.status == DocumentJob.Status.FAILED and job.error == "Danh sách đã trống."
+
+
+def test_the_one_who_asked_is_told_the_document_is_ready(
+    tree, users, lines_exporter, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from units.models import Notification
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = ask(users["printer_hcm"], tree.hcm, "Một")
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.DONE
+    notice = Notification.objects.get()
+    assert notice.recipient == users["printer_hcm"]
+    assert notice.kind == Notification.Kind.DOCUMENT_READY
+    assert notice.url == reverse("reports:job_detail", args=[job.pk])
+    assert [m.to for m in mail.outbox] == [[users["printer_hcm"].email]]

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 # Seconds, as the workers below are started with: the stubborn render
 # outlives the soft limit and is killed at the hard one; a stalled step
-# is sent again after STALL_AFTER.
-SOFT_LIMIT, HARD_LIMIT, STALL_AFTER = 4, 5, 7
+# is sent again after STALL_AFTER. The soft limit leaves a fresh worker
+# time for its first render on a busy machine.
+SOFT_LIMIT, HARD_LIMIT, STALL_AFTER = 8, 10, 12
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 

@@ -24,8 +24,8 @@ from delegates.services.delegates import remove_delegate
 from delegates.services.people import delete_person, import_people, set_titles
 from reports.registry import get_exporter
 from tests.congress.conftest import tiers  # noqa: F401 - re-exported fixture
-from tests.delegates.test_people_import import row as person_row
-from tests.delegates.test_people_import import xlsx as people_xlsx
+from tests.delegates.people.test_people_import import row as person_row
+from tests.delegates.people.test_people_import import xlsx as people_xlsx
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 from tests.units.test_unit_import import row as unit_row
 from tests.units.test_unit_import import xlsx as units_xlsx

@@ -11,7 +11,7 @@ from congress.models import Conference
 from delegates import quota_terms
 from delegates.models import Allocation
 from delegates.services import quotas as quota_services
-from tests.delegates.test_allocations import hold, province, set_cap  # noqa: F401 - re-exported fixture
+from tests.delegates.quotas.test_allocations import hold, province, set_cap  # noqa: F401 - re-exported fixture
 from tests.factories import ConferenceFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

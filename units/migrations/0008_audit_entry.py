@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('units', '0006_sent_message'),
+        ('units', '0007_notifications'),
     ]
 
     operations = [

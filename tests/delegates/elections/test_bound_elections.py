@@ -22,7 +22,7 @@ from delegates.services import elections as election_services
 from delegates.services import quotas as quota_services
 from delegates.services.elections import confirm_election, open_election, resolve_excess
 from tests.conftest import require
-from tests.delegates.test_elections import approve, held, stand, vote
+from tests.delegates.elections.test_elections import approve, held, stand, vote
 from tests.factories import PersonFactory
 
 

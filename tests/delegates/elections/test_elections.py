@@ -8,12 +8,22 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from congress.models import Conference
-from delegates.models import Allocation, AllocationLine, Category, Delegate, Election
+from delegates.models import (
+    Allocation,
+    AllocationLine,
+    Category,
+    Delegate,
+    Election,
+    ElectionRound,
+    RoundCandidate,
+)
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.elections import target_conference
 from delegates.services.elections import (
+    Minutes,
     confirm_election,
     open_election,
+    open_runoff,
     record_votes,
     set_candidates,
 )
@@ -81,6 +91,15 @@ def stand(election, actor, count):
     set_candidates(actor=actor, election=election, persons=people)
     election.refresh_from_db()
     return people
+
+
+def votes_of(election, number=1):
+    """Person id → votes in round ``number``."""
+    return dict(
+        RoundCandidate.objects.filter(round__election=election, round__number=number).values_list(
+            "candidate__person_id", "votes"
+        )
+    )
 
 
 def vote(election, actor, valid, votes_by_person, threshold=Fraction(1, 2)):
@@ -170,7 +189,7 @@ def test_candidates_kept_keep_their_votes(users, election):
     election.refresh_from_db()
     chi = PersonFactory(unit=election.conference.unit)
     set_candidates(actor=officer, election=election, persons=[an, chi])
-    assert dict(election.candidates.values_list("person_id", "votes")) == {an.pk: 7, chi.pk: 0}
+    assert votes_of(election) == {an.pk: 7, chi.pk: 0}
 
 
 def test_votes_above_valid_ballots_are_refused_on_the_field(users, election):
@@ -179,7 +198,7 @@ def test_votes_above_valid_ballots_are_refused_on_the_field(users, election):
     with pytest.raises(ValidationError) as caught:
         vote(election, officer, 10, {an: 11, binh: 3})
     assert f"votes_{an.pk}" in caught.value.message_dict
-    assert set(election.candidates.values_list("votes", flat=True)) == {0}
+    assert set(votes_of(election).values()) == {0}
 
 
 @pytest.mark.parametrize("valid", [0, -1])
@@ -212,7 +231,7 @@ def test_stale_lock_version_is_refused(users, election):
             votes={an.pk: 2},
             expected_lock_version=stale,
         )
-    assert election.candidates.get().votes == 6
+    assert votes_of(election) == {an.pk: 6}
 
 
 def test_changing_candidates_makes_an_open_votes_form_stale(users, election):
@@ -298,13 +317,144 @@ def test_tie_at_the_cut_blocks_confirmation_until_decided(users, tree, hcm_upper
     an, binh, chi = stand(election, officer, 3)
     vote(election, officer, 100, {an: 90, binh: 70, chi: 70})
     election.refresh_from_db()
-    with pytest.raises(ValidationError, match="bằng phiếu"):
+    with pytest.raises(ValidationError):
         confirm_election(actor=officer, election=election)
     assert not Delegate.objects.exists()
-    # The run-off's result is recorded: the tie is decided by the officer, not the count.
-    vote(election, officer, 100, {an: 90, binh: 70, chi: 69})
+
+
+def test_a_runoff_keeps_round_one_and_elects_from_round_two(users, tree, hcm_upper, election):
+    officer = users["officer_hcm"]
+    approve(hcm_upper, {tree.hcm_district: 2}, users["admin"])
+    an, binh, chi, dung = stand(election, officer, 4)
+    vote(election, officer, 100, {an: 90, binh: 70, chi: 70, dung: 20})
+    election.refresh_from_db()
+    second = open_runoff(
+        actor=officer, election=election, expected_lock_version=election.lock_version
+    )
+    assert second.number == 2
+    # Round 2 stands the tied only, for the one seat left.
+    assert votes_of(election, 2) == {binh.pk: 0, chi.pk: 0}
+    vote(election, officer, 98, {binh: 40, chi: 58})
+    election.refresh_from_db()
+    # Round 1 is kept as it was counted.
+    assert votes_of(election, 1) == {an.pk: 90, binh.pk: 70, chi.pk: 70, dung.pk: 20}
+    assert ElectionRound.objects.get(election=election, number=1).valid_ballots == 100
+    result = election_selectors.count_of(
+        election, election_selectors.election_candidates(election), 2
+    )
+    assert result.elected_in == {an.pk: 1, chi.pk: 2}
     confirm_election(actor=officer, election=election)
-    assert set(Delegate.objects.values_list("person", flat=True)) == {an.pk, binh.pk}
+    assert set(Delegate.objects.values_list("person", flat=True)) == {an.pk, chi.pk}
+
+
+def test_a_runoff_needs_a_tie_and_freezes_the_candidates(users, tree, hcm_upper, election):
+    officer = users["officer_hcm"]
+    approve(hcm_upper, {tree.hcm_district: 2}, users["admin"])
+    an, binh, chi = stand(election, officer, 3)
+    vote(election, officer, 100, {an: 90, binh: 80, chi: 70})
+    with pytest.raises(ValidationError):
+        open_runoff(actor=officer, election=election)
+    vote(election, officer, 100, {an: 90, binh: 70, chi: 70})
+    open_runoff(actor=officer, election=election)
+    election.refresh_from_db()
+    with pytest.raises(ValidationError):
+        set_candidates(actor=officer, election=election, persons=[an])
+    assert set(votes_of(election)) == {an.pk, binh.pk, chi.pk}
+    # A run-off keeps the threshold of round 1.
+    with pytest.raises(ValidationError) as caught:
+        vote(election, officer, 90, {binh: 50, chi: 40}, threshold=Fraction(2, 3))
+    assert "threshold" in caught.value.message_dict
+
+
+def test_a_tie_again_leads_to_a_third_round(users, tree, hcm_upper, election):
+    officer = users["officer_hcm"]
+    approve(hcm_upper, {tree.hcm_district: 1}, users["admin"])
+    an, binh = stand(election, officer, 2)
+    vote(election, officer, 100, {an: 60, binh: 60})
+    open_runoff(actor=officer, election=election)
+    vote(election, officer, 100, {an: 55, binh: 55})
+    open_runoff(actor=officer, election=election)
+    vote(election, officer, 100, {an: 45, binh: 55})
+    confirm_election(actor=officer, election=election)
+    assert list(Delegate.objects.values_list("person", flat=True)) == [binh.pk]
+    assert ElectionRound.objects.filter(election=election).count() == 3
+
+
+# -- Ballots --------------------------------------------------------------------------
+
+
+def test_ballots_issued_above_those_present_are_refused(users, election):
+    officer = users["officer_hcm"]
+    (an,) = stand(election, officer, 1)
+    election.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        record_votes(
+            actor=officer,
+            election=election,
+            valid_ballots=30,
+            votes={an.pk: 20},
+            expected_lock_version=election.lock_version,
+            ballots_issued=41,
+            ballots_returned=30,
+            minutes=Minutes(summoned=45, present=40),
+        )
+    assert "ballots_issued" in caught.value.message_dict
+    assert "41" in caught.value.messages[0] and "40" in caught.value.messages[0]
+    assert ElectionRound.objects.get(election=election).valid_ballots == 0
+    assert votes_of(election) == {an.pk: 0}
+
+
+def test_present_comes_from_the_check_in_when_it_was_used(users, election, district_conf):
+    officer = users["officer_hcm"]
+    (an,) = stand(election, officer, 1)
+    present = DelegateFactory.create_batch(3, conference=district_conf, category=Category.OFFICIAL)
+    DelegateFactory(conference=district_conf, category=Category.OFFICIAL)
+    DelegateFactory(conference=district_conf, category=Category.GUEST)
+    Delegate.objects.filter(pk__in=[d.pk for d in present]).update(
+        checked_in_at=datetime.datetime(2020, 1, 10, 8, tzinfo=datetime.UTC)
+    )
+    election.refresh_from_db()
+
+    def record(issued):
+        election.refresh_from_db()
+        return record_votes(
+            actor=officer,
+            election=election,
+            valid_ballots=3,
+            votes={an.pk: 2},
+            expected_lock_version=election.lock_version,
+            ballots_issued=issued,
+            ballots_returned=3,
+            # What is typed gives way to the check-in's figures.
+            minutes=Minutes(summoned=100, present=100),
+        )
+
+    with pytest.raises(ValidationError, match="4"):
+        record(4)
+    record(3)
+    first = ElectionRound.objects.get(election=election)
+    assert (first.summoned, first.present, first.present_from_check_in) == (4, 3, True)
+
+
+@pytest.mark.parametrize(
+    ("returned", "valid", "invalid", "field"),
+    [(31, 30, 1, "ballots_returned"), (30, 28, 1, "invalid_ballots")],
+)
+def test_ballots_must_add_up(users, election, returned, valid, invalid, field):
+    officer = users["officer_hcm"]
+    (an,) = stand(election, officer, 1)
+    with pytest.raises(ValidationError) as caught:
+        record_votes(
+            actor=officer,
+            election=election,
+            valid_ballots=valid,
+            votes={an.pk: 20},
+            expected_lock_version=election.lock_version,
+            ballots_issued=30,
+            ballots_returned=returned,
+            invalid_ballots=invalid,
+        )
+    assert field in caught.value.message_dict
 
 
 def test_someone_already_a_delegate_above_is_flagged_not_duplicated(
@@ -354,7 +504,7 @@ def test_confirmed_election_is_frozen(users, tree, hcm_upper, election):
         set_candidates(actor=officer, election=election, persons=[])
     with pytest.raises(ValidationError, match="đã được xác nhận"):
         confirm_election(actor=officer, election=election)
-    assert Delegate.objects.count() == 1 and election.candidates.get().votes == 9
+    assert Delegate.objects.count() == 1 and votes_of(election) == {an.pk: 9}
 
 
 def test_stale_page_cannot_confirm(users, tree, hcm_upper, election):
@@ -400,3 +550,38 @@ def test_approved_allocation_without_the_unit_is_named(users, tree, hcm_upper, e
     with pytest.raises(ValidationError, match="không có suất nào cho BHXH Quận 1"):
         confirm_election(actor=officer, election=election)
     assert not Delegate.objects.exists()
+
+
+# -- The migration into rounds --------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_makes_the_votes_so_far_round_one(users, election):
+    """0010/0011: an election's valid ballots and its candidates' votes
+    become its round 1 (and back, when the migration is reversed)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    officer = users["officer_hcm"]
+    an, binh = stand(election, officer, 2)
+    vote(election, officer, 40, {an: 30, binh: 12})
+    before = [("delegates", "0009_allocation_withdrawal")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldCandidate = old.get_model("delegates", "Candidate")
+    OldElection = old.get_model("delegates", "Election")
+    # Reversed, round 1 went back into the columns it came from.
+    assert OldElection.objects.get(pk=election.pk).valid_ballots == 40
+    assert dict(OldCandidate.objects.values_list("person_id", "votes")) == {an.pk: 30, binh.pk: 12}
+    OldCandidate.objects.filter(person_id=binh.pk).update(votes=9)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    (first,) = ElectionRound.objects.filter(election_id=election.pk)
+    assert (first.number, first.valid_ballots, first.ballots_issued, first.invalid_ballots) == (
+        1,
+        40,
+        40,
+        0,
+    )
+    assert votes_of(election) == {an.pk: 30, binh.pk: 9}

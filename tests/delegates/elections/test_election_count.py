@@ -7,8 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from delegates.election_count import (
+    Ballots,
     ElectionCountError,
     Outcome,
+    RoundVotes,
+    check_ballots,
+    count_rounds,
     count_votes,
     votes_needed,
 )
@@ -206,3 +210,109 @@ def test_property_same_result_whatever_the_order_of_entry(case):
     backward = count_votes(votes[::-1], valid_ballots=valid, quota=quota, threshold=threshold)
     assert set(forward.elected) == set(backward.elected)
     assert set(forward.tied) == set(backward.tied)
+
+
+# -- Rounds ----------------------------------------------------------------------------
+
+
+def rounds_of(*rounds):
+    """``(valid, {key: votes})`` per round, numbered from 1."""
+    return [
+        RoundVotes(number=number, votes=tuple(votes.items()), valid_ballots=valid)
+        for number, (valid, votes) in enumerate(rounds, start=1)
+    ]
+
+
+def test_runoff_elects_among_the_tied_for_the_seats_left():
+    result = count_rounds(
+        rounds_of(
+            (100, {"an": 90, "binh": 70, "chi": 70, "dung": 10}), (99, {"binh": 49, "chi": 50})
+        ),
+        quota=2,
+    )
+    assert result.elected_in == {"an": 1, "chi": 2}
+    assert [r.seats for r in result.rounds] == [2, 1]
+    assert result.is_decided and not result.has_tie
+
+
+def test_runoff_below_the_threshold_leaves_the_seat_empty():
+    result = count_rounds(
+        rounds_of((100, {"an": 60, "binh": 60}), (100, {"an": 50, "binh": 40})), quota=1
+    )
+    assert result.elected == () and result.is_decided
+
+
+def test_a_round_not_counted_yet_is_pending():
+    result = count_rounds(
+        rounds_of((100, {"an": 60, "binh": 60}), (0, {"an": 0, "binh": 0})), quota=1
+    )
+    assert not result.is_counted and not result.is_decided and result.elected == ()
+
+
+def test_the_latest_tie_names_the_runoff():
+    result = count_rounds(rounds_of((100, {"an": 90, "binh": 70, "chi": 70})), quota=2)
+    assert set(result.runoff) == {"binh", "chi"} and result.runoff_seats == 1
+
+
+@pytest.mark.parametrize(
+    ("rounds", "code"),
+    [
+        (rounds_of((100, {"an": 90, "binh": 60}), (100, {"binh": 60})), "runoff_without_tie"),
+        (
+            rounds_of((100, {"an": 60, "binh": 60, "chi": 10}), (100, {"an": 1, "chi": 2})),
+            "runoff_candidates",
+        ),
+        ([], "no_round"),
+    ],
+)
+def test_rounds_that_cannot_follow_are_refused(rounds, code):
+    with pytest.raises(ElectionCountError) as caught:
+        count_rounds(rounds, quota=1)
+    assert caught.value.code == code
+
+
+@given(elections(), st.lists(st.integers(min_value=0, max_value=200), min_size=4, max_size=4))
+def test_property_runoffs_never_elect_more_than_the_quota_nor_anyone_twice(case, valids):
+    votes, valid, quota, threshold = case
+    rounds = [RoundVotes(number=1, votes=tuple(votes), valid_ballots=valid)]
+    result = count_rounds(rounds, quota=quota, threshold=threshold)
+    # Run-offs among the tied (votes spread in a fixed way) while ties remain.
+    for runoff_valid in valids:
+        if not result.has_tie:
+            break
+        runoff_valid = max(runoff_valid, 1)
+        runoff = tuple(
+            (key, (index * 7 + len(rounds)) % (runoff_valid + 1))
+            for index, key in enumerate(result.runoff)
+        )
+        rounds.append(RoundVotes(number=len(rounds) + 1, votes=runoff, valid_ballots=runoff_valid))
+        result = count_rounds(rounds, quota=quota, threshold=threshold)
+    assert len(result.elected) <= quota
+    assert len(set(result.elected)) == len(result.elected)
+    first = result.rounds[0].count
+    assert set(first.elected) <= set(result.elected)
+    for key, number in result.elected_in.items():
+        if number > 1:
+            assert key in result.rounds[number - 2].count.tied
+
+
+# -- Ballots -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ballots", "present", "code"),
+    [
+        (Ballots(issued=41, returned=40, valid=39, invalid=1), 40, "issued_above_present"),
+        (Ballots(issued=40, returned=41, valid=40, invalid=1), 45, "returned_above_issued"),
+        (Ballots(issued=40, returned=40, valid=38, invalid=1), 45, "returned_not_sorted"),
+    ],
+)
+def test_ballots_that_do_not_add_up_are_refused(ballots, present, code):
+    with pytest.raises(ElectionCountError) as caught:
+        check_ballots(ballots, present=present)
+    assert caught.value.code == code
+
+
+def test_ballots_up_to_those_present_pass():
+    check_ballots(Ballots(issued=40, returned=39, valid=37, invalid=2), present=40)
+    check_ballots(Ballots(issued=400, returned=39, valid=37, invalid=2), present=None)

@@ -6,9 +6,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress.models import Conference
-from delegates.models import Category, Delegate, Election
-from delegates.services.elections import open_election, record_votes, set_candidates
-from tests.delegates.test_elections import approve, held
+from delegates.models import Category, Delegate, Election, ElectionRound
+from delegates.services.elections import (
+    open_election,
+    open_runoff,
+    record_votes,
+    set_candidates,
+)
+from tests.delegates.elections.test_elections import approve, held, votes_of
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 
 ROLES = ["admin", "council", "officer_hcm", "officer_hanoi", "printer_hcm", "printer"]
@@ -201,7 +206,7 @@ def test_bad_votes_keep_what_was_typed(client, users, hcm_conf):
     page = response.content.decode()
     assert "nhiều hơn số phiếu hợp lệ" in page
     assert 'value="11"' in page and 'value="4"' in page
-    assert set(election.candidates.values_list("votes", flat=True)) == {0}
+    assert set(votes_of(election).values()) == {0}
 
 
 def test_bad_threshold_keeps_what_was_typed(client, users, hcm_conf):
@@ -221,8 +226,7 @@ def test_bad_threshold_keeps_what_was_typed(client, users, hcm_conf):
     page = response.content.decode()
     assert "Nhập một phân số" in page
     assert 'value="một nửa"' in page and 'value="-1"' in page and 'value="6"' in page
-    election.refresh_from_db()
-    assert election.valid_ballots == 0
+    assert ElectionRound.objects.get(election=election).valid_ballots == 0
 
 
 def test_stale_votes_form_keeps_what_was_typed(client, users, hcm_conf):
@@ -241,7 +245,7 @@ def test_stale_votes_form_keeps_what_was_typed(client, users, hcm_conf):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Người khác đã thay đổi" in page and 'value="9"' in page
-    assert sorted(election.candidates.values_list("votes", flat=True)) == [2, 6]
+    assert sorted(votes_of(election).values()) == [2, 6]
 
 
 def test_tie_is_shown_and_blocks_confirmation(client, users, tree, hcm_upper, hcm_conf):
@@ -370,3 +374,93 @@ def test_every_bad_field_is_marked_at_once(client, users, hcm_conf):
     assert "Nhập một phân số" in page
     assert "Số phiếu bầu (50) nhiều hơn số phiếu hợp lệ (45)" in page
     assert "Chưa lưu" in page
+
+
+# -- Rounds on the page ------------------------------------------------------------------
+
+
+def test_runoff_from_the_page_keeps_round_one(client, users, tree, hcm_upper, hcm_conf):
+    approve(hcm_upper, {tree.hcm_district: 2}, users["admin"])
+    election, (an, binh, chi) = prepared(hcm_conf, users["officer_hcm"], 3, (10, [9, 6, 6]))
+    client.force_login(users["officer_hcm"])
+    page = client.get(url("election_detail", hcm_conf)).content.decode()
+    assert 'data-testid="open-runoff"' in page and 'data-testid="confirm"' not in page
+    assert 'data-testid="runoff-rule"' in page
+    response = client.post(url("runoff_open", hcm_conf), {"lock_version": election.lock_version})
+    assert response.status_code == 302
+    election.refresh_from_db()
+    response = client.post(
+        url("votes_record", hcm_conf),
+        {
+            "ballots_issued": 10,
+            "ballots_returned": 10,
+            "valid_ballots": 9,
+            "invalid_ballots": 1,
+            "threshold": "1/2",
+            "lock_version": election.lock_version,
+            f"votes_{binh.pk}": 3,
+            f"votes_{chi.pk}": 6,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url("election_detail", hcm_conf)).content.decode()
+    assert page.count('data-testid="round"') == 2
+    assert 'data-round="1"' in page and 'data-round="2"' in page
+    assert votes_of(election, 1) == {an.pk: 9, binh.pk: 6, chi.pk: 6}
+    assert 'data-testid="confirm"' in page
+
+
+def test_ballots_above_those_present_are_told_on_the_field(client, users, hcm_conf):
+    election, (an, binh) = prepared(hcm_conf, users["officer_hcm"])
+    client.force_login(users["officer_hcm"])
+    response = client.post(
+        url("votes_record", hcm_conf),
+        {
+            "summoned": 45,
+            "present": 38,
+            "ballots_issued": 39,
+            "ballots_returned": 39,
+            "valid_ballots": 39,
+            "invalid_ballots": 0,
+            "threshold": "1/2",
+            "lock_version": election.lock_version,
+            f"votes_{an.pk}": 30,
+            f"votes_{binh.pk}": 12,
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["votes_form"]
+    assert "ballots_issued" in form.errors and "38" in form.errors["ballots_issued"][0]
+    page = response.content.decode()
+    assert 'value="39"' in page and 'value="38"' in page and 'value="30"' in page
+    assert ElectionRound.objects.get(election=election).valid_ballots == 0
+
+
+@pytest.mark.parametrize("role", ["officer_hcm", "council"])
+def test_page_queries_do_not_grow_with_rounds(client, users, tree, tiers, hcm_upper, role):
+    approve(hcm_upper, {tree.hcm_district: 2, tree.hcm_department: 2}, users["admin"])
+    client.force_login(users[role])
+    counts = []
+    for unit, runoffs in ((tree.hcm_district, 0), (tree.hcm_department, 3)):
+        conference = held(tiers[1], unit)
+        election, people = prepared(
+            conference, users["admin"], count=6, votes=(100, [90, 70, 70, 70, 10, 5])
+        )
+        for _ in range(runoffs):
+            open_runoff(actor=users["admin"], election=election)
+            election.refresh_from_db()
+            record_votes(
+                actor=users["admin"],
+                election=election,
+                valid_ballots=100,
+                votes={p.pk: 60 for p in people[1:4]},
+                expected_lock_version=election.lock_version,
+            )
+            election.refresh_from_db()
+        client.get(url("election_detail", conference))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url("election_detail", conference))
+        assert response.status_code == 200
+        assert response.content.decode().count('data-testid="round"') == runoffs + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -22,7 +22,7 @@ from delegates.services.people import (
     set_person_active,
     set_titles,
 )
-from tests.delegates.test_people_import import row, xlsx
+from tests.delegates.people.test_people_import import row, xlsx
 from tests.factories import DelegateFactory, PersonFactory
 from units.encodings import encode_legacy
 

@@ -15,9 +15,9 @@ from congress.models import Conference
 from delegates.models import Allocation, Category, Delegate, Election
 from delegates.services import quotas as quota_services
 from delegates.services.elections import confirm_election, open_election
-from tests.delegates.test_allocations import correct, hold, set_cap
-from tests.delegates.test_bound_elections import version
-from tests.delegates.test_elections import approve, held, stand, vote
+from tests.delegates.elections.test_bound_elections import version
+from tests.delegates.elections.test_elections import approve, held, stand, vote
+from tests.delegates.quotas.test_allocations import correct, hold, set_cap
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

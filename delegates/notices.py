@@ -1,0 +1,68 @@
+"""Who is told of an allocation's move or an election's confirmation, and
+in what words: the council of a version submitted or withdrawn, the
+officers of the conference's unit of the council's decision, the officers
+of the conference above of the delegates an election sent them. Called by
+the services inside their transaction; mails go after the commit
+(``units.notifications``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from delegates.models import Allocation, Election
+from units.models import Notification, User
+from units.notifications import council_members, interface_language, notify
+from units.permissions import officers_covering
+
+Kind = Notification.Kind
+
+
+def allocation_moved(*, actor: User, allocation: Allocation, name: str, reason: str = "") -> None:
+    """``name`` is the move just made (submit, withdraw, approve, return).
+    The version's ``lock_version`` after the move tells one event from the
+    next (a version may be submitted, returned and submitted again)."""
+    conference = allocation.conference
+    names = {"unit": conference.unit.name, "version": allocation.version}
+    with interface_language():
+        if name == "submit":
+            kind, recipients = Kind.SUBMITTED, council_members()
+            title = _("%(unit)s submitted its allocation (version %(version)s)") % names
+        elif name == "withdraw":
+            kind, recipients = Kind.WITHDRAWN, council_members()
+            title = _("%(unit)s withdrew its allocation (version %(version)s)") % names
+        elif name == "approve":
+            kind, recipients = Kind.APPROVED, officers_covering(conference.unit)
+            title = (
+                _("The council approved the allocation of %(unit)s (version %(version)s)") % names
+            )
+        else:
+            kind, recipients = Kind.RETURNED, officers_covering(conference.unit)
+            title = (
+                _("The council returned the allocation of %(unit)s (version %(version)s)") % names
+            )
+    notify(
+        event_key=f"allocation:{allocation.pk}:{name}:{allocation.lock_version}",
+        recipients=[user for user in recipients if user.pk != actor.pk],
+        kind=kind,
+        title=title,
+        body=reason,
+        url=reverse("allocations:allocation_detail", args=[conference.pk])
+        + f"?version={allocation.version}",
+    )
+
+
+def election_confirmed(*, actor: User, election: Election, elected: int) -> None:
+    """The officers of the conference above receive the elected."""
+    target = election.target
+    with interface_language():
+        title = _("%(unit)s confirmed its election: %(count)s delegates elected to %(target)s") % {
+            "unit": election.conference.unit.name,
+            "count": elected,
+            "target": target,
+        }
+    notify(
+        event_key=f"election:{election.pk}:confirmed",
+        recipients=[u for u in officers_covering(target.unit) if u.pk != actor.pk],
+        kind=Kind.ELECTION_CONFIRMED,
+        title=title,
+        url=reverse("delegates:delegate_list", args=[target.pk]),
+    )
