@@ -263,9 +263,7 @@ def entry_context(instance: Model) -> dict[str, Any]:
         field = owner._meta.get_field(last)
         parent_id = getattr(owner, field.attname)
         if parent_id is not None:
-            values["parent_type_id"] = ContentType.objects.get_for_model(
-                field.related_model
-            ).pk
+            values["parent_type_id"] = ContentType.objects.get_for_model(field.related_model).pk
             values["parent_id"] = parent_id
     actor = _actor.get()
     if actor is not None:
