@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from units.audit import audited
 from units.locking import StaleEditError, check_lock_version
 from units.models import Hierarchy, Unit, UnitKind, User
 from units.permissions import (
@@ -207,6 +208,7 @@ def _record_held(
     conference.actual_attendance = actual_attendance
 
 
+@audited
 @transaction.atomic
 def register_conference(
     *, actor: User, tier: Tier, unit: Unit, details: ConferenceDetails
@@ -269,6 +271,7 @@ def _lock(conference: Conference, expected_lock_version: int | None) -> Conferen
     return locked
 
 
+@audited
 @transaction.atomic
 def update_conference(
     *, actor: User, conference: Conference, details: ConferenceDetails, expected_lock_version: int
@@ -392,6 +395,7 @@ def available_transitions(*, user: User, conference: Conference) -> list[Move]:
     return CONFERENCE_WORKFLOW.available(conference, user=user, unit=conference.unit)
 
 
+@audited
 @transaction.atomic
 def transition_conference(
     *,
@@ -481,6 +485,7 @@ def _shown(value: object) -> object:
     return value
 
 
+@audited
 @transaction.atomic
 def correct_held_figures(
     *,
@@ -549,6 +554,7 @@ def correct_held_figures(
     return conference
 
 
+@audited
 @transaction.atomic
 def accept_before_pilots(
     *, actor: User, conference: Conference, reason: str, expected_lock_version: int | None = None
@@ -583,6 +589,7 @@ def accept_before_pilots(
     return conference
 
 
+@audited
 @transaction.atomic
 def exempt_unit(*, actor: User, tier: Tier, unit: Unit, reason: str) -> TierExemption:
     """The council records that ``unit`` truly cannot hold its conference of
@@ -620,6 +627,7 @@ def exempt_unit(*, actor: User, tier: Tier, unit: Unit, reason: str) -> TierExem
         ) from error
 
 
+@audited
 @transaction.atomic
 def lift_exemption(*, actor: User, exemption: TierExemption) -> None:
     """The council lifts an exemption: the unit must hold its conference
@@ -672,6 +680,7 @@ def _next_version(versions) -> int:
     return (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
 
 
+@audited
 @transaction.atomic
 def upload_organisation_plan(*, actor: User, unit: Unit, upload: CheckedUpload) -> OrganisationPlan:
     """File a new version of ``unit``'s organisation plan (kế hoạch tổ chức).
@@ -748,6 +757,7 @@ PLAN_WORKFLOW = Workflow(
 )
 
 
+@audited
 @transaction.atomic
 def review_organisation_plan(
     *, actor: User, plan: OrganisationPlan, decision: str, reason: str = ""
@@ -816,6 +826,7 @@ def withdraw_organisation_plan(
     return plan
 
 
+@audited
 @transaction.atomic
 def upload_conference_document(
     *, actor: User, conference: Conference, kind: str, upload: CheckedUpload
@@ -897,6 +908,7 @@ def _paper_fields(conference: Conference, details: PaperDetails) -> dict:
     return fields
 
 
+@audited
 @transaction.atomic
 def add_paper(*, actor: User, conference: Conference, details: PaperDetails) -> Paper:
     """Propose a paper for a conference; it goes last in the programme."""
@@ -908,6 +920,7 @@ def add_paper(*, actor: User, conference: Conference, details: PaperDetails) -> 
     return Paper.objects.create(conference=conference, position=position, **fields)
 
 
+@audited
 @transaction.atomic
 def update_paper(*, actor: User, paper: Paper, details: PaperDetails) -> Paper:
     """Change a paper's title, presenter or field; its status and place stay."""
@@ -920,6 +933,7 @@ def update_paper(*, actor: User, paper: Paper, details: PaperDetails) -> Paper:
     return paper
 
 
+@audited
 @transaction.atomic
 def delete_paper(*, actor: User, paper: Paper) -> None:
     """Remove a paper that was not presented (a presented one is part of
@@ -976,6 +990,7 @@ def paper_moves(*, user: User, conference: Conference, paper: Paper) -> list[Mov
     ]
 
 
+@audited
 @transaction.atomic
 def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
     """Move a paper along ``PAPER_WORKFLOW`` to ``status`` (proposed →
@@ -998,6 +1013,7 @@ def set_paper_status(*, actor: User, paper: Paper, status: str) -> Paper:
     return paper
 
 
+@audited
 @transaction.atomic
 def move_paper(*, actor: User, paper: Paper, offset: int) -> None:
     """Move a paper up (``offset`` −1) or down (+1) in the programme; the
@@ -1040,6 +1056,7 @@ def _communication_fields(details: CommunicationDetails) -> dict:
     return fields
 
 
+@audited
 @transaction.atomic
 def add_communication_activity(
     *, actor: User, conference: Conference, details: CommunicationDetails
@@ -1052,6 +1069,7 @@ def add_communication_activity(
     )
 
 
+@audited
 @transaction.atomic
 def update_communication_activity(
     *, actor: User, activity: CommunicationActivity, details: CommunicationDetails
@@ -1064,6 +1082,7 @@ def update_communication_activity(
     return activity
 
 
+@audited
 @transaction.atomic
 def delete_communication_activity(*, actor: User, activity: CommunicationActivity) -> None:
     require_permission(actor, Action.CHANGE, activity.conference.unit)
@@ -1440,6 +1459,7 @@ def _carry_over(
     return dropped_caps, dropped_pilots
 
 
+@audited
 @transaction.atomic
 def create_cycle_from(
     *,
@@ -1569,6 +1589,7 @@ def _move_to_hierarchy(cycle: Cycle) -> CycleSetupReport:
     )
 
 
+@audited
 @transaction.atomic
 def update_cycle(
     *,
@@ -1631,6 +1652,7 @@ def _lock_tier(tier: Tier, expected_fingerprint: str | None) -> tuple[Cycle, Tie
     return cycle, locked
 
 
+@audited
 @transaction.atomic
 def update_tier(
     *,
@@ -1667,6 +1689,7 @@ def update_tier(
     return locked
 
 
+@audited
 @transaction.atomic
 def set_cap_exceptions(
     *,
@@ -1687,6 +1710,7 @@ def set_cap_exceptions(
     return locked
 
 
+@audited
 @transaction.atomic
 def set_pilot_units(
     *,
@@ -1716,6 +1740,7 @@ def set_pilot_units(
     return locked
 
 
+@audited
 @transaction.atomic
 def mark_current(*, actor: User, cycle: Cycle) -> Cycle:
     """Make ``cycle`` the current one (what users work in until they choose

@@ -10,6 +10,7 @@ class DelegatesConfig(AppConfig):
         from congress.extensions import add_to_conference_page, add_to_home
         from units.models import Role
 
+        from . import audit
         from .selectors import todo
         from .selectors.delegates import composition
 
@@ -22,3 +23,5 @@ class DelegatesConfig(AppConfig):
             # The cycle's composition targets (women, minorities) not met by
             # the delegates so far: shown beside the conference's next step.
             return {"target_shortfalls": composition(conference).shortfalls}
+
+        audit.register()

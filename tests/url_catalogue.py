@@ -562,6 +562,9 @@ CATALOGUE: dict[str, Entry] = {
     "units:unit_import": Entry(CONFIGURE),
     "units:unit_template": Entry(CONFIGURE),
     "units:unit_export": Entry(VIEW),
+    # The audit log: every entry for the nationwide roles, the subtree's for
+    # the others; a unit of another province in its filter shows nothing.
+    "units:audit_log": Entry(VIEW, probe=aim("unit", "unit")),
     # -- The user's notices (a notice is its recipient's only) -----------------------
     "notifications:notification_list": login(),
     "notifications:notification_open": Entry("owner", kwargs=notice_kwargs),
@@ -624,6 +627,7 @@ EXPORTER_PARAMS: dict[str, Build] = {
     "progress_board_xlsx": _province,
     "delegate_table_xlsx": _conference,
     "people_register_xlsx": _province_unit,
+    "audit_log_xlsx": lambda w, region, role: {"unit": w.province(region).unit.pk},
     "ballot_pdf": _election_round,
     "count_minutes_pdf": _counted_round,
 }

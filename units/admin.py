@@ -1,9 +1,10 @@
+from auditlog.admin import LogEntryAdmin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .forms import CleanModelForm
-from .models import Cluster, Hierarchy, Unit, User
+from .models import AuditEntry, Cluster, Hierarchy, Unit, User
 from .services import cluster_member_errors
 
 
@@ -96,3 +97,27 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+# The audit trail is read here, never written: no add, change or delete,
+# superusers included (django-auditlog's admin lets a cascade delete through).
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogEntryAdmin):
+    list_select_related = ["content_type", "actor"]
+    search_fields = ["object_repr", "unit_name", "reason", "actor__username", "actor__full_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("Units and users")
+
+    def ready(self) -> None:
+        from . import audit
+
+        audit.register()

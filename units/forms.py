@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hierarchy, UnitKind
+from .params import as_int, search_param
 from .queue import enqueue
 from .text import CONTROL_CHARACTERS_MESSAGE, control_characters
 from .unit_import import is_xlsx
@@ -170,6 +171,74 @@ class QueuedPasswordResetForm(CleanFormMixin, PasswordResetForm):
             self.queued = enqueue(send_password_reset_for_address, email, domain, use_https)
 
         transaction.on_commit(queue)
+
+
+class AuditLogForm(CleanForm):
+    """The log's filters: a unit (its subtree), a user, a kind of object,
+    a period. Only choices within the reader's scope are offered; anything
+    else is the field's message and the log unfiltered by it."""
+
+    unit = forms.ChoiceField(label=_("Unit (and the units under it)"), required=False)
+    user = forms.CharField(label=_("User"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+        if user is not None:
+            self.user = user
+            self.setup()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("unit", css_class="col-md-3"),
+                Column("user", css_class="col-md-2"),
+                Column("kind", css_class="col-md-3"),
+                Column("date_from", css_class="col-md-1"),
+                Column("date_to", css_class="col-md-1"),
+                Column(
+                    Submit("", _("Filter"), css_class="w-100"),
+                    css_class="col-md-2 d-flex align-items-end mb-3",
+                ),
+            )
+        )
+
+    def setup(self) -> None:
+        from .history import log_kinds, log_units
+
+        self.units = log_units(self.user)
+        self.fields["unit"].choices = [("", _("All units"))] + [
+            (str(unit.pk), unit.name) for unit in self.units
+        ]
+        self.fields["kind"].choices = [("", _("All kinds"))] + [
+            (str(pk), name) for pk, name in log_kinds()
+        ]
+
+    def clean_user(self) -> str:
+        return search_param(self.cleaned_data, "user")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """The cleaned filters as ``units.history.search_log`` takes them."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        unit_pk = data.get("unit")
+        units = {str(unit.pk): unit for unit in getattr(self, "units", [])}
+        return {
+            "unit": units.get(unit_pk) if unit_pk else None,
+            "actor": data.get("user") or "",
+            "kind": as_int(data.get("kind") or ""),
+            "date_from": data.get("date_from") or None,
+            "date_to": data.get("date_to") or None,
+        }
 
 
 class NoticeSettingsForm(CleanForm):

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from .audit import NOISE, audit_context, audited, file_checksum, record_created, record_updated
 from .models import Hierarchy, Unit, UnitKind, User
 from .permissions import may_configure
 from .unit_import import (
@@ -72,6 +73,7 @@ class _Plan:
     errors: list[RowError] = field(default_factory=list)
 
 
+@audited
 @transaction.atomic
 def import_units(*, actor: User, hierarchy: Hierarchy, file: IO[bytes]) -> ImportResult:
     """Create and update ``hierarchy``'s units from an .xlsx file.
@@ -86,6 +88,7 @@ def import_units(*, actor: User, hierarchy: Hierarchy, file: IO[bytes]) -> Impor
     """
     if not may_configure(actor):
         raise PermissionDenied
+    checksum = file_checksum(file)
     parsed = read_workbook(file)
     result = ImportResult(
         converted_cells=parsed.converted_cells,
@@ -125,17 +128,33 @@ def import_units(*, actor: User, hierarchy: Hierarchy, file: IO[bytes]) -> Impor
 
     wanted_links: dict[int, set[int]] = {}
     edited, changed = [], 0
+    before: dict[int, tuple[int, dict]] = {}
     for row, unit in plan.updates:
         wanted = {previous[code] for code in row.predecessor_codes or ()}
         relinked = wanted != links.get(unit.pk, set())
         if relinked:
             wanted_links[unit.pk] = wanted
+        was = {name: getattr(unit, name) for name in UPDATED_FIELDS if name not in NOISE}
         fields_changed = _apply(row, unit, by_pk)
         if fields_changed:
             edited.append(unit)
+            before[unit.pk] = (row.row, was)
         changed += fields_changed or relinked
     if edited:
         Unit.objects.bulk_update(edited, UPDATED_FIELDS)
+    # One entry per row, each with the file's SHA-256 and its row number.
+    source = {"import": "units", "sha256": checksum}
+    for unit in edited:
+        number, was = before[unit.pk]
+        with audit_context(source={**source, "row": number}):
+            record_updated(
+                unit,
+                {
+                    name: (old, getattr(unit, name))
+                    for name, old in was.items()
+                    if getattr(unit, name) != old
+                },
+            )
 
     by_code = {unit.code.upper(): unit for unit in units}
     next_position = _next_positions(units)
@@ -149,7 +168,10 @@ def import_units(*, actor: User, hierarchy: Hierarchy, file: IO[bytes]) -> Impor
             )
             for row in level
         ]
-        for unit, row in zip(Unit.objects.bulk_create(new_units), level, strict=True):
+        created = Unit.objects.bulk_create(new_units)
+        with audit_context(source=source):
+            record_created(created, rows=[row.row for row in level])
+        for unit, row in zip(created, level, strict=True):
             by_code[unit.code] = unit
             if row.predecessor_codes:
                 wanted_links[unit.pk] = {previous[code] for code in row.predecessor_codes}

@@ -9,8 +9,10 @@ names its predecessors in the older one (the provinces merged by the 2025
 reform), which is how a user's role and a staff register follow it.
 """
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -300,6 +302,89 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_key} → {self.recipient_id}"
+
+
+# -- The audit trail ------------------------------------------------------------
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Entries are written once and never changed or deleted by the app."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("The audit trail cannot be deleted.")
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]
+    """django-auditlog's manager, adding to each entry the object's unit,
+    the object it belongs to, the actor of a service run outside a request
+    and the reason given (``units.audit``)."""
+
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        from .audit import entry_context, key_names
+
+        for name, value in entry_context(instance).items():
+            kwargs.setdefault(name, value)
+        changes = kwargs.get("changes")
+        if changes:
+            (names,) = key_names([instance], [changes])
+            if names:
+                kwargs["additional_data"] = {
+                    **(kwargs.get("additional_data") or {}),
+                    "names": names,
+                }
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        from .audit import entry_context
+
+        for name, value in entry_context(instance).items():
+            kwargs.setdefault(name, value)
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
+
+
+class AuditEntry(AbstractLogEntry):
+    """One create, update or delete of a domain object (django-auditlog's
+    entry, ``AUDITLOG_LOGENTRY_MODEL``): who, when, the changed fields'
+    before → after, and beside the library's columns the object's unit (its
+    path, so that a subtree's entries are one prefix query, as for units),
+    the object it belongs to (a delegate's conference, a title's person:
+    its page shows them, even once deleted) and the reason given."""
+
+    # Plain columns, not foreign keys: deleting a unit or a conference
+    # leaves its trail as it was.
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True, default="")
+    unit_hierarchy_id = models.BigIntegerField(_("hierarchy"), null=True, blank=True)
+    unit_name = models.CharField(_("unit"), max_length=255, blank=True, default="")
+    parent_type_id = models.IntegerField(null=True, blank=True)
+    parent_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, default="")
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-timestamp", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["unit_path"],
+                name="units_audit_unit_path_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["content_type", "object_id"], name="units_audit_object"),
+            models.Index(fields=["parent_type_id", "parent_id"], name="units_audit_parent"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionDenied("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The audit trail cannot be deleted.")
 
 
 # -- Notices: what happened that a user should know -------------------------

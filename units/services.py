@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from . import divisions
+from .audit import audited
 from .divisions import ROOT_CODE, UnitSpec
 from .models import Cluster, Hierarchy, Role, Unit, UnitKind, User
 from .permissions import may_configure
@@ -320,6 +321,7 @@ def cluster_member_errors(*, cluster: Cluster, units: list[Unit]) -> list[str]:
     return errors
 
 
+@audited
 @transaction.atomic
 def set_cluster_members(*, actor: User, cluster: Cluster, units: list[Unit]) -> Cluster:
     """Make ``units`` the members of ``cluster`` (administrators only);

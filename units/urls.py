@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.UnitImportView.as_view(), name="unit_import"),
     path("import/template.xlsx", views.UnitTemplateView.as_view(), name="unit_template"),
     path("export.xlsx", views.UnitExportView.as_view(), name="unit_export"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     # ``<int:pk>/``, the unit's page, is served by the project's URLconf with
     # the conferences added (``congress.views.units``).
 ]

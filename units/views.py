@@ -16,8 +16,15 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import notifications, selectors
-from .forms import NoticeSettingsForm, QueuedPasswordResetForm, UnitFilterForm, UnitImportForm
+from .forms import (
+    AuditLogForm,
+    NoticeSettingsForm,
+    QueuedPasswordResetForm,
+    UnitFilterForm,
+    UnitImportForm,
+)
 from .hierarchy_services import export_units, import_template, import_units
+from .history import history_of, may_search_log, rows_of, search_log
 from .models import Hierarchy
 from .navigation import return_path
 from .params import int_param
@@ -118,7 +125,36 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             predecessors=selectors.predecessors_of(unit),
             clusters=unit.clusters.order_by("position"),
             successors=selectors.successors_of(unit),
+            audit_history=history_of(unit, user),
         )
+        return context
+
+
+class AuditLogView(LoginRequiredMixin, ListView):
+    """The searchable audit trail: by unit, user, kind of record and period,
+    newest first, as far as the reader's scope goes (``units.history``):
+    the whole country for the council and the administrators, their
+    subtree for the others."""
+
+    template_name = "units/audit_log.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_search_log(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.form = AuditLogForm(self.request.GET or None, user=self.request.user)
+        return search_log(self.request.user, **self.form.filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, **kwargs)
+        context["rows"] = rows_of(context["page_obj"].object_list)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["export_query"] = query.urlencode()
         return context
 
 

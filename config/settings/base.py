@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "auditlog",
     "congress",
     "units",
     "delegates",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The request's user on every audit entry written while it runs.
+    "units.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "congress.middleware.CycleMiddleware",
@@ -66,6 +69,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# The audit trail (django-auditlog): one table of entries, ours, with the
+# object's unit and the reason beside the library's columns (units.audit).
+AUDITLOG_LOGENTRY_MODEL = "units.AuditEntry"
+# The library's own migrations would create its default table beside ours,
+# unused, holding a foreign key to the content types: not created at all.
+MIGRATION_MODULES = {"auditlog": None}
+# Imports and fixtures record their entries themselves (units.audit).
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -79,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.current_cycle",
+                "units.context_processors.audit",
                 "units.context_processors.notices",
             ],
         },

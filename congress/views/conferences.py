@@ -24,6 +24,7 @@ from congress.forms import (
 from congress.models import Conference, Tier, TierExemption
 from congress.selectors import cycle_for_user, tier_scopes, tiers_of
 from congress.views.sections import conference_sections
+from units.history import history_of
 from units.locking import StaleEditError
 from units.models import Unit
 from units.navigation import posted_return_path
@@ -271,6 +272,7 @@ class ConferenceDetailView(ConferenceScopedMixin, DetailView):
             or CorrectionForm(initial=CorrectionForm.initial_for(conference)),
             asks_reason=kwargs.pop("asks_reason", False),
             history=selectors.conference_history(conference),
+            audit_history=history_of(conference, user),
             returned=selectors.conference_return_notice(conference),
             transitions=services.available_transitions(user=user, conference=conference),
             transition_form=kwargs.pop("transition_form", None)

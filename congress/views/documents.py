@@ -27,6 +27,7 @@ from congress.forms import (
 )
 from congress.models import ConferenceDocument, OrganisationPlan, StoredFile
 from congress.views.conferences import ConferenceDetailView
+from units.history import history_under
 from units.params import choice_param
 from units.permissions import Action, has_permission, visible_units
 
@@ -180,6 +181,7 @@ class PlanUnitView(LoginRequiredMixin, TemplateView):
             may_withdraw=may_withdraw,
             confirmations=services.PLAN_WORKFLOW.confirmations,
             failed_decision=kwargs.pop("failed_decision", ""),
+            audit_history=history_under(self.unit, user, kind=OrganisationPlan),
             **kwargs,
         )
 

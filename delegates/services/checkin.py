@@ -24,6 +24,7 @@ from delegates.selectors.checkin import (
     find_code,
     present_result,
 )
+from units.audit import audited, record_updated
 from units.models import User
 from units.permissions import Action, require_permission
 
@@ -39,6 +40,8 @@ def _mark_present(delegate: Delegate, user: User, *, again: bool = True) -> Chec
     if won:
         delegate.checked_in_at = now
         delegate.checked_in_by = user
+        # A conditional UPDATE sends no signal: its entry is written here.
+        record_updated(delegate, {"checked_in_at": (None, now), "checked_in_by": (None, user.pk)})
         return CheckInResult(
             Outcome.CHECKED_IN, code=delegate.check_in_code, delegate=delegate, checked_in_at=now
         )
@@ -49,6 +52,7 @@ def _mark_present(delegate: Delegate, user: User, *, again: bool = True) -> Chec
     return present_result(current, current.check_in_code)
 
 
+@audited
 def check_in(*, conference: Conference, code: str, user: User) -> CheckInResult:
     """Check in the delegate whose invitation carries ``code`` (typed or
     scanned; spaces, dashes and case do not matter), once. A code of
@@ -64,6 +68,7 @@ def check_in(*, conference: Conference, code: str, user: User) -> CheckInResult:
     return _mark_present(found, user)
 
 
+@audited
 def check_in_delegate(*, conference: Conference, delegate_pk: int, user: User) -> CheckInResult:
     """Check in a delegate found by name (no invitation at hand), once,
     as ``check_in`` does; a delegate of another conference is UNKNOWN."""
@@ -77,6 +82,7 @@ def check_in_delegate(*, conference: Conference, delegate_pk: int, user: User) -
     return _mark_present(delegate, user)
 
 
+@audited
 def undo_check_in(*, conference: Conference, delegate_pk: int, user: User) -> Delegate | None:
     """Take back a check-in made by mistake: only who may change the
     conference (officer, administrator), not the printing staff at the
@@ -90,6 +96,13 @@ def undo_check_in(*, conference: Conference, delegate_pk: int, user: User) -> De
     )
     if not undone:
         return None
+    record_updated(
+        delegate,
+        {
+            "checked_in_at": (delegate.checked_in_at, None),
+            "checked_in_by": (delegate.checked_in_by_id, None),
+        },
+    )
     delegate.checked_in_at = None
     delegate.checked_in_by = None
     return delegate

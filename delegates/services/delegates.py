@@ -14,11 +14,13 @@ from delegates import official_lists
 from delegates.models import Category, CompositionRules, Delegate, Person
 from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors.delegates import has_own_composition, may_set_composition
+from units.audit import audited
 from units.models import User
 from units.permissions import Action, require_permission
 from units.text import nfc
 
 
+@audited
 @transaction.atomic
 def add_delegate(
     *,
@@ -119,6 +121,7 @@ def add_delegate(
     return delegate
 
 
+@audited
 @transaction.atomic
 def remove_delegate(*, actor: User, delegate: Delegate) -> None:
     require_permission(actor, Action.CHANGE, delegate.conference.unit)
@@ -127,6 +130,7 @@ def remove_delegate(*, actor: User, delegate: Delegate) -> None:
     delegate.delete()
 
 
+@audited
 @transaction.atomic
 def add_official_delegates(
     *, actor: User, conference: Conference, people: list[Person]
@@ -173,6 +177,7 @@ def add_official_delegates(
     ]
 
 
+@audited
 @transaction.atomic
 def set_composition_rules(
     *,

@@ -79,6 +79,7 @@ from delegates.selectors.elections import (
     voters,
 )
 from delegates.services.delegates import add_delegate
+from units.audit import audited, record_created, record_updated
 from units.locking import check_lock_version
 from units.models import User
 from units.permissions import Action, require_permission
@@ -132,6 +133,7 @@ def _check_draft(election: Election) -> None:
         raise ValidationError(_("The election is confirmed: its result can no longer change."))
 
 
+@audited
 @transaction.atomic
 def open_election(*, actor: User, conference: Conference) -> Election:
     """Start recording the election of a held conference (held or closed)
@@ -159,6 +161,7 @@ def _latest_round(election: Election) -> ElectionRound:
     return election.rounds.order_by("-number").first()  # type: ignore[return-value]
 
 
+@audited
 @transaction.atomic
 def set_candidates(
     *,
@@ -199,8 +202,11 @@ def set_candidates(
     added = Candidate.objects.bulk_create(
         [Candidate(election=election, person_id=pk) for pk in wanted if pk not in current]
     )
-    RoundCandidate.objects.bulk_create(
-        [RoundCandidate(round=first, candidate=candidate) for candidate in added]
+    record_created(added)
+    record_created(
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=first, candidate=candidate) for candidate in added]
+        )
     )
     election.lock_version += 1
     election.save(update_fields=["lock_version"])
@@ -258,6 +264,7 @@ class Minutes:
     count_ended_at: datetime.datetime | None = None
 
 
+@audited
 @transaction.atomic
 def record_votes(
     *,
@@ -316,6 +323,8 @@ def record_votes(
     except ElectionCountError as error:
         raise _translated_count_error(error) from error
     for person_id, entry in entries.items():
+        if entry.votes != votes[person_id]:
+            record_updated(entry, {"votes": (entry.votes, votes[person_id])})
         entry.votes = votes[person_id]
     RoundCandidate.objects.bulk_update(entries.values(), ["votes"])
     round_.summoned, round_.present = summoned, present
@@ -342,6 +351,7 @@ def _binding_quota(election: Election):
     return binding, quota
 
 
+@audited
 @transaction.atomic
 def open_runoff(
     *, actor: User, election: Election, expected_lock_version: int | None = None
@@ -375,8 +385,10 @@ def open_runoff(
         present_from_check_in=before.present_from_check_in,
         committee=before.committee,
     )
-    RoundCandidate.objects.bulk_create(
-        [RoundCandidate(round=round_, candidate=c) for c in candidates if c.person_id in tied]
+    record_created(
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=round_, candidate=c) for c in candidates if c.person_id in tied]
+        )
     )
     election.lock_version += 1
     election.save(update_fields=["lock_version"])
@@ -394,6 +406,7 @@ class Confirmation:
     already_delegates: list[Person]
 
 
+@audited
 @transaction.atomic
 def confirm_election(
     *, actor: User, election: Election, expected_lock_version: int | None = None
@@ -477,6 +490,7 @@ def confirm_election(
     return Confirmation(election=election, added=added, already_delegates=flagged)
 
 
+@audited
 @transaction.atomic
 def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) -> list[Delegate]:
     """Resolve the excess a newer approved version causes: remove the

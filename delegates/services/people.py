@@ -40,6 +40,7 @@ from delegates.selectors.people import (
     find_same_person,
     years_of,
 )
+from units.audit import audit_context, audited, file_checksum, record_created
 from units.encodings import LegacyEncodingError, normalise_text
 from units.models import Unit, User
 from units.permissions import (
@@ -154,6 +155,7 @@ def _birth(details: PersonDetails) -> int:
     return year
 
 
+@audited
 @transaction.atomic
 def save_person(*, actor: User, person: Person | None = None, details: PersonDetails) -> Person:
     """Add a person to a unit's register, or change one.
@@ -219,6 +221,7 @@ def _birth_label(person: Person) -> str:
     return person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year)
 
 
+@audited
 @transaction.atomic
 def set_titles(*, actor: User, person: Person, titles: Iterable[tuple[int, str]]) -> None:
     """Replace the person's emulation titles by ``titles`` (year, title).
@@ -243,14 +246,16 @@ def set_titles(*, actor: User, person: Person, titles: Iterable[tuple[int, str]]
     held = {(t.year, t.title): t.pk for t in person.titles.all()}
     stale = [pk for key, pk in held.items() if key not in wanted]
     EmulationTitle.objects.filter(pk__in=stale).delete()
-    EmulationTitle.objects.bulk_create(
+    added = EmulationTitle.objects.bulk_create(
         [
             EmulationTitle(person=person, year=year, title=title)
             for year, title in sorted(wanted - held.keys())
         ]
     )
+    record_created(added)
 
 
+@audited
 @transaction.atomic
 def set_person_active(*, actor: User, person: Person, active: bool) -> Person:
     """Deactivate (left the unit, retired) or reactivate a person. The
@@ -261,6 +266,7 @@ def set_person_active(*, actor: User, person: Person, active: bool) -> Person:
     return person
 
 
+@audited
 @transaction.atomic
 def delete_person(*, actor: User, person: Person) -> None:
     """Delete a record entered by mistake. A delegate or candidate of any
@@ -292,6 +298,7 @@ class ImportResult:
         return not self.errors
 
 
+@audited
 @transaction.atomic
 def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes]) -> ImportResult:
     """Add the people of an .xlsx file (the template's columns) to the register.
@@ -308,6 +315,7 @@ def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes
     if unit_scope is not None:
         require_permission(actor, Action.CHANGE, unit_scope)
     cycle = cycle_for_user(actor)
+    checksum = file_checksum(file)
     parsed = read_workbook(file, years=years_of(cycle), today=timezone.localdate())
     result = ImportResult(converted_cells=parsed.converted_cells, rows=len(parsed.rows))
     if any(error.row in (None, 1) for error in parsed.errors):
@@ -344,6 +352,11 @@ def import_people(*, actor: User, unit_scope: Unit | None = None, file: IO[bytes
         for year in years
     ]
     EmulationTitle.objects.bulk_create(titles, batch_size=BATCH_SIZE)
+    # One entry per row (and per title), each with the file's SHA-256 and
+    # its row: a person's history says which file and row created them.
+    with audit_context(source={"import": "people", "sha256": checksum}):
+        record_created(people, rows=[row.row for row, _unit in placed])
+        record_created(titles)
     result.created, result.titles = len(people), len(titles)
     return result
 
@@ -495,6 +508,7 @@ class CarryResult:
     units: int  # units of the newer hierarchy that received people
 
 
+@audited
 @transaction.atomic
 def carry_register(*, actor: User, unit: Unit) -> CarryResult:
     """Copy into ``unit`` and the units below it the staff of the units they
@@ -553,7 +567,7 @@ def carry_register(*, actor: User, unit: Unit) -> CarryResult:
     copies = Person.objects.bulk_create(
         [
             Person(
-                unit_id=new_unit_of[person.unit_id],
+                unit=new_units[new_unit_of[person.unit_id]],
                 carried_from=person,
                 **{name: getattr(person, name) for name in _CARRIED_FIELDS},
                 **carried_seat(person),
@@ -562,7 +576,7 @@ def carry_register(*, actor: User, unit: Unit) -> CarryResult:
         ],
         batch_size=BATCH_SIZE,
     )
-    EmulationTitle.objects.bulk_create(
+    carried_titles = EmulationTitle.objects.bulk_create(
         [
             EmulationTitle(person=copy, year=title.year, title=title.title)
             for person, copy in zip(pending, copies, strict=True)
@@ -570,6 +584,9 @@ def carry_register(*, actor: User, unit: Unit) -> CarryResult:
         ],
         batch_size=BATCH_SIZE,
     )
+    with audit_context(source={"carried_from_hierarchy": True}):
+        record_created(copies)
+        record_created(carried_titles)
     return CarryResult(
         copied=len(copies),
         already=len(carried),

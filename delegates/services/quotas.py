@@ -64,6 +64,7 @@ from delegates.models import Allocation, AllocationLine
 from delegates.quota_terms import ALLOCATION_WORKFLOW, Decision, TieRule
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.quotas import SeatBudget, elected_seats, seat_budget
+from units.audit import audit_context, audited, record_created, record_updated
 from units.locking import check_lock_version
 from units.models import User
 from units.permissions import Action, require_permission
@@ -172,6 +173,7 @@ def _units_to_share(conference: Conference) -> list[quota_selectors.UnitBelow]:
     return below
 
 
+@audited
 @transaction.atomic
 def compute_allocation(
     *,
@@ -243,7 +245,7 @@ def compute_allocation(
         computation=_computation(result, upper=upper, budget=seat_budget(conference)),
         created_by=actor,
     )
-    AllocationLine.objects.bulk_create(
+    lines = AllocationLine.objects.bulk_create(
         [
             AllocationLine(
                 allocation=allocation,
@@ -258,6 +260,7 @@ def compute_allocation(
             for line in result.units
         ]
     )
+    record_created(lines)
     return allocation
 
 
@@ -314,6 +317,7 @@ def _computation(
     }
 
 
+@audited
 @transaction.atomic
 def adjust_seats(
     *,
@@ -340,6 +344,7 @@ def adjust_seats(
     if unknown:
         raise ValidationError(_("The units do not match this allocation: reload the page."))
     errors: dict[str, str] = {}
+    before = {unit_id: (line.seats, line.adjustment_reason) for unit_id, line in lines.items()}
     for unit_id, line in lines.items():
         wanted = seats.get(unit_id, line.seats)
         if wanted < 1:
@@ -360,11 +365,21 @@ def adjust_seats(
     if errors:
         raise ValidationError(errors)
     AllocationLine.objects.bulk_update(lines.values(), ["seats", "adjustment_reason"])
+    for unit_id, line in lines.items():
+        old_seats, old_reason = before[unit_id]
+        changes: dict[str, tuple[object, object]] = {}
+        if line.seats != old_seats:
+            changes["seats"] = (old_seats, line.seats)
+        if line.adjustment_reason != old_reason:
+            changes["adjustment_reason"] = (old_reason, line.adjustment_reason)
+        with audit_context(reason=line.adjustment_reason):
+            record_updated(line, changes)
     allocation.lock_version += 1
     allocation.save(update_fields=["lock_version"])
     return allocation
 
 
+@audited
 @transaction.atomic
 def submit_allocation(
     *, actor: User, allocation: Allocation, expected_lock_version: int | None = None
@@ -422,6 +437,7 @@ def withdraw_allocation(
     return allocation
 
 
+@audited
 @transaction.atomic
 def review_allocation(
     *,

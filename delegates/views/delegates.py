@@ -35,13 +35,14 @@ from delegates.selectors import suggestions as suggestion_selectors
 from delegates.selectors.delegates import composition
 from delegates.selectors.elections import excess_by_source
 from delegates.services import delegates as services
+from units.history import history_of
 from units.models import Unit
 from units.params import choice_param, int_list, int_param, search_param
 from units.permissions import Action, has_permission
 from units.text import nfc
 
 from .. import official_lists
-from ..models import Category, Gender
+from ..models import Category, Delegate, Gender
 
 SEARCH_LIMIT = 30  # people shown by the register search
 
@@ -118,6 +119,8 @@ class DelegateListView(DelegateListMixin, TemplateView):
             may_print=has_permission(self.request.user, Action.PRINT, conference.unit),
             filter_query=query.urlencode(),
             export_query=self.request.GET.urlencode(),
+            # The delegates added, changed, checked in and removed.
+            audit_history=history_of(conference, self.request.user, kinds=[Delegate], own=False),
             **kwargs,
         )
 

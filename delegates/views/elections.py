@@ -24,6 +24,7 @@ from delegates.models import Election, Person
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.election_page import election_page
 from delegates.services import elections as election_services
+from units.history import history_of
 from units.locking import StaleEditError
 from units.params import int_list, int_param, search_param
 from units.permissions import Action, has_permission
@@ -97,6 +98,7 @@ class ElectionDetailView(ElectionMixin, TemplateView):
     template_name = "delegates/election_detail.html"
 
     def get_context_data(self, **kwargs):
+        election = self.election()
         return super().get_context_data(
             **election_context(
                 conference=self.conference,
@@ -104,6 +106,7 @@ class ElectionDetailView(ElectionMixin, TemplateView):
                 user=self.request.user,
                 query=NameSearchForm(self.request.GET).query(),
             ),
+            audit_history=history_of(election, self.request.user) if election is not None else None,
             **kwargs,
         )
 

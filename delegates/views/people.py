@@ -23,6 +23,7 @@ from delegates.people_import import (
 )
 from delegates.selectors import people as people_selectors
 from delegates.services import people as services
+from units.history import history_of
 from units.models import Unit
 from units.params import int_param
 from units.permissions import (
@@ -167,6 +168,7 @@ class PersonDetailView(PersonScopedMixin, TemplateView):
             titles_held=sorted(held),
             titles_form=titles_form,
             delegations=delegations,
+            audit_history=history_of(person, user),
             **kwargs,
         )
 

@@ -35,6 +35,7 @@ from delegates.selectors import elections as election_selectors
 from delegates.selectors import quotas as quota_selectors
 from delegates.selectors.allocation_page import allocation_page
 from delegates.services import quotas as quota_services
+from units.history import history_of
 from units.locking import StaleEditError
 from units.params import int_param
 from units.permissions import Action, allowed_actions, has_permission
@@ -159,14 +160,18 @@ class AllocationDetailView(AllocationMixin, TemplateView):
     template_name = "delegates/allocation_detail.html"
 
     def get_context_data(self, **kwargs):
+        context = allocation_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            may_review=self.may_review,
+            version=int_param(self.request.GET, "version"),
+        )
+        shown = context.get("shown")
         return super().get_context_data(
-            **allocation_context(
-                conference=self.conference,
-                may_change=self.may_change,
-                may_review=self.may_review,
-                version=int_param(self.request.GET, "version"),
-            ),
+            **context,
             may_print=has_permission(self.request.user, Action.PRINT, self.conference.unit),
+            # The shown version's history: its decisions and its lines' seats.
+            audit_history=history_of(shown, self.request.user) if shown is not None else None,
             **kwargs,
         )
 

@@ -3,6 +3,7 @@ list (``reports.registry``), in the order the list of documents shows them."""
 
 from ..exporters import Exporter
 from .allocation import AllocationPdf, AllocationXlsx
+from .audit import AuditLogXlsx
 from .board import ProgressBoardXlsx
 from .composition import CompositionPdf, CompositionXlsx
 from .delegate_table import DelegateTableXlsx
@@ -29,4 +30,5 @@ EXPORTER_CLASSES: list[type[Exporter]] = [
     ProgressXlsx,
     ProgressBoardXlsx,
     PeopleRegisterXlsx,
+    AuditLogXlsx,
 ]

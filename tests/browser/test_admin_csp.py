@@ -24,6 +24,8 @@ PAGES = [
     "congress/tier/",
     "congress/tierexemption/add/",
     "units/user/add/",
+    # The audit trail, read only.
+    "units/auditentry/",
 ]
 
 
