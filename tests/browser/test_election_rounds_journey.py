@@ -107,6 +107,7 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     page.go_back()
     page.reload()
     page.get_by_test_id("confirm").click()
+    page.get_by_test_id("confirm-dialog-ok").click()  # what follows, confirmed
     elected = Delegate.objects.filter(conference=upper, category=Category.ELECTED)
     expect(page.get_by_test_id("confirmed")).to_be_visible()
     assert {d.person.full_name for d in elected} == {"Nguyễn Thị Lan", "Lê Thị Mai"}
