@@ -49,8 +49,8 @@ def _subject(*, today: datetime.date, overdue: int, due_soon: int) -> str:
 def send_deadline_reminder(
     *, officer: User, today: datetime.date, within_days: int = REMINDER_DUE_DAYS
 ) -> bool:
-    """Mail ``officer`` (an active emulation officer with an address) the
-    units of their scope that have not held their conference although
+    """Tell ``officer`` (an active emulation officer), in the app and by
+    mail when they have an address and want mail, the units of their scope that have not held their conference although
     its tier's deadline has passed (overdue) or comes within
     ``within_days`` days (due soon): one plain-text mail in Vietnamese.
     Nothing is sent when nothing is late, nor when this day's reminder

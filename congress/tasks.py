@@ -18,14 +18,14 @@ def _reminder_day(today: str | None = None) -> str:
 @once_per_slot(_reminder_day)
 def send_deadline_reminders(today: str | None = None) -> int:
     """Daily (Celery beat, 07:00 Asia/Ho_Chi_Minh): one reminder task per
-    active officer with an address, all for the same day. Each officer's
+    active officer, all for the same day (the notice in the app for each,
+    the mail for those with an address who want it). Each officer's
     mail is its own task, so a mail server failing for one is retried for
     that one only. Returns how many officers were queued; None for a second
     run of the day (a second beat), which queues nothing."""
     day = _reminder_day(today)
     officer_ids = list(
         User.objects.filter(role=Role.OFFICER, is_active=True)
-        .exclude(email="")
         .order_by("pk")
         .values_list("pk", flat=True)
     )

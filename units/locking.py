@@ -6,8 +6,9 @@ write; a form posts the counter it was shown, and the service compares
 it under the row lock. Objects edited as a whole (a cycle, a tier)
 compare a fingerprint of their rows instead. Either way the refusal is
 one exception, ``StaleEditError``, which every view turns into the same
-message. (A ``revision`` is something else: the number of a document's
-upload or an allocation's draft, shown to users.)
+message. A document's or an allocation's ``version`` is something else:
+the number of an upload or a draft, shown to users as "phiên bản"; it
+keeps the users' word, and the lock counter is always ``lock_version``.
 """
 
 
