@@ -50,9 +50,10 @@ def send_deadline_reminder(
     *, officer: User, today: datetime.date, within_days: int = REMINDER_DUE_DAYS
 ) -> bool:
     """Tell ``officer`` (an active emulation officer), in the app and by
-    mail when they have an address and want mail, the units of their scope that have not held their conference although
-    its tier's deadline has passed (overdue) or comes within
-    ``within_days`` days (due soon): one plain-text mail in Vietnamese.
+    mail when they have an address and want mail, the units of their scope
+    that have not held their conference although its tier's deadline has
+    passed (overdue) or comes within ``within_days`` days (due soon): one
+    plain-text mail in Vietnamese.
     Nothing is sent when nothing is late, nor when this day's reminder
     went to the officer already. Returns whether a mail went out.
     """
