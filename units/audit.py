@@ -278,6 +278,19 @@ def entry_context(instance: Model) -> dict[str, Any]:
     return values
 
 
+def enrich_entry(instance: Model, kwargs: dict) -> dict:
+    """The library's entry for ``instance`` with this project's columns
+    (``entry_context``) and the names its changed keys point at."""
+    for name, value in entry_context(instance).items():
+        kwargs.setdefault(name, value)
+    changes = kwargs.get("changes")
+    if changes:
+        (names,) = key_names([instance], [changes])
+        if names:
+            kwargs["additional_data"] = {**(kwargs.get("additional_data") or {}), "names": names}
+    return kwargs
+
+
 def _entry(
     instance: Model,
     action: int,
@@ -359,7 +372,9 @@ class AuditMiddleware(AuditlogMiddleware):
 def register() -> None:
     """The units app's models: units (headcounts), hierarchies, clusters,
     users and their roles (never a password hash)."""
-    from .models import Cluster, Hierarchy
+    from .models import AuditEntryManager, Cluster, Hierarchy
+
+    AuditEntryManager.enrich = staticmethod(enrich_entry)
 
     track(Unit, unit=lambda unit: unit, exclude=["path", "depth", "branch_code"])
     track(Hierarchy, unit=lambda _hierarchy: None)

@@ -9,6 +9,9 @@ names its predecessors in the older one (the provinces merged by the 2025
 reform), which is how a user's role and a staff register follow it.
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -318,30 +321,23 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]
-    """django-auditlog's manager, adding to each entry the object's unit,
-    the object it belongs to, the actor of a service run outside a request
-    and the reason given (``units.audit``)."""
+    """django-auditlog's manager, adding to each entry what ``enrich``
+    gives: the object's unit, the object it belongs to, the actor of a
+    service run outside a request and the reason given. ``units.audit``
+    sets ``enrich`` when it registers the models (it imports this module,
+    never the other way round); until then entries are the library's."""
+
+    enrich: ClassVar[Callable[[Any, dict], dict] | None] = None
+
+    def _enriched(self, instance, kwargs: dict) -> dict:
+        return type(self).enrich(instance, kwargs) if type(self).enrich else kwargs
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
-        from .audit import entry_context, key_names
-
-        for name, value in entry_context(instance).items():
-            kwargs.setdefault(name, value)
-        changes = kwargs.get("changes")
-        if changes:
-            (names,) = key_names([instance], [changes])
-            if names:
-                kwargs["additional_data"] = {
-                    **(kwargs.get("additional_data") or {}),
-                    "names": names,
-                }
+        kwargs = self._enriched(instance, kwargs)
         return super().log_create(instance, force_log=force_log, **kwargs)
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
-        from .audit import entry_context
-
-        for name, value in entry_context(instance).items():
-            kwargs.setdefault(name, value)
+        kwargs = self._enriched(instance, kwargs)
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
 

@@ -3,7 +3,10 @@
 from celery import shared_task
 
 from . import services
-from .models import Notification, User
+from .models import User
+
+# Defined beside the notices it mails; listed here for Celery's discovery.
+from .notifications import send_notice_mail  # noqa: F401
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,19 +28,3 @@ def send_password_reset_for_address(email: str, domain: str, use_https: bool) ->
     for user in PasswordResetForm().get_users(email):
         if user.email:
             services.send_password_reset_email(user=user, domain=domain, use_https=use_https)
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notice_mail(event_key: str, recipient_id: int) -> bool:
-    """Mail one notice; a second delivery (or a retry after the mail went)
-    sends nothing: the send log holds the event × recipient."""
-    from .notifications import mail_notice
-
-    notice = (
-        Notification.objects.select_related("recipient")
-        .filter(event_key=event_key, recipient_id=recipient_id)
-        .first()
-    )
-    if notice is None:
-        return False
-    return mail_notice(notice=notice)
