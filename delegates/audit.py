@@ -1,6 +1,6 @@
 """The delegates app's models in the audit trail (``units.audit``): people
 and their titles, delegates (check-ins included), quota allocations and
-their lines, elections and their candidates."""
+their lines, elections, their candidates, rounds and replacements."""
 
 from units.audit import track
 
@@ -14,6 +14,7 @@ from .models import (
     ElectionRound,
     EmulationTitle,
     Person,
+    Replacement,
     RoundCandidate,
 )
 
@@ -59,4 +60,9 @@ def register() -> None:
         RoundCandidate,
         unit=lambda entry: entry.round.election.conference.unit,
         within="round__election",
+    )
+    track(
+        Replacement,
+        unit=lambda replacement: replacement.election.conference.unit,
+        within="election",
     )

@@ -376,3 +376,62 @@ def check_ballots(ballots: Ballots, *, present: int | None) -> None:
             invalid=ballots.invalid,
             returned=ballots.returned,
         )
+
+
+# -- Who takes a seat left by an elected delegate ----------------------------------
+#
+# An elected delegate who cannot attend is replaced by the next candidate
+# above the threshold "in the final round's order": each candidate stands
+# by the latest counted round they stood in (a run-off's loser by the
+# run-off, the others by round 1), later rounds first, then by votes. The
+# first who is neither elected nor excluded takes the seat. Two of them
+# with the same votes at that place are a tie again: nobody is picked, a
+# further round among them decides. Nobody above the threshold left: the
+# seat needs a further round.
+
+
+@dataclass(frozen=True)
+class NextInLine(Generic[K]):
+    """The candidate next in line (``key``), with the round and the line
+    that put them there; or, when ``tied`` is not empty, the candidates
+    with the same votes at that place and no one picked."""
+
+    key: K | None
+    round: int | None = None
+    line: Line[K] | None = None
+    tied: tuple[K, ...] = ()
+
+
+def standing_order(result: Result[K]) -> list[tuple[int, Line[K], int]]:
+    """Each candidate once, by the latest counted round they stood in:
+    (round, line, votes needed in it), later rounds first, then by votes."""
+    seen: set[K] = set()
+    order: list[tuple[int, Line[K], int]] = []
+    for counted in reversed(result.rounds):
+        if counted.count is None:
+            continue
+        for line in counted.count.lines:
+            if line.key not in seen:
+                seen.add(line.key)
+                order.append((counted.number, line, counted.count.votes_needed))
+    return order
+
+
+def next_in_line(result: Result[K], *, excluded: Iterable[K]) -> NextInLine[K] | None:
+    """Who takes a seat left empty (see above); ``None``: nobody above the
+    threshold is left. The elected are never next; ``excluded`` adds those
+    who may not be either (substitutes already seated, the replaced,
+    delegates of the conference above in another capacity)."""
+    skip = set(excluded) | set(result.elected)
+    eligible = [
+        (number, line)
+        for number, line, needed in standing_order(result)
+        if line.votes >= needed and line.key not in skip
+    ]
+    if not eligible:
+        return None
+    number, first = eligible[0]
+    tied = tuple(line.key for n, line in eligible if n == number and line.votes == first.votes)
+    if len(tied) > 1:
+        return NextInLine(key=None, round=number, tied=tied)
+    return NextInLine(key=first.key, round=number, line=first)

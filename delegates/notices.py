@@ -1,14 +1,15 @@
 """Who is told of an allocation's move or an election's confirmation, and
 in what words: the council of a version submitted or withdrawn, the
 officers of the conference's unit of the council's decision, the officers
-of the conference above of the delegates an election sent them. Called by
+of the conference above of the delegates an election sent them and of
+each replacement among them. Called by
 the services inside their transaction; mails go after the commit
 (``units.notifications``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from delegates.models import Allocation, Election
+from delegates.models import Allocation, Election, Replacement
 from units.models import Notification, User
 from units.notifications import council_members, interface_language, notify
 from units.permissions import officers_covering
@@ -64,5 +65,26 @@ def election_confirmed(*, actor: User, election: Election, elected: int) -> None
         recipients=[u for u in officers_covering(target.unit) if u.pk != actor.pk],
         kind=Kind.ELECTION_CONFIRMED,
         title=title,
+        url=reverse("delegates:delegate_list", args=[target.pk]),
+    )
+
+
+def delegate_replaced(*, actor: User, replacement: Replacement) -> None:
+    """The officers of the conference above learn who takes the seat."""
+    election = replacement.election
+    target = election.target
+    with interface_language():
+        title = _("%(unit)s replaced %(replaced)s by %(substitute)s in %(target)s") % {
+            "unit": election.conference.unit.name,
+            "replaced": replacement.replaced.person.full_name,
+            "substitute": replacement.substitute.person.full_name,
+            "target": target,
+        }
+    notify(
+        event_key=f"replacement:{replacement.pk}",
+        recipients=[u for u in officers_covering(target.unit) if u.pk != actor.pk],
+        kind=Kind.DELEGATE_REPLACED,
+        title=title,
+        body=replacement.reason,
         url=reverse("delegates:delegate_list", args=[target.pk]),
     )

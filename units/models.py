@@ -399,6 +399,7 @@ class Notification(models.Model):
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
         ELECTION_CONFIRMED = "election_confirmed", _("Election confirmed")
+        DELEGATE_REPLACED = "delegate_replaced", _("Elected delegate replaced")
         DOCUMENT_READY = "document_ready", _("Document ready")
         REMINDER = "reminder", _("Reminder")
 

@@ -123,3 +123,16 @@ class ElectionPersonForm(CleanForm):
     """One person of the register (add or remove a candidate)."""
 
     person = forms.IntegerField(min_value=1)
+
+
+class ReplacementForm(CleanForm):
+    """Who of the elected cannot attend, and why (the substitute is the
+    next in line: the service decides, never the form)."""
+
+    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why the delegate cannot attend"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -18,7 +18,7 @@ from .delegates import (
     Delegate,
     new_check_in_code,
 )
-from .elections import Candidate, Election, ElectionRound, RoundCandidate
+from .elections import Candidate, Election, ElectionRound, Replacement, RoundCandidate
 from .people import KINH, CouncilRole, EmulationTitle, Gender, Person, Rank
 from .quotas import Allocation, AllocationLine
 
@@ -39,6 +39,7 @@ __all__ = [
     "Gender",
     "Person",
     "Rank",
+    "Replacement",
     "RoundCandidate",
     "new_check_in_code",
 ]

@@ -164,3 +164,47 @@ class RoundCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate}: {self.votes}"
+
+
+class Replacement(models.Model):
+    """An elected delegate who cannot attend, replaced after the
+    confirmation by the next candidate above the threshold (the final
+    round's order, then the rounds before), within the unit's quota. Both
+    stay on record: the replaced keeps their candidacy, votes and history,
+    the substitute becomes an elected delegate of the conference above.
+    A substitute may be replaced in turn; nobody is replaced twice."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="replacements")
+    replaced = models.OneToOneField(
+        Candidate,
+        on_delete=models.PROTECT,
+        related_name="replacement",
+        verbose_name=_("replaced delegate"),
+    )
+    substitute = models.OneToOneField(
+        Candidate,
+        on_delete=models.PROTECT,
+        related_name="substitution",
+        verbose_name=_("substitute"),
+    )
+    # The round whose votes put the substitute next in line.
+    round = models.ForeignKey(ElectionRound, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("replacement of an elected delegate")
+        verbose_name_plural = _("replacements of elected delegates")
+        ordering = ["election", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(replaced=F("substitute")),
+                name="delegates_replacement_not_oneself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.replaced} → {self.substitute}"

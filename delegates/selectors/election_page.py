@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import may_change_records
-from delegates.election_count import Count, Outcome
-from delegates.models import Candidate, Election, ElectionRound
+from delegates.election_count import Count, NextInLine, Outcome
+from delegates.models import Candidate, Election, ElectionRound, Replacement
 from units.models import User
 from units.permissions import Action, has_permission
 
@@ -93,6 +93,40 @@ class RoundView:
 
 
 @dataclass(frozen=True)
+class Winner:
+    """One who was elected, or seated since as a substitute: the round
+    whose votes put them there, and how they stand in the conference
+    above (``delegate``: their row there, if any)."""
+
+    candidate: Candidate
+    round: int
+    votes: int | None
+    delegate: Any
+    flagged: bool  # already a delegate there in another capacity
+    replaced_by: Replacement | None = None  # replaced since, by whom and why
+    replaces: Replacement | None = None  # a substitute: whom they replace
+    holds_seat: bool = True
+    may_replace: bool = False
+
+    @property
+    def is_vacant(self) -> bool:
+        """Holds a seat but is no longer in the list of the conference above."""
+        return self.holds_seat and self.delegate is None and not self.flagged
+
+
+@dataclass(frozen=True)
+class Successor:
+    """Who takes the next seat left empty: a candidate with the round and
+    votes that put them next, or the tied (a further round decides), or
+    nobody left above the threshold (``candidate`` and ``tied`` empty)."""
+
+    candidate: Candidate | None
+    round: int | None = None
+    votes: int | None = None
+    tied: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ElectionPage:
     conference: Conference
     election: Election | None
@@ -119,7 +153,10 @@ class ElectionPage:
     # Elected people, the round that elected them, and how they stand in
     # the conference above: added by this election, or already a delegate
     # there (flagged).
-    winners: list[dict[str, Any]] = field(default_factory=list)
+    winners: list[Winner] = field(default_factory=list)
+    # For a confirmed election the user may change: who would replace the
+    # next elected delegate who cannot attend.
+    successor: Successor | None = None
     may_confirm: bool = False
     may_runoff: bool = False
     search_results: list[Any] = field(default_factory=list)
@@ -217,8 +254,40 @@ def _with_the_count(
                 ],
             )
         )
-    winners = list(result.elected)
-    above = election_selectors.delegates_of_target(election, winners) if winners else {}
+    confirmed = election.is_confirmed
+    replacements = election_selectors.replacements_of(election) if confirmed else []
+    seated = set(election_selectors.seated(result, replacements))
+    # The elected in the count's order, then each substitute as seated.
+    entries = [(pk, result.elected_in[pk], None) for pk in result.elected] + [
+        (r.substitute.person_id, r.round.number, r) for r in replacements
+    ]
+    above = (
+        election_selectors.delegates_of_target(election, [pk for pk, _n, _r in entries])
+        if entries
+        else {}
+    )
+    replaced_by = {r.replaced.person_id: r for r in replacements}
+    # Who cannot attend is replaced while the conference above takes delegates.
+    may_replace = page.may_change and confirmed and not election.target.is_closed
+    winners = [
+        Winner(
+            candidate=by_person[pk],
+            round=number,
+            votes=_votes_in(views, number, pk),
+            delegate=above.get(pk),
+            flagged=pk in above and above[pk].elected_at_id != conference.pk,
+            replaced_by=replaced_by.get(pk),
+            replaces=replaces,
+            holds_seat=pk in seated,
+            may_replace=may_replace and pk in seated,
+        )
+        for pk, number, replaces in entries
+    ]
+    successor = (
+        _successor_view(election_selectors.successor_of(election, result, replacements), by_person)
+        if may_replace
+        else None
+    )
     current = views[-1] if views else None
     return replace(
         page,
@@ -230,21 +299,27 @@ def _with_the_count(
         may_edit_candidates=editable and current is not None and not current.round.is_runoff,
         threshold=election_selectors.threshold_of(election),
         voters=election_selectors.voters(conference) if editable else None,
-        winners=[
-            {
-                "candidate": by_person[pk],
-                "round": result.elected_in[pk],
-                "votes": _votes_in(views, result.elected_in[pk], pk),
-                "delegate": above.get(pk),
-                "flagged": pk in above and above[pk].elected_at_id != conference.pk,
-            }
-            for pk in winners
-        ],
+        winners=winners,
+        successor=successor,
         may_confirm=editable and result.is_decided and bool(result.elected),
         may_runoff=editable and result.has_tie,
         search_results=election_selectors.register_search(election, query)
         if editable and query
         else [],
+    )
+
+
+def _successor_view(found: NextInLine[int] | None, by_person: dict[int, Candidate]) -> Successor:
+    if found is None:
+        return Successor(candidate=None)
+    if found.key is None:
+        return Successor(
+            candidate=None, round=found.round, tied=[by_person[key] for key in found.tied]
+        )
+    return Successor(
+        candidate=by_person[found.key],
+        round=found.round,
+        votes=found.line.votes if found.line else None,
     )
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Tier
-from delegates.election_count import Result, RoundVotes, count_rounds
+from delegates.election_count import NextInLine, Result, RoundVotes, count_rounds, next_in_line
 from delegates.models import (
     Allocation,
     Candidate,
@@ -23,6 +23,7 @@ from delegates.models import (
     Election,
     ElectionRound,
     Person,
+    Replacement,
     RoundCandidate,
 )
 from delegates.names import name_sort_key
@@ -393,3 +394,57 @@ def excess_by_source(conference: Conference) -> dict[int, Excess]:
     if approved is None:
         return {}
     return {excess.election.conference_id: excess for excess in excess_of(approved)}
+
+
+# -- Replacements of elected delegates ---------------------------------------------
+
+
+def replacements_of(election: Election) -> list[Replacement]:
+    """The election's replacements in the order they were made, with both
+    people and who recorded them (one query)."""
+    return list(
+        election.replacements.select_related(
+            "replaced__person__unit", "substitute__person__unit", "round", "recorded_by"
+        ).order_by("recorded_at", "pk")
+    )
+
+
+def seated(result: Result[int], replacements: Iterable[Replacement]) -> list[int]:
+    """Who holds the election's seats now (person ids): the elected in the
+    count's order, each replaced one followed by their substitute."""
+    substitute_of = {r.replaced.person_id: r.substitute.person_id for r in replacements}
+    holders = []
+    for person_id in result.elected:
+        while person_id in substitute_of:
+            person_id = substitute_of[person_id]
+        holders.append(person_id)
+    return holders
+
+
+def successor_of(
+    election: Election, result: Result[int], replacements: Iterable[Replacement]
+) -> NextInLine[int] | None:
+    """Who would take the next seat left empty: the next candidate above
+    the threshold in the final round's order, among those neither seated,
+    replaced nor delegates of the conference above already (one query)."""
+    done = list(replacements)
+    taken = {r.replaced.person_id for r in done} | {r.substitute.person_id for r in done}
+    candidates = {key for counted in result.rounds for key in counted.candidates}
+    taken |= set(
+        Delegate.objects.filter(
+            conference_id=election.target_id, person_id__in=candidates
+        ).values_list("person_id", flat=True)
+    )
+    return next_in_line(result, excluded=taken)
+
+
+def substitutes_in(conference: Conference) -> dict[tuple[int, int], Replacement]:
+    """The replacements that seated delegates in ``conference`` (the
+    conference above), by (electing conference id, substitute's person
+    id): for the note on their row of its delegate list (one query)."""
+    return {
+        (r.election.conference_id, r.substitute.person_id): r
+        for r in Replacement.objects.filter(election__target=conference).select_related(
+            "election", "replaced__person", "substitute"
+        )
+    }

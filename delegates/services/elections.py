@@ -63,6 +63,7 @@ from delegates.models import (
     Election,
     ElectionRound,
     Person,
+    Replacement,
     RoundCandidate,
 )
 from delegates.selectors import quotas as quota_selectors
@@ -73,7 +74,10 @@ from delegates.selectors.elections import (
     election_rounds,
     excess_of,
     missing_quota_reason,
+    replacements_of,
+    seated,
     seats_in,
+    successor_of,
     target_conference,
     threshold_of,
     voters,
@@ -543,3 +547,123 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     removed = [by_pk[pk] for pk in sorted(chosen)]
     Delegate.objects.filter(pk__in=chosen).delete()
     return removed
+
+
+def _substitute_for(
+    election: Election, person: Person
+) -> tuple[Candidate, Candidate, ElectionRound]:
+    """The candidacy of ``person``, who holds a seat, the candidate who
+    takes it and the round that put them next; refused as
+    ``replace_elected`` says."""
+    candidates = election_candidates(election)
+    by_person = {c.person_id: c for c in candidates}
+    rounds = election_rounds(election)
+    # Counted with the quota that bound the election when it was confirmed.
+    bound = seats_in(election.allocation, election.conference.unit) if election.allocation else None
+    result = count_of(election, candidates, bound, rounds)
+    done = replacements_of(election)
+    if person.pk not in seated(result, done):
+        raise ValidationError(
+            _("%(name)s holds no seat of this election: only a delegate it elected is replaced.")
+            % {"name": person.full_name}
+        )
+    successor = successor_of(election, result, done)
+    if successor is None:
+        raise ValidationError(
+            _(
+                "No candidate above the threshold is left to take the seat of %(name)s: "
+                "the seat stays empty unless a further round is held."
+            )
+            % {"name": person.full_name}
+        )
+    if successor.key is None:
+        raise ValidationError(
+            _(
+                "%(names)s have the same votes for the seat of %(name)s: a further round "
+                "among them decides."
+            )
+            % {
+                "names": ", ".join(by_person[key].person.full_name for key in successor.tied),
+                "name": person.full_name,
+            }
+        )
+    round_ = next(r for r in rounds if r.number == successor.round)
+    return by_person[person.pk], by_person[successor.key], round_
+
+
+@audited
+@transaction.atomic
+def replace_elected(
+    *,
+    actor: User,
+    election: Election,
+    person: Person,
+    reason: str,
+    expected_lock_version: int | None = None,
+) -> Replacement:
+    """Replace an elected delegate who cannot attend (``person``, who holds
+    a seat of the confirmed election: elected, or a substitute since) by
+    the next candidate above the threshold in the final round's order
+    (``election_count.next_in_line``), with the reason.
+
+    The replaced leaves the conference above if still in its list (an
+    elected delegate removed from it already left an empty seat, filled
+    the same way) and keeps their candidacy, votes and history; the
+    substitute joins it as an elected delegate of this conference. The
+    seats this election holds there never exceed the quota the approved
+    allocation gives the unit now. Refused when nobody above the threshold
+    is left or two are tied for the place (a further round decides), and
+    when the conference above is closed. Locks in the module's order."""
+    require_permission(actor, Action.CHANGE, election.conference.unit)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the delegate is replaced.")})
+    target = _lock_target(election)
+    refuse_if_closed(target, records="delegates")
+    election = _locked(election)
+    if not election.is_confirmed:
+        raise ValidationError(
+            _("Only the delegates of a confirmed election are replaced: correct the count instead.")
+        )
+    check_lock_version(election, expected_lock_version)
+    _approved, quota = _binding_quota(election)
+    replaced, substitute, round_ = _substitute_for(election, person)
+    from_here = Delegate.objects.filter(
+        conference=target, category=Category.ELECTED, elected_at=election.conference
+    )
+    leaving = from_here.filter(person=person).first()
+    if from_here.count() - (leaving is not None) + 1 > quota:
+        raise ValidationError(
+            _(
+                "%(unit)s holds its %(quota)s seats in %(target)s already: "
+                "the seat of %(name)s cannot be filled within its quota."
+            )
+            % {
+                "unit": election.conference.unit.name,
+                "quota": quota,
+                "target": target,
+                "name": person.full_name,
+            }
+        )
+    if leaving is not None:
+        leaving.delete()
+    add_delegate(
+        actor=actor,
+        conference=target,
+        category=Category.ELECTED,
+        person=substitute.person,
+        elected_at=election.conference,
+        check_permission=False,
+    )
+    replacement = Replacement.objects.create(
+        election=election,
+        replaced=replaced,
+        substitute=substitute,
+        round=round_,
+        reason=reason,
+        recorded_by=actor,
+    )
+    election.lock_version += 1
+    election.save(update_fields=["lock_version"])
+    notices.delegate_replaced(actor=actor, replacement=replacement)
+    return replacement

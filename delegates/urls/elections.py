@@ -22,5 +22,6 @@ election_patterns = [
     path("votes/", elections.VotesRecordView.as_view(), name="votes_record"),
     path("runoff/", elections.RunoffOpenView.as_view(), name="runoff_open"),
     path("confirm/", elections.ElectionConfirmView.as_view(), name="election_confirm"),
+    path("replace/", elections.ReplaceElectedView.as_view(), name="elected_replace"),
     path("resolve-excess/", elections.ExcessResolveView.as_view(), name="excess_resolve"),
 ]

@@ -33,7 +33,7 @@ from delegates.forms.delegates import (
 from delegates.selectors import delegates as selectors
 from delegates.selectors import suggestions as suggestion_selectors
 from delegates.selectors.delegates import composition
-from delegates.selectors.elections import excess_by_source
+from delegates.selectors.elections import excess_by_source, substitutes_in
 from delegates.services import delegates as services
 from units.history import history_of
 from units.models import Unit
@@ -101,9 +101,12 @@ class DelegateListView(DelegateListMixin, TemplateView):
         listing = selectors.delegate_list(conference, order=order, filters=filters)
         # Elected delegates whose election a newer approved version leaves
         # above its seats: flagged on their row (delegates.selectors.elections).
+        # Substitutes say whom they replace, and why.
         excess = excess_by_source(conference)
+        substitutes = substitutes_in(conference)
         for delegate in listing.delegates:
             delegate.excess = excess.get(delegate.elected_at_id) if delegate.elected_at_id else None
+            delegate.replaces = substitutes.get((delegate.elected_at_id, delegate.person_id))
         query = self.request.GET.copy()
         query.pop("order", None)
         return super().get_context_data(

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from congress.models import Conference, Tier
 from congress.views.conferences import ConferenceScopedMixin
 from delegates.forms.delegates import NameSearchForm
-from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm
+from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm, ReplacementForm
 from delegates.models import Election, Person
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.election_page import election_page
@@ -59,14 +59,26 @@ class ElectionMixin(ConferenceScopedMixin):
 
 
 def election_context(
-    *, conference: Conference, may_change: bool, user=None, query: str = "", votes_form=None
+    *,
+    conference: Conference,
+    may_change: bool,
+    user=None,
+    query: str = "",
+    votes_form=None,
+    replace_form=None,
 ) -> dict:
     """The election page's read-model (``selectors.election_page``) with
     its votes form (blank while the record may change, or the refused one
     passed in) and the form's rows, in the register's order."""
     page = election_page(conference, may_change=may_change, user=user, query=query)
     # What follows a confirmation, for the dialog its button opens.
-    context = {**page.context(), "confirmations": election_services.ELECTION_WORKFLOW.confirmations}
+    context = {
+        **page.context(),
+        "confirmations": election_services.ELECTION_WORKFLOW.confirmations,
+        # A refused replacement opens again on its row, with what was typed.
+        "replace_form": replace_form,
+        "replace_open": int_param(replace_form.data, "person") if replace_form else None,
+    }
     if page.election is None or page.current is None:
         return context
     current = page.current
@@ -296,6 +308,50 @@ class RunoffOpenView(ElectionActionView):
             % {"number": round_.number},
         )
         return redirect(f"{self.page_url()}#round-{round_.number}")
+
+
+class ReplaceElectedView(ElectionActionView):
+    """Replace an elected delegate who cannot attend by the next in line;
+    a refusal comes back on the page with the reason typed kept."""
+
+    def act(self):
+        election = self.existing_election()
+        form = ReplacementForm(self.request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = get_object_or_404(
+                Person.objects.filter(candidacies__election=election), pk=data["person"]
+            )
+            try:
+                replacement = election_services.replace_elected(
+                    actor=self.request.user,
+                    election=election,
+                    person=person,
+                    reason=data["reason"],
+                    expected_lock_version=data["lock_version"],
+                )
+            except StaleEditError:
+                form.add_error(None, STALE_MESSAGE)
+            except ValidationError as error:
+                VotesRecordView.put_back(form, error)
+            else:
+                messages.success(
+                    self.request,
+                    _("%(substitute)s takes the seat of %(replaced)s in %(target)s.")
+                    % {
+                        "substitute": replacement.substitute.person.full_name,
+                        "replaced": person.full_name,
+                        "target": election.target,
+                    },
+                )
+                return redirect(f"{self.page_url()}#winners")
+        context = election_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            user=self.request.user,
+            replace_form=form,
+        )
+        return TemplateResponse(self.request, ElectionDetailView.template_name, context, status=400)
 
 
 class ExcessResolveView(ElectionMixin, View):
