@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; each has its own
+# database (test_<name>_gw0, …) and Redis database (config/settings/test.py).
+TEST_WORKERS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: the browser, the PDF text extractor.
 SYSTEM_PACKAGES := chromium poppler-utils
@@ -75,7 +78,7 @@ format: $(VENV)/.test-installed
 test: $(VENV)/.test-installed $(VENV)/divisions/.fetched system-deps lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Re-extract the Vietnamese catalogue after changing strings, then compile it.
 messages: $(VENV)/.test-installed

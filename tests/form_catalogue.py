@@ -774,6 +774,36 @@ def _election_confirm(w: World) -> Target:
     )
 
 
+@entry("elections:elected_replace")
+def _elected_replace(w: World) -> Target:
+    """A confirmed election whose runner-up is above the threshold, so the
+    elected may be replaced by them."""
+    from delegates.forms.elections import ReplacementForm
+    from delegates.services.elections import confirm_election, record_votes
+
+    election = w.election(votes=False)
+    first, second = [c.person_id for c in election.candidates.order_by("pk")]
+    election = record_votes(
+        actor=w.users["officer_hcm"],
+        election=election,
+        valid_ballots=10,
+        votes={first: 8, second: 6},
+        expected_lock_version=election.lock_version,
+    )
+    confirm_election(actor=w.users["officer_hcm"], election=election)
+    election.refresh_from_db()
+    return form_target(
+        reverse("elections:elected_replace", args=[election.conference_id]),
+        w.users["officer_hcm"],
+        ReplacementForm(),
+        valid={
+            "person": str(first),
+            "reason": "Ốm dài ngày",
+            "lock_version": str(election.lock_version),
+        },
+    )
+
+
 @entry("elections:excess_resolve")
 def _excess_resolve(w: World) -> Target:
     from delegates.models import Delegate

@@ -3,6 +3,7 @@ and on the embedded default (SQLite, no broker) otherwise. With
 ``REQUIRE_SERVICES=1`` (CI) an unreachable service is an error, not a
 fallback."""
 
+import os
 import socket
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,20 @@ if _database_url:
 # The broker used by tests that start a real Celery worker; every other test
 # runs tasks in-process.
 TEST_BROKER_URL = _service_url("CELERY_BROKER_URL", REDIS_URL, "127.0.0.1", 6379)
+
+
+def _broker_of_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker process ("gw0", "gw1", …) has a Redis
+    database of its own, counting down from the one given (15, 14, …), so
+    that one worker's flush or Celery worker never takes another's tasks."""
+    if not url or not worker.startswith("gw"):
+        return url
+    base, _slash, database = url.rpartition("/")
+    index = int(worker.removeprefix("gw"))
+    return f"{base}/{(int(database or 0) - index) % 16}"
+
+
+TEST_BROKER_URL = _broker_of_worker(TEST_BROKER_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 
