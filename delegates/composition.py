@@ -351,7 +351,7 @@ def _rows(
     return rows
 
 
-def _mark_label(mark: str) -> str:
+def mark_label(mark: str) -> str:
     field = Person._meta.get_field(mark)
     return capfirst(str(field.verbose_name)) if isinstance(field, Field) else mark
 
@@ -424,7 +424,7 @@ def tally(facts: Sequence[Facts], *, cycle: Cycle) -> Composition:
             [
                 Row(
                     key=mark,
-                    label=_mark_label(mark),
+                    label=mark_label(mark),
                     count=sum(1 for fact in facts if mark in fact.marks),
                     total=total,
                 )

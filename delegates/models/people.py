@@ -158,3 +158,11 @@ class EmulationTitle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_title_display()} {self.year}"
+
+
+# The titles as lists write them in a narrow column ("CSTĐ cơ sở"), highest first.
+TITLE_SHORT_LABELS = {
+    EmulationTitle.Title.NATIONAL: _("National ES"),
+    EmulationTitle.Title.SECTOR: _("Sector ES"),
+    EmulationTitle.Title.GRASSROOTS: _("Grassroots ES"),
+}

@@ -7,6 +7,7 @@ from .audit import AuditLogXlsx
 from .board import ProgressBoardXlsx
 from .composition import CompositionPdf, CompositionXlsx
 from .delegate_table import DelegateTableXlsx
+from .elected import ElectedListPdf, ElectedListXlsx
 from .elections import BallotPdf, CountMinutesPdf
 from .invitations import InvitationsPdf
 from .lists import AttendancePdf, AttendanceXlsx, DelegateListPdf, DelegateListXlsx
@@ -26,6 +27,8 @@ EXPORTER_CLASSES: list[type[Exporter]] = [
     CompositionXlsx,
     BallotPdf,
     CountMinutesPdf,
+    ElectedListPdf,
+    ElectedListXlsx,
     ProgressPdf,
     ProgressXlsx,
     ProgressBoardXlsx,

@@ -1,7 +1,8 @@
 """In a real browser: officer-hcm records round 1 of a district's
 election with the counting committee and the ballots, which ends in a tie
 at the last seat; opens the run-off, records it, sees which round elected
-whom, asks for the minutes of round 1, and confirms."""
+whom, asks for the minutes of round 1, confirms, and takes the list sent
+up of the elected as a table and as a PDF."""
 
 import datetime
 import os
@@ -112,3 +113,11 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     expect(page.get_by_test_id("confirmed")).to_be_visible()
     assert {d.person.full_name for d in elected} == {"Nguyễn Thị Lan", "Lê Thị Mai"}
     shot(page, "election-confirmed")
+    # The list sent up, now that the result is confirmed: the table at once,
+    # the PDF as a job.
+    with page.expect_download() as download:
+        page.get_by_test_id("download-elected_list_xlsx").click()
+    assert download.value.suggested_filename == "danh-sach-trich-ngang-bhxh-quan-1.xlsx"
+    page.get_by_test_id("ask-elected_list_pdf").click()
+    expect(page.get_by_test_id("job-status").first).to_be_visible()
+    assert DocumentJob.objects.filter(exporter="elected_list_pdf").count() == 1
