@@ -3,7 +3,9 @@ delegates (DOMAIN.md, "Elections on paper": "the conference above
 receives the list of the elected with their short records"), as a Decree
 30 PDF and as an .xlsx sheet.
 
-One row per person the confirmed count elected, with their short record
+One row per person who holds a seat of the confirmed election (those its
+count elected, or since their substitutes: ``replace_elected``, a note
+saying whom each replaces and why), with their short record
 (year of birth, gender, ethnicity, position, unit, field of work), the
 emulation titles they hold in the cycle's title years (those the official
 lists use: ``delegates.selectors.delegates.title_years``), their exemplar
@@ -174,11 +176,14 @@ def held_titles(titles: list[EmulationTitle]) -> tuple[HeldTitle, ...]:
 
 
 def elected_rows(election: Election) -> list[ElectedRow]:
-    """The people ``election``'s count elects, in the list's order (see the
-    module), each with the round that elected them and the votes and share
-    in it. ``election`` comes with its conference's tier and cycle and its
-    bound allocation selected; five queries, whatever the number elected
-    (the quota, the candidates, the rounds and their entries, the titles)."""
+    """Those who hold ``election``'s seats, in the list's order (see the
+    module): the people its count elects, each with the round that elected
+    them and the votes and share in it, except those replaced since, whose
+    substitutes stand with the round that put them next and a note of whom
+    they replace and why. ``election`` comes with its conference's tier and
+    cycle and its bound allocation selected; six queries, whatever the
+    number elected (the quota, the candidates, the rounds and their
+    entries, the replacements, the titles)."""
     binding = election_selectors.binding_allocation(election)
     quota = (
         election_selectors.seats_in(binding, election.conference.unit)
@@ -188,10 +193,20 @@ def elected_rows(election: Election) -> list[ElectedRow]:
     candidates = election_selectors.election_candidates(election)
     rounds = election_selectors.election_rounds(election)
     result = election_selectors.count_of(election, candidates, quota, rounds)
+    replacements = election_selectors.replacements_of(election)
+    seated = set(election_selectors.seated(result, replacements))
+    standing = dict(result.elected_in)
+    notes: dict[int, str] = {}
+    for replacement in replacements:
+        standing[replacement.substitute.person_id] = replacement.round.number
+        notes[replacement.substitute.person_id] = _("Substitute for %(name)s: %(reason)s") % {
+            "name": replacement.replaced.person.full_name,
+            "reason": replacement.reason,
+        }
     lines: dict[int, Line[int]] = {}
-    for person_id, number in result.elected_in.items():
+    for person_id, number in standing.items():
         count = result.rounds[number - 1].count
-        if count is not None:
+        if person_id in seated and count is not None:
             lines[person_id] = next(line for line in count.lines if line.key == person_id)
     elected = [c.person for c in candidates if c.person_id in lines]
     years = list(title_years(election.conference.tier.cycle))
@@ -214,7 +229,8 @@ def elected_rows(election: Election) -> list[ElectedRow]:
             marks=marks_of(person),
             votes=lines[person.pk].votes,
             percent=lines[person.pk].percent,
-            round=result.elected_in[person.pk],
+            round=standing[person.pk],
+            note=notes.get(person.pk, ""),
         )
         for number, person in enumerate(elected, start=1)
     ]
