@@ -2,7 +2,8 @@
 election with the counting committee and the ballots, which ends in a tie
 at the last seat; opens the run-off, records it, sees which round elected
 whom, asks for the minutes of round 1, confirms, and takes the list sent
-up of the elected as a table and as a PDF."""
+up of the elected as a table and as a PDF; then replaces one who cannot
+attend by the next in line."""
 
 import datetime
 import os
@@ -19,7 +20,7 @@ from tests.factories import ConferenceFactory, PersonFactory
 
 pytestmark = pytest.mark.browser
 
-NAMES = ["Nguyễn Thị Lan", "Trần Văn Bình", "Lê Thị Mai", "Phạm Quốc Hùng"]
+NAMES = ["Nguyễn Thị Lan", "Trần Văn Bình", "Lê Thị Mai", "Phạm Quốc Hùng", "Đỗ Minh Tâm"]
 # Where to keep screenshots of the journey, if set.
 LOOK_DIR = os.environ.get("LOOK_DIR", "")
 
@@ -75,7 +76,7 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     field(page, "ballots_returned").fill("39")
     field(page, "valid_ballots").fill("38")
     field(page, "invalid_ballots").fill("1")
-    for person, votes in zip(people, [30, 25, 25, 10], strict=True):
+    for person, votes in zip(people, [30, 25, 25, 10, 20], strict=True):
         page.get_by_label(f"Số phiếu của {person.full_name}").fill(str(votes))
     field(page, "committee").fill("Võ Thị Hoa - Trưởng ban\nĐặng Văn Khoa - Thành viên")
     page.get_by_role("button", name="Lưu số phiếu").click()
@@ -121,3 +122,19 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     page.get_by_test_id("ask-elected_list_pdf").click()
     expect(page.get_by_test_id("job-status").first).to_be_visible()
     assert DocumentJob.objects.filter(exporter="elected_list_pdf").count() == 1
+    # Nguyễn Thị Lan cannot attend: Đỗ Minh Tâm, above the threshold beyond
+    # the quota in round 1, is next in line and takes her seat.
+    page.goto(f"{live_server.url}/conferences/{conference.pk}/election/")
+    lan = page.get_by_test_id("winner").filter(has_text="Nguyễn Thị Lan")
+    lan.get_by_test_id("replace").locator("summary").click()
+    expect(lan.get_by_test_id("successor")).to_contain_text("Đỗ Minh Tâm")
+    lan.locator('textarea[name="reason"]').fill("Đi công tác nước ngoài")
+    lan.get_by_test_id("replace-submit").click()
+    page.get_by_test_id("confirm-dialog-ok").click()
+    expect(lan.get_by_test_id("replaced")).to_contain_text("Đỗ Minh Tâm")
+    expect(page.get_by_test_id("substitute-of")).to_contain_text("Nguyễn Thị Lan")
+    assert {d.person.full_name for d in elected.all()} == {"Đỗ Minh Tâm", "Lê Thị Mai"}
+    shot(page, "election-replaced")
+    page.goto(f"{live_server.url}/conferences/{upper.pk}/delegates/")
+    expect(page.get_by_test_id("replaces")).to_contain_text("Đi công tác nước ngoài")
+    shot(page, "delegates-above-with-substitute")
