@@ -19,13 +19,26 @@ from .delegates import (
     new_check_in_code,
 )
 from .elections import Candidate, Election, ElectionRound, RoundCandidate
-from .people import KINH, CouncilRole, EmulationTitle, Gender, Person, Rank
+from .people import (
+    ETHNIC_MINORITY,
+    EXEMPLAR,
+    KINH,
+    TITLE_SHORT_LABELS,
+    CouncilRole,
+    EmulationTitle,
+    Gender,
+    Person,
+    Rank,
+)
 from .quotas import Allocation, AllocationLine
 
 __all__ = [
     "CHECK_IN_ALPHABET",
     "CHECK_IN_CODE_LENGTH",
+    "ETHNIC_MINORITY",
+    "EXEMPLAR",
     "KINH",
+    "TITLE_SHORT_LABELS",
     "Allocation",
     "AllocationLine",
     "Candidate",
