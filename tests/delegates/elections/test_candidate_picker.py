@@ -16,7 +16,7 @@ from delegates.models import ETHNIC_MINORITY, EXEMPLAR, EmulationTitle, Gender, 
 from delegates.selectors.candidate_picker import PAGE_SIZE
 from delegates.services.elections import open_election, open_runoff, record_votes, set_candidates
 from tests.delegates.elections.test_elections import approve, held
-from tests.factories import ConferenceFactory, PersonFactory
+from tests.factories import ConferenceFactory, PersonFactory, UnitFactory
 
 GRASSROOTS = EmulationTitle.Title.GRASSROOTS
 SECTOR = EmulationTitle.Title.SECTOR
@@ -480,12 +480,11 @@ def test_remove_keeps_the_filters_too(officer, users, tree, election, hcm_conf):
 def test_page_queries_do_not_grow_with_the_register_nor_the_candidates(
     officer, users, tree, tiers, hcm_upper
 ):
-    approve(hcm_upper, {tree.hcm_district: 3, tree.hcm_department: 3}, users["admin"])
-    counts = {}
-    for unit, register, candidates in (
-        (tree.hcm_district, 5, 2),
-        (tree.hcm_department, 60, 12),
-    ):
+    sizes = [(5, 2), (60, 2), (5, 12), (60, 12)]  # (register beyond the candidates, candidates)
+    units = [UnitFactory(parent=tree.hcm, name=f"BHXH quận Thử {n}") for n in range(len(sizes))]
+    approve(hcm_upper, {unit: 3 for unit in units}, users["admin"])
+    counts: dict[tuple, int] = {}
+    for unit, (register, candidates) in zip(units, sizes, strict=True):
         conference = held(tiers[1], unit)
         election = open_election(actor=users["admin"], conference=conference)
         people = [
@@ -505,10 +504,12 @@ def test_page_queries_do_not_grow_with_the_register_nor_the_candidates(
             with CaptureQueriesContext(connection) as queries:
                 response = officer.get(url("election_detail", conference), query)
             assert response.status_code == 200
-            assert len(response.context["preview"].targets) == 2
+            assert response.context["preview"].total == candidates
+            assert response.context["picker"].rows
             counts[(register, candidates, bool(query))] = len(queries)
-    assert counts[(5, 2, False)] == counts[(60, 12, False)], counts
-    assert counts[(5, 2, True)] == counts[(60, 12, True)], counts
+    for filtered in (False, True):
+        found = {counts[(*size, filtered)] for size in sizes}
+        assert len(found) == 1, counts
 
 
 # -- Scope ------------------------------------------------------------------------------
