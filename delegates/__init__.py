@@ -18,7 +18,9 @@ nothing of that layer):
 - ``selectors/`` (reads and the pages' read-models): ``people``,
   ``delegates`` (with the composition loads), ``suggestions`` (the
   official delegates the app suggests), ``quotas``, ``elections``,
-  ``checkin``. Selectors import no service.
+  ``checkin``; and the pages' read-models (``election_page`` with its
+  ``candidate_picker``, ``allocation_page``, ``todo``). Selectors import
+  no service.
 - ``forms/``: ``people``, ``delegates``, ``quotas``, ``elections``.
 - ``views/`` and ``urls/``: ``people``, ``delegates``, ``quotas``,
   ``elections``, ``checkin`` (the check-in patterns are included in the

@@ -448,8 +448,15 @@ def facts_of(delegate: Delegate, titles: Iterable[EmulationTitle] = ()) -> Facts
     person = delegate.person
     if person is None:
         return Facts(category=delegate.category, in_register=False)
+    return person_facts(person, category=delegate.category, titles=titles)
+
+
+def person_facts(person: Person, *, category: str, titles: Iterable[EmulationTitle] = ()) -> Facts:
+    """The facts of a person of the register (unit selected) counted as
+    ``category``: a delegate's, or a candidate's as the delegate they would
+    become; ``titles`` as for ``facts_of``."""
     return Facts(
-        category=delegate.category,
+        category=category,
         gender=person.gender,
         minority=person.is_ethnic_minority,
         level=level_of(person.unit.kind, person.unit.depth),
@@ -457,6 +464,35 @@ def facts_of(delegate: Delegate, titles: Iterable[EmulationTitle] = ()) -> Facts
         titles=frozenset(title.title for title in titles),
         marks=frozenset(mark for mark in EXEMPLAR_MARKS if getattr(person, mark)),
     )
+
+
+# The priorities among the elected (DOMAIN.md, "Delegates of a tier-2
+# conference"): "Người tốt - Việc tốt" exemplars, a good solution or new
+# model, working directly on the task, women, ethnic minorities. They give
+# no seat; they are what the officer looks for when choosing candidates.
+WOMEN, MINORITY = "women", "minority"
+PRIORITY_GROUPS = (*EXEMPLAR_MARKS, WOMEN, MINORITY)
+
+
+def priority_choices() -> list[tuple[str, str]]:
+    """Each priority group with its short label, in the guidance's order."""
+    return [
+        ("good_person_good_deed", _("Good person, good deed")),
+        ("good_solution", _("Good solution or new model")),
+        ("works_directly", _("Works directly on the task")),
+        (WOMEN, _("Woman")),
+        (MINORITY, _("Ethnic minority")),
+    ]
+
+
+def priorities_of(facts: Facts) -> tuple[str, ...]:
+    """The priority groups ``facts`` belongs to, in the guidance's order."""
+    held = set(facts.marks)
+    if facts.in_register and facts.gender == Gender.FEMALE:
+        held.add(WOMEN)
+    if facts.in_register and facts.minority:
+        held.add(MINORITY)
+    return tuple(group for group in PRIORITY_GROUPS if group in held)
 
 
 def shortfalls_of(delegates: Iterable[Delegate], cycle: Cycle) -> list[Target]:

@@ -425,6 +425,11 @@ HOSTILE_NAMES = [
     "inline",
     "page",
     "cycle",
+    # The candidate picker's filters (the election page).
+    "gender",
+    "ethnicity",
+    "mark",
+    "title",
 ]
 
 

@@ -487,7 +487,15 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "delegates:check_in_counts": scoped(PRINT, conf()),
     # -- Elections (of the held tier-1 conference of a district) -----------------
-    "elections:election_detail": scoped(VIEW, conf("lower"), probe=search),
+    # The candidate picker searched and aimed at the other province's district.
+    "elections:election_detail": scoped(
+        VIEW,
+        conf("lower"),
+        probe=lambda w, region, role: {
+            **search(w, region, role),
+            **aim("district", "unit", across=True)(w, region, role),
+        },
+    ),
     "elections:election_open": scoped(CHANGE, conf("lower")),
     "elections:candidate_add": scoped(CHANGE, conf("lower")),
     "elections:candidate_remove": scoped(CHANGE, conf("lower")),

@@ -4,8 +4,16 @@ services', whose errors the views put back on these forms."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from delegates.models import EmulationTitle, Gender
+from delegates.selectors.candidate_picker import (
+    ANY_TITLE,
+    PICKER_MARKS,
+    PickerFilters,
+    badge_labels,
+)
 from units.forms import CleanForm
 
 
@@ -136,3 +144,106 @@ class ReplacementForm(CleanForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+SMALL_SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
+ETHNICITIES = {"minority": True, "kinh": False}
+
+
+class CandidatePickerForm(CleanForm):
+    """The filters of the candidate picker, read from the query string (and
+    from the add and remove buttons' posts, to come back to them). Each
+    field stands alone: a value it refuses (not one of its choices, a
+    control character, a unit outside the register's subtree) filters
+    nothing, and the other filters still apply."""
+
+    FIELDS = ("q", "gender", "ethnicity", "mark", "title", "unit")
+
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control form-control-sm",
+                "placeholder": _("Name, with or without diacritics"),
+                "maxlength": 100,
+            }
+        ),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=[("", _("All")), *Gender.choices],
+        widget=SMALL_SELECT,
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnicity"),
+        required=False,
+        choices=[("", _("All")), ("minority", _("Ethnic minorities")), ("kinh", _("Kinh"))],
+        widget=SMALL_SELECT,
+    )
+    mark = forms.MultipleChoiceField(
+        label=_("Exemplar marks"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    title = forms.ChoiceField(label=_("Emulation title"), required=False, widget=SMALL_SELECT)
+    unit = forms.ChoiceField(label=_("Unit"), required=False, widget=SMALL_SELECT)
+
+    def __init__(self, data, *, units, years: range):
+        super().__init__(data)
+        self.units = {str(unit.pk): unit for unit in units}
+        marks = badge_labels()
+        self.fields["mark"].choices = [(mark, marks[mark]) for mark in PICKER_MARKS]
+        if years:
+            self.fields["title"].label = _("Title (%(first)s–%(last)s)") % {
+                "first": years[0],
+                "last": years[-1],
+            }
+        self.fields["title"].choices = [
+            ("", _("All")),
+            (ANY_TITLE, _("Any title")),
+            *EmulationTitle.Title.choices,
+        ]
+        self.fields["unit"].choices = [
+            ("", _("All units")),
+            *((key, unit.name) for key, unit in self.units.items()),
+        ]
+        self.is_valid()
+
+    @property
+    def offers_units(self) -> bool:
+        """Whether the register spans more than one unit."""
+        return len(self.units) > 1
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+    def filters(self) -> PickerFilters:
+        """The filters accepted (the refused ones left out)."""
+        data = self.cleaned_data
+        return PickerFilters(
+            query=data.get("q", ""),
+            gender=data.get("gender", ""),
+            minority=ETHNICITIES.get(data.get("ethnicity", "")),
+            marks=tuple(data.get("mark", ())),
+            title=data.get("title", ""),
+            unit=self.units.get(data.get("unit", "")),
+        )
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The accepted filters as the query string carries them, in the
+        form's order: what the page links and the buttons pass on."""
+        data = self.cleaned_data
+        found: list[tuple[str, str]] = []
+        for name in self.FIELDS:
+            value = data.get(name)
+            values = value if isinstance(value, list) else [value]
+            found.extend((name, item) for item in values if item)
+        return found
+
+    def query_string(self, **extra: object) -> str:
+        """``pairs`` urlencoded, with ``extra`` (the page) when set."""
+        more = [(name, str(value)) for name, value in extra.items() if value]
+        return urlencode([*self.pairs(), *more])

@@ -19,12 +19,24 @@ from .delegates import (
     new_check_in_code,
 )
 from .elections import Candidate, Election, ElectionRound, Replacement, RoundCandidate
-from .people import KINH, TITLE_SHORT_LABELS, CouncilRole, EmulationTitle, Gender, Person, Rank
+from .people import (
+    ETHNIC_MINORITY,
+    EXEMPLAR,
+    KINH,
+    TITLE_SHORT_LABELS,
+    CouncilRole,
+    EmulationTitle,
+    Gender,
+    Person,
+    Rank,
+)
 from .quotas import Allocation, AllocationLine
 
 __all__ = [
     "CHECK_IN_ALPHABET",
     "CHECK_IN_CODE_LENGTH",
+    "ETHNIC_MINORITY",
+    "EXEMPLAR",
     "KINH",
     "TITLE_SHORT_LABELS",
     "Allocation",

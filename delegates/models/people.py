@@ -1,6 +1,8 @@
 """The staff register: a person is one record across all tiers, with the
 emulation titles awarded to them."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +136,12 @@ class Person(models.Model):
         return bool(self.exemplar_reason.strip())
 
 
+# ``is_ethnic_minority`` and ``is_exemplar`` as conditions the database
+# evaluates, for lists filtered before they are paginated.
+ETHNIC_MINORITY = ~Q(ethnicity__iregex=rf"^\s*{re.escape(KINH)}\s*$")
+EXEMPLAR = Q(exemplar_reason__regex=r"\S")
+
+
 class EmulationTitle(models.Model):
     """An emulation soldier title (chiến sĩ thi đua) awarded for a year."""
 
@@ -160,7 +168,7 @@ class EmulationTitle(models.Model):
         return f"{self.get_title_display()} {self.year}"
 
 
-# The titles as lists write them in a narrow column ("CSTĐ cơ sở"), highest first.
+# Each title in a few words ("CSTĐ cơ sở"), highest first: for badges and narrow columns.
 TITLE_SHORT_LABELS = {
     EmulationTitle.Title.NATIONAL: _("National ES"),
     EmulationTitle.Title.SECTOR: _("Sector ES"),

@@ -140,7 +140,6 @@ class ElectionPage:
     may_open: bool
     may_resolve: bool
     may_print: bool  # the ballots and the minutes of its rounds
-    query: str
     # Below: only once the election is opened.
     candidates: list[Any] = field(default_factory=list)
     editable: bool = False  # the record may still change (recorded, not confirmed)
@@ -159,7 +158,6 @@ class ElectionPage:
     successor: Successor | None = None
     may_confirm: bool = False
     may_runoff: bool = False
-    search_results: list[Any] = field(default_factory=list)
 
     def context(self) -> dict[str, Any]:
         """The page's template context (attribute by attribute, not copied)."""
@@ -167,15 +165,17 @@ class ElectionPage:
 
 
 def election_page(
-    conference: Conference, *, may_change: bool, user: User | None = None, query: str = ""
+    conference: Conference, *, may_change: bool, user: User | None = None
 ) -> ElectionPage:
     """The page of ``conference``'s election for ``user`` (``may_change``:
-    their right to change its unit; ``query``: the register search)."""
+    their right to change its unit)."""
     election = (
         Election.objects.filter(conference=conference)
         .select_related("target__tier", "target__unit", "confirmed_by", "allocation__reviewed_by")
         .first()
     )
+    if election is not None:
+        election.conference = conference  # loaded with its unit and cycle: no query again
     target, target_problem = None, ""
     if election is not None:
         target = election.target
@@ -217,18 +217,18 @@ def election_page(
             and may_change_records(user, target)
         ),
         may_print=user is not None and has_permission(user, Action.PRINT, conference.unit),
-        query=query,
     )
     if election is None:
         return page
-    return _with_the_count(page, election, conference=conference, quota=quota, query=query)
+    return _with_the_count(page, election, conference=conference, quota=quota)
 
 
 def _with_the_count(
-    page: ElectionPage, election: Election, *, conference: Conference, quota: int | None, query: str
+    page: ElectionPage, election: Election, *, conference: Conference, quota: int | None
 ) -> ElectionPage:
-    """The opened election's candidates, rounds, count, winners and search:
-    a fixed number of queries, whatever the number of candidates and rounds."""
+    """The opened election's candidates, rounds, count and winners: a
+    fixed number of queries, whatever the number of candidates and rounds
+    (the candidate picker's are ``candidate_picker``'s)."""
     candidates = election_selectors.election_candidates(election)
     rounds = election_selectors.election_rounds(election)
     editable = page.may_change and not election.is_confirmed
@@ -303,9 +303,6 @@ def _with_the_count(
         successor=successor,
         may_confirm=editable and result.is_decided and bool(result.elected),
         may_runoff=editable and result.has_tie,
-        search_results=election_selectors.register_search(election, query)
-        if editable and query
-        else [],
     )
 
 

@@ -1,8 +1,8 @@
 """The reads of elections (DOMAIN.md: "Electing … delegates to the tier
 above"): the conference an election elects to, the seats and quota that
-bind it, its candidates and count, the register search for candidates,
-and the delegates in excess when a newer allocation gives fewer seats.
-The writes are ``delegates.services.elections``'."""
+bind it, who may stand, its candidates and count, and the delegates in
+excess when a newer allocation gives fewer seats (the candidate picker is
+``candidate_picker``'s). The writes are ``delegates.services.elections``'."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,10 +27,8 @@ from delegates.models import (
     RoundCandidate,
 )
 from delegates.names import name_sort_key
-from delegates.selectors import delegates as delegate_selectors
 from delegates.selectors import quotas as quota_selectors
 from units.models import Unit
-from units.text import fold
 
 
 def target_conference(conference: Conference) -> Conference:
@@ -205,17 +203,6 @@ def delegates_of_target(election: Election, person_ids: Iterable[int]) -> dict[i
         ).select_related("elected_at__unit")
         if delegate.person_id is not None
     }
-
-
-def register_search(election: Election, query: str, *, limit: int = 20) -> list[Person]:
-    """People of the register who may stand and are not candidates yet,
-    matching every word of ``query`` with or without diacritics, by unit,
-    rank and name; at most ``limit``. Two queries."""
-    if not fold(query).split():
-        return []
-    people = candidates_register(election).exclude(candidacies__election=election)
-    found = delegate_selectors.matching_name(people, query).select_related("unit")
-    return list(found.order_by("unit__path", "rank", "name_key", "pk")[:limit])
 
 
 # -- The version that binds, and the excess a newer one causes -------------------

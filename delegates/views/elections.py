@@ -6,11 +6,10 @@ the user's units is a 404)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,15 +17,22 @@ from django.views.generic import TemplateView
 
 from congress.models import Conference, Tier
 from congress.views.conferences import ConferenceScopedMixin
-from delegates.forms.delegates import NameSearchForm
-from delegates.forms.elections import ElectionPersonForm, ElectionVotesForm, ReplacementForm
+from delegates.composition import priority_choices
+from delegates.forms.elections import (
+    CandidatePickerForm,
+    ElectionPersonForm,
+    ElectionVotesForm,
+    ReplacementForm,
+)
 from delegates.models import Election, Person
 from delegates.selectors import elections as election_selectors
+from delegates.selectors.candidate_picker import candidate_picker, register_units
+from delegates.selectors.delegates import title_years
 from delegates.selectors.election_page import election_page
 from delegates.services import elections as election_services
 from units.history import history_of
 from units.locking import StaleEditError
-from units.params import int_list, int_param, search_param
+from units.params import int_list, int_param
 from units.permissions import Action, has_permission
 
 STALE_MESSAGE = gettext_lazy(
@@ -58,19 +64,48 @@ class ElectionMixin(ConferenceScopedMixin):
         )
 
 
+def picker_form(election: Election, data: QueryDict) -> CandidatePickerForm:
+    """The candidate picker's filters read from ``data`` (the query string,
+    or an add or remove button's post): one query, for the units offered."""
+    years = title_years(election.conference.tier.cycle)
+    return CandidatePickerForm(data, units=register_units(election), years=years)
+
+
+def picker_context(election: Election, candidates: list, params: QueryDict) -> dict:
+    """The candidate picker and the composition preview of ``candidates``,
+    while they may change: the register narrowed by the filters of
+    ``params``, the page asked for, and what its links and buttons pass on."""
+    form = picker_form(election, params)
+    number = int_param(params, "page")
+    picked = candidate_picker(election, candidates, form.filters(), page_number=number)
+    shown = picked.picker.page.number
+    return {
+        "picker_form": form,
+        "picker": picked.picker,
+        "preview": picked.preview,
+        "picker_filtered": picked.filtered,
+        "priority_legend": priority_choices(),
+        # The page links carry the filters; the buttons the page as well.
+        "picker_query": form.query_string(),
+        "picker_pairs": [*form.pairs(), *([("page", str(shown))] if shown > 1 else [])],
+    }
+
+
 def election_context(
     *,
     conference: Conference,
     may_change: bool,
     user=None,
-    query: str = "",
+    params=None,
     votes_form=None,
     replace_form=None,
 ) -> dict:
     """The election page's read-model (``selectors.election_page``) with
     its votes form (blank while the record may change, or the refused one
-    passed in) and the form's rows, in the register's order."""
-    page = election_page(conference, may_change=may_change, user=user, query=query)
+    passed in) and the form's rows, in the register's order; while the
+    candidates may change, the picker narrowed by ``params`` (the query
+    string)."""
+    page = election_page(conference, may_change=may_change, user=user)
     # What follows a confirmation, for the dialog its button opens.
     context = {
         **page.context(),
@@ -81,6 +116,9 @@ def election_context(
     }
     if page.election is None or page.current is None:
         return context
+    if page.may_edit_candidates:
+        params = params if params is not None else QueryDict()
+        context.update(picker_context(page.election, page.candidates, params))
     current = page.current
     if votes_form is None and page.editable:
         votes_form = ElectionVotesForm(
@@ -95,11 +133,18 @@ def election_context(
         if votes_form is not None and f"votes_{c.person_id}" in votes_form.fields
     }
     votes = {entry.candidate_id: entry.votes for entry in current.round.entries.all()}
+    # While they may change, each candidate with their groups and titles.
+    picked = context["preview"].candidates if "preview" in context else {}
     # The votes form keeps the list's order; the count ranks by votes.
     context.update(
         votes_form=votes_form,
         rows=[
-            {"candidate": c, "votes": votes.get(c.pk, 0), "field": fields.get(c.person_id)}
+            {
+                "candidate": c,
+                "votes": votes.get(c.pk, 0),
+                "field": fields.get(c.person_id),
+                "picked": picked.get(c.person_id),
+            }
             for c in current.candidates
         ],
     )
@@ -110,14 +155,15 @@ class ElectionDetailView(ElectionMixin, TemplateView):
     template_name = "delegates/election_detail.html"
 
     def get_context_data(self, **kwargs):
-        election = self.election()
+        context = election_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            user=self.request.user,
+            params=self.request.GET,
+        )
+        election = context["election"]
         return super().get_context_data(
-            **election_context(
-                conference=self.conference,
-                may_change=self.may_change,
-                user=self.request.user,
-                query=NameSearchForm(self.request.GET).query(),
-            ),
+            **context,
             audit_history=history_of(election, self.request.user) if election is not None else None,
             **kwargs,
         )
@@ -158,16 +204,19 @@ class ElectionOpenView(ElectionActionView):
 
 
 class CandidateChangeView(ElectionActionView):
-    """Add (``adding``) or remove one candidate."""
+    """Add (``adding``) or remove one candidate, then back to the picker
+    as it was: its filters and page come with the post and are read again
+    by its form, so only filters it accepts go back into the address."""
 
     adding = True
 
     def act(self):
         election = self.existing_election()
+        election.conference = self.conference
         form = ElectionPersonForm(self.request.POST)
         if not form.is_valid():
             messages.error(self.request, _("Choose a person from the register."))
-            return redirect(self.page_url())
+            return self.back(election)
         people = (
             election_selectors.candidates_register(election)
             if self.adding
@@ -181,18 +230,23 @@ class CandidateChangeView(ElectionActionView):
                 actor=self.request.user, election=election, persons=persons
             )
         except ValidationError as error:
-            return self.refused(error)
+            messages.error(self.request, " ".join(error.messages))
+            return self.back(election)
         message = (
             _("%(name)s is added to the candidates.")
             if self.adding
             else _("%(name)s is removed from the candidates.")
         )
         messages.success(self.request, message % {"name": person.full_name})
-        query = search_param(self.request.POST, "q")
-        url = self.page_url()
-        if self.adding and query:
-            return redirect(f"{url}?{urlencode({'q': query})}#candidates")
-        return redirect(f"{url}#candidates")
+        return self.back(election)
+
+    def back(self, election: Election):
+        """The page with the picker's filters and page of the post."""
+        query = picker_form(election, self.request.POST).query_string(
+            page=int_param(self.request.POST, "page")
+        )
+        anchor = "#picker" if self.adding else "#candidates"
+        return redirect(f"{self.page_url()}{'?' + query if query else ''}{anchor}")
 
 
 class VotesRecordView(ElectionActionView):

@@ -66,8 +66,8 @@ def test_a_tie_a_runoff_the_minutes_and_the_result(page, live_server, district):
     page.get_by_role("button", name="Bắt đầu ghi kết quả bầu cử").click()
     for person in people:
         page.get_by_role("searchbox").fill(person.full_name.split()[-1])
-        page.get_by_role("button", name="Tìm kiếm", exact=True).click()
-        results = page.get_by_test_id("search-results").get_by_role("listitem")
+        page.get_by_role("button", name="Lọc", exact=True).click()
+        results = page.get_by_test_id("picker-row")
         results.filter(has_text=person.full_name).get_by_role("button", name="Thêm").click()
     # Round 1: 41 ballots issued to 40 present is refused, what was typed kept.
     field(page, "summoned").fill("45")

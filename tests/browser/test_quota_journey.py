@@ -84,8 +84,8 @@ def test_allocate_approve_elect(page, live_server, province, tree):
     page.get_by_role("button", name="Bắt đầu ghi kết quả bầu cử").click()
     for person in people:
         page.get_by_role("searchbox").fill(person.full_name.split()[-1])
-        page.get_by_role("button", name="Tìm kiếm", exact=True).click()
-        results = page.get_by_test_id("search-results").get_by_role("listitem")
+        page.get_by_role("button", name="Lọc", exact=True).click()
+        results = page.get_by_test_id("picker-row")
         results.filter(has_text=person.full_name).get_by_role("button", name="Thêm").click()
     page.get_by_label("Số phiếu hợp lệ").fill("28")
     for person, votes in zip(people, [27, 25, 20, 14, 9], strict=True):
