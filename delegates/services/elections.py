@@ -313,6 +313,13 @@ def record_votes(
     summoned, present = (
         (who.summoned, who.present) if who.from_check_in else (minutes.summoned, minutes.present)
     )
+    if summoned is not None and present is not None and present > summoned:
+        raise ValidationError(
+            {
+                "present": _("More delegates present (%(present)s) than summoned (%(summoned)s).")
+                % {"present": present, "summoned": summoned}
+            }
+        )
     returned = valid_ballots + invalid_ballots if ballots_returned is None else ballots_returned
     ballots = Ballots(
         issued=returned if ballots_issued is None else ballots_issued,

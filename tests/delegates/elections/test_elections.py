@@ -585,3 +585,19 @@ def test_migration_makes_the_votes_so_far_round_one(users, election):
         0,
     )
     assert votes_of(election) == {an.pk: 30, binh.pk: 9}
+
+
+def test_more_present_than_summoned_is_refused(users, election):
+    officer = users["officer_hcm"]
+    (person,) = stand(election, officer, 1)
+    with pytest.raises(ValidationError) as refused:
+        record_votes(
+            actor=officer,
+            election=election,
+            valid_ballots=10,
+            votes={person.pk: 6},
+            expected_lock_version=election.lock_version,
+            minutes=Minutes(summoned=30, present=300),
+        )
+    assert "present" in refused.value.message_dict
+    assert ElectionRound.objects.get(election=election).valid_ballots == 0
