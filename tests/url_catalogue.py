@@ -502,7 +502,8 @@ CATALOGUE: dict[str, Entry] = {
     "elections:votes_record": scoped(CHANGE, conf("lower"), ok=(400,)),
     "elections:runoff_open": scoped(CHANGE, conf("lower")),
     "elections:election_confirm": scoped(CHANGE, conf("lower")),
-    "elections:elected_replace": scoped(CHANGE, conf("lower")),
+    # Refused with the form again (no confirmed election in the world): 400.
+    "elections:elected_replace": scoped(CHANGE, conf("lower"), ok=(302, 400)),
     # Resolving removes delegates of the conference above: CHANGE on its unit.
     "elections:excess_resolve": scoped(CHANGE, conf("lower"), where="province"),
     # -- People register ---------------------------------------------------------

@@ -49,14 +49,17 @@ def children_of(pid: int) -> list[int]:
     return [int(line) for line in result.stdout.split()]
 
 
-def wait_for(predicate, timeout: float = 60, every: float = 0.1):
+def wait_for(predicate, timeout: float = 120, every: float = 0.1):
+    """The predicate's first true value. The time allowed bounds only a
+    failure: a machine busy with the other test processes may take long
+    to start a worker and hand a task over again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(every)
-    raise AssertionError("timed out")
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
 
 
 @contextmanager
@@ -186,7 +189,7 @@ def test_a_job_whose_worker_child_is_killed_is_rendered_by_the_next_one(
     (child,) = wait_for(lambda: children_of(worker.pid))
     os.kill(child, signal.SIGKILL)  # mid-render: the child sleeps 2 s first
 
-    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=90)
+    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=180)
     assert job.status == DocumentJob.Status.DONE, job.error
     assert job.attempts == 2  # the first delivery died with its process
     assert b"%PDF" in job.result.file.read()[:8]
@@ -208,7 +211,7 @@ def test_a_job_whose_whole_worker_is_killed_is_sent_again_and_finished(
             settle.settle_jobs()  # what beat runs each minute
         return status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED)()
 
-    wait_for(settled, timeout=60, every=0.5)
+    wait_for(settled, timeout=120, every=0.5)
     assert job.status == DocumentJob.Status.DONE, job.error
     assert job.attempts == 2
     # Sent again once stalled (the stall time, then a render of 2 s), not
@@ -237,7 +240,7 @@ def test_a_request_while_the_broker_is_down_is_kept_and_sent_once_it_is_back(
     settings.REPORTS_RESEND_AFTER = 0
     with broker_at(settings.TEST_BROKER_URL):
         assert settle.settle_jobs() == 1
-    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=60)
+    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=120)
     assert job.status == DocumentJob.Status.DONE, job.error
     assert job.attempts == 1
 
@@ -247,7 +250,7 @@ def test_a_render_past_the_hard_time_limit_fails_its_job_at_once(
 ):
     start_worker()
     job = ask(users["printer_hcm"], tree.hcm, "Đỗ Thị Hạnh", exporter="test_stubborn")
-    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=60)
+    wait_for(status_of(job, DocumentJob.Status.DONE, DocumentJob.Status.FAILED), timeout=120)
     assert job.status == DocumentJob.Status.FAILED
     assert "mất quá nhiều thời gian" in job.error
     assert job.attempts == 1  # failed by the worker itself, not by the sweep
