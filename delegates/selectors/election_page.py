@@ -259,7 +259,7 @@ def _with_the_count(
     seated = set(election_selectors.seated(result, replacements))
     # The elected in the count's order, then each substitute as seated.
     entries = [(pk, result.elected_in[pk], None) for pk in result.elected] + [
-        (r.substitute.person_id, r.round.number, r) for r in replacements
+        (r.substitute.person_id, r.round.number, r) for r in replacements if r.substitute
     ]
     above = (
         election_selectors.delegates_of_target(election, [pk for pk, _n, _r in entries])
