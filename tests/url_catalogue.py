@@ -494,6 +494,11 @@ CATALOGUE: dict[str, Entry] = {
     "elections:votes_record": scoped(CHANGE, conf("lower"), ok=(400,)),
     "elections:runoff_open": scoped(CHANGE, conf("lower")),
     "elections:election_confirm": scoped(CHANGE, conf("lower")),
+    # Refused on a draft election: the form comes back (400), or the page
+    # with the reason (302).
+    "elections:elected_replace": scoped(CHANGE, conf("lower"), ok=(400,)),
+    "elections:further_round_open": scoped(CHANGE, conf("lower"), ok=(400,)),
+    "elections:further_round_seat": scoped(CHANGE, conf("lower")),
     # Resolving removes delegates of the conference above: CHANGE on its unit.
     "elections:excess_resolve": scoped(CHANGE, conf("lower"), where="province"),
     # -- People register ---------------------------------------------------------

@@ -8,10 +8,11 @@ from fractions import Fraction
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from delegates.election_count import RoundVotes, count_further_round
-from delegates.models import Category, Delegate, ElectionRound, Replacement
+from delegates.models import Category, Delegate, ElectionRound, Replacement, RoundCandidate
 from delegates.selectors import elections as election_selectors
 from delegates.services.elections import (
     open_further_round,
@@ -299,3 +300,153 @@ def test_the_officers_above_are_told(users, tree, confirmed, english):
     assert not Notification.objects.filter(
         recipient=users["officer_hcm"], kind=Notification.Kind.DELEGATE_REPLACED
     ).exists()
+
+
+# -- The page -----------------------------------------------------------------------------
+
+
+def page_url(confirmed_):
+    return reverse("elections:election_detail", args=[confirmed_["election"].conference.pk])
+
+
+def action(name, confirmed_):
+    return reverse(f"elections:{name}", args=[confirmed_["election"].conference.pk])
+
+
+def post_open(client, confirmed_, persons, candidates, reason="Ốm dài ngày", **extra):
+    election = confirmed_["election"]
+    election.refresh_from_db()
+    return client.post(
+        action("further_round_open", confirmed_),
+        {
+            "person": [p.pk for p in persons],
+            "candidate": [p.pk for p in candidates],
+            "reason": reason,
+            "lock_version": election.lock_version,
+            **extra,
+        },
+    )
+
+
+def test_the_page_opens_records_and_seats_a_further_round(client, users, confirmed):
+    an, binh, chi, dung, _em = confirmed["people"]
+    client.force_login(users["officer_hcm"])
+    page = client.get(page_url(confirmed)).content.decode()
+    assert page.count('data-testid="further-open"') == 2  # one a seat holder
+    assert chi.full_name in page and 'data-testid="further-candidates"' in page
+    response = post_open(client, confirmed, [an], [chi, dung], reason="Đi học tập trung")
+    assert response.status_code == 302 and response["Location"].endswith("#round-2")
+    page = client.get(page_url(confirmed)).content.decode()
+    assert 'data-testid="further-round"' in page and 'id="votes-form"' in page
+    assert page.count('data-testid="round"') == 1  # the election's own
+    assert 'data-testid="awaiting"' in page and "Đi học tập trung" in page
+    assert 'data-testid="seat-form"' not in page
+    # Another seat holder's form says a further round is under way.
+    assert 'data-testid="further-busy"' in page
+    election = confirmed["election"]
+    election.refresh_from_db()
+    response = client.post(
+        action("votes_record", confirmed),
+        {
+            "valid_ballots": 30,
+            "threshold": f"{election.threshold_numerator}/{election.threshold_denominator}",
+            "lock_version": election.lock_version,
+            f"votes_{chi.pk}": 20,
+            f"votes_{dung.pk}": 8,
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#round-2")
+    page = client.get(page_url(confirmed)).content.decode()
+    assert 'data-testid="seat-form"' in page and 'data-confirm="' in page
+    assert 'id="votes-form"' in page  # still correctable before seating
+    election.refresh_from_db()
+    response = client.post(
+        action("further_round_seat", confirmed), {"lock_version": election.lock_version}
+    )
+    assert response.status_code == 302
+    page = client.get(page_url(confirmed)).content.decode()
+    assert 'data-testid="further-outcome"' in page and 'id="votes-form"' not in page
+    assert elected_above(confirmed) == {binh.full_name, chi.full_name}
+
+
+def test_a_tie_on_the_page_offers_another_with_the_tied_ticked(client, users, confirmed):
+    an, _binh, chi, dung, em = confirmed["people"]
+    open_for(users, confirmed, [an], [chi, dung, em])
+    vote_further(users, confirmed, 30, {chi: 20, dung: 20, em: 1})
+    client.force_login(users["officer_hcm"])
+    page = client.get(page_url(confirmed)).content.decode()
+    assert 'data-testid="further-retry"' in page and 'data-testid="seat-form"' not in page
+    retry = page[page.index('data-testid="further-retry"') :]
+    for person, ticked in ((chi, True), (dung, True), (em, False)):
+        box = retry[retry.index(f'value="{person.pk}"') :].split(">", 1)[0]
+        assert (" checked" in box) is ticked
+    response = post_open(client, confirmed, [an], [chi, dung], reason="", retry="1")
+    assert response.status_code == 302 and response["Location"].endswith("#round-3")
+    page = client.get(page_url(confirmed)).content.decode()
+    assert page.count('data-testid="further-round"') == 2
+    with translation.override("vi"):
+        went = translation.gettext("Tie: its seats went to round %(number)s") % {"number": 3}
+    assert went in page
+
+
+def test_a_refused_further_round_keeps_what_was_typed(client, users, confirmed):
+    an, binh, chi, _dung, em = confirmed["people"]
+    client.force_login(users["officer_hcm"])
+    # Bình holds a seat: he may not stand.
+    response = post_open(client, confirmed, [an], [binh, em], reason="Lý do đã gõ")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('data-testid="further-error"') == 1
+    assert "Lý do đã gõ</textarea>" in page
+    opened = page[page.index("open>") :]
+    box = opened[opened.index(f'name="candidate" value="{em.pk}"') :].split(">", 1)[0]
+    assert " checked" in box
+    assert not ElectionRound.objects.filter(fills_seats__isnull=False).exists()
+    response = post_open(client, confirmed, [an], [chi], reason="")
+    assert response.status_code == 400 and "is-invalid" in response.content.decode()
+    assert Replacement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("printer_hcm", 403), ("council", 403), ("officer_hanoi", 404), ("printer", 403)],
+)
+def test_who_may_not_open_or_seat(client, users, confirmed, role, status):
+    an, _binh, chi, dung, _em = confirmed["people"]
+    client.force_login(users[role])
+    assert post_open(client, confirmed, [an], [chi, dung]).status_code == status
+    open_for(users, confirmed, [an], [chi, dung])
+    vote_further(users, confirmed, 30, {chi: 20, dung: 8})
+    election = confirmed["election"]
+    election.refresh_from_db()
+    seen = {"lock_version": election.lock_version}
+    assert client.post(action("further_round_seat", confirmed), seen).status_code == status
+    page = client.get(page_url(confirmed))
+    if page.status_code == 200:
+        text = page.content.decode()
+        assert 'data-testid="seat-form"' not in text and 'id="votes-form"' not in text
+    assert Replacement.objects.get().is_pending
+    assert elected_above(confirmed) == {an.full_name, confirmed["people"][1].full_name}
+
+
+def test_both_people_stay_on_record(client, users, confirmed):
+    an, _binh, chi, dung, _em = confirmed["people"]
+    open_for(users, confirmed, [an], [chi, dung], reason="Nghỉ thai sản")
+    vote_further(users, confirmed, 30, {chi: 20, dung: 8})
+    seat(users, confirmed)
+    replacement = Replacement.objects.get()
+    assert (replacement.replaced.person, replacement.substitute.person) == (an, chi)
+    assert replacement.status == Replacement.Status.SEATED
+    assert replacement.reason == "Nghỉ thai sản"
+    assert replacement.recorded_by == users["officer_hcm"]
+    assert replacement.round.is_further and replacement.round.number == 2
+    # The replaced keeps their candidacy and votes.
+    assert RoundCandidate.objects.get(candidate__person=an, round__number=1).votes == 30
+    client.force_login(users["officer_hcm"])
+    page = client.get(page_url(confirmed)).content.decode()
+    assert 'data-testid="replaced"' in page and 'data-testid="substitute-of"' in page
+    assert "Nghỉ thai sản" in page
+    listing = client.get(reverse("delegates:delegate_list", args=[confirmed["target"].pk]))
+    with translation.override("vi"):
+        note = translation.gettext("substitute for %(name)s") % {"name": an.full_name}
+    assert note in listing.content.decode()
