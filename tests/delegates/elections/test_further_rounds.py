@@ -22,10 +22,12 @@ from delegates.services.elections import (
     seat_further_round,
     set_candidates,
 )
+from reports.documents.elections import BallotPdf, CountMinutesPdf
 from tests.delegates.elections.test_bound_elections import approve_newer, version
 from tests.delegates.elections.test_elections import approve, held, stand, vote
 from tests.delegates.elections.test_replacements import elected_above
 from tests.factories import PersonFactory, UserFactory
+from tests.reports.pdf_support import flowing_text
 from units.models import Notification, Role
 
 
@@ -450,3 +452,54 @@ def test_both_people_stay_on_record(client, users, confirmed):
     with translation.override("vi"):
         note = translation.gettext("substitute for %(name)s") % {"name": an.full_name}
     assert note in listing.content.decode()
+
+
+# -- Its papers ---------------------------------------------------------------------------
+
+
+def render(exporter, user, **params):
+    target = exporter.target(user=user, params={name: str(v) for name, v in params.items()})
+    # As the document task renders it: in the interface's language.
+    with translation.override("vi"):
+        filename, mimetype, data = exporter.render(target.params)
+    assert mimetype == "application/pdf"
+    return filename, flowing_text(data)
+
+
+def test_the_ballot_of_a_further_round_lists_its_candidates_for_its_seats(
+    users, confirmed, english
+):
+    an, binh, chi, dung, _em = confirmed["people"]
+    round_ = open_for(users, confirmed, [an], [chi, dung])
+    filename, text = render(BallotPdf(), users["officer_hcm"], round=round_.pk)
+    assert filename.endswith("-vong-2.pdf")
+    assert chi.full_name in text and dung.full_name in text
+    assert an.full_name not in text and binh.full_name not in text
+    with translation.override("vi"):
+        seats = translation.ngettext(
+            "Further round for %(counter)s seat left vacant: elect %(counter)s of the "
+            "%(listed)s candidates",
+            "Further round for %(counter)s seats left vacant: elect %(counter)s of the "
+            "%(listed)s candidates",
+            1,
+        ) % {"counter": 1, "listed": 2}
+    assert " ".join(seats.split()) in text
+
+
+def test_the_minutes_of_a_further_round_give_its_figures(users, confirmed, english):
+    an, _binh, chi, dung, _em = confirmed["people"]
+    round_ = open_for(users, confirmed, [an], [chi, dung])
+    with pytest.raises(ValidationError):
+        CountMinutesPdf().target(user=users["officer_hcm"], params={"round": str(round_.pk)})
+    vote_further(users, confirmed, 30, {chi: 20, dung: 8})
+    filename, text = render(CountMinutesPdf(), users["officer_hcm"], round=round_.pk)
+    assert filename.endswith("-vong-2.pdf")
+    # Its own count: 20 and 8 of 30 valid ballots, Chi elected for 1 seat.
+    assert "66,67" in text and "26,67" in text and "30" in text
+    assert chi.full_name in text and dung.full_name in text
+    # Whose seat it fills is named.
+    assert an.full_name in text
+    # Round 1's paper still gives round 1.
+    first = ElectionRound.objects.get(election=confirmed["election"], number=1)
+    _name, text = render(CountMinutesPdf(), users["officer_hcm"], round=first.pk)
+    assert "75,00" in text and "62,50" in text
