@@ -116,14 +116,6 @@ class FurtherRoundView(RoundView):
         return ", ".join(r.replaced.person.full_name for r in self.seats_of)
 
     @property
-    def filled(self) -> list[Replacement]:
-        return [r for r in self.seats_of if r.substitute is not None]
-
-    @property
-    def left_empty(self) -> list[Replacement]:
-        return [r for r in self.seats_of if r.is_left_empty]
-
-    @property
     def is_settled(self) -> bool:
         """Seated: each of its seats filled or left empty."""
         return bool(self.seats_of) and not self.pending and self.continued_in is None
@@ -135,9 +127,15 @@ class FurtherRoundView(RoundView):
         )
 
     @property
-    def seats_left_empty(self) -> int:
-        """The seats its count leaves empty, if it is seated as counted."""
-        return max(len(self.seats_of) - self.elected, 0)
+    def preview(self) -> list[tuple[Replacement, Candidate | None]]:
+        """What seating its count would do, seat by seat in the order they
+        were recorded: who takes each (``None``: it stays empty), as
+        ``seat_further_round`` does."""
+        elected = [item["candidate"] for item in self.ranked if item["line"].is_elected]
+        return [
+            (replacement, elected[index] if index < len(elected) else None)
+            for index, replacement in enumerate(self.seats_of)
+        ]
 
     @property
     def tied(self) -> list[int]:
