@@ -336,6 +336,36 @@ def count_rounds(
     return Result(threshold=threshold, quota=quota, rounds=tuple(counted), elected_in=elected_in)
 
 
+# -- Further rounds ---------------------------------------------------------------
+#
+# After the confirmation, a seat left by an elected delegate when nobody
+# is next in line goes to a further round (bầu bổ sung) among candidates
+# the officer puts to the vote, for the seats it fills. It is counted on
+# its own by the same rule (more than the threshold of its own valid
+# ballots, the most votes first, within its seats); a tie at its cut
+# decides nothing, and another further round is held for the same seats.
+# It never enters the election's own count (``count_rounds``).
+
+
+def count_further_round(
+    round_votes: RoundVotes[K], *, seats: int, threshold: Fraction = DEFAULT_THRESHOLD
+) -> RoundCount[K]:
+    """Count one further round for ``seats`` (``count`` is ``None`` while
+    its ballots are not counted)."""
+    if seats < 1:
+        raise ElectionCountError("seats", "A further round fills at least one seat.")
+    keys = tuple(key for key, _ in round_votes.votes)
+    count = None
+    if round_votes.valid_ballots > 0:
+        count = count_votes(
+            round_votes.votes,
+            valid_ballots=round_votes.valid_ballots,
+            quota=seats,
+            threshold=threshold,
+        )
+    return RoundCount(number=round_votes.number, candidates=keys, seats=seats, count=count)
+
+
 # -- The ballots of a round (the vote-count minutes' figures) ---------------------
 
 

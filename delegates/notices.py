@@ -2,7 +2,8 @@
 in what words: the council of a version submitted or withdrawn, the
 officers of the conference's unit of the council's decision, the officers
 of the conference above of the delegates an election sent them and of
-each replacement among them. Called by
+each replacement among them (a further round opened for a seat, and
+what it decided). Called by
 the services inside their transaction; mails go after the commit
 (``units.notifications``)."""
 
@@ -70,18 +71,38 @@ def election_confirmed(*, actor: User, election: Election, elected: int) -> None
 
 
 def delegate_replaced(*, actor: User, replacement: Replacement) -> None:
-    """The officers of the conference above learn who takes the seat."""
+    """The officers of the conference above learn who takes the seat, that
+    a further round will decide, or that it left the seat empty."""
     election = replacement.election
     target = election.target
+    names = {
+        "unit": election.conference.unit.name,
+        "replaced": replacement.replaced.person.full_name,
+        "target": target,
+        "number": replacement.round.number,
+    }
     with interface_language():
-        title = _("%(unit)s replaced %(replaced)s by %(substitute)s in %(target)s") % {
-            "unit": election.conference.unit.name,
-            "replaced": replacement.replaced.person.full_name,
-            "substitute": replacement.substitute.person.full_name,
-            "target": target,
-        }
+        if replacement.substitute is not None:
+            title = _("%(unit)s replaced %(replaced)s by %(substitute)s in %(target)s") % {
+                **names,
+                "substitute": replacement.substitute.person.full_name,
+            }
+        elif replacement.is_pending:
+            title = (
+                _(
+                    "%(unit)s holds a further round (round %(number)s) for the seat of "
+                    "%(replaced)s in %(target)s"
+                )
+                % names
+            )
+        else:
+            title = (
+                _("%(replaced)s left %(target)s: the further round of %(unit)s left the seat empty")
+                % names
+            )
     notify(
-        event_key=f"replacement:{replacement.pk}",
+        # One notice for each step: opened (pending, by round), then settled.
+        event_key=f"replacement:{replacement.pk}:{replacement.status}:{replacement.round_id}",
         recipients=[u for u in officers_covering(target.unit) if u.pk != actor.pk],
         kind=Kind.DELEGATE_REPLACED,
         title=title,

@@ -302,6 +302,55 @@ class World:
         election.refresh_from_db()
         return election
 
+    def confirmed_election(self, next_in_line=False, further=False):
+        """Quận 1's election confirmed for its one seat: An elected (8 of
+        10), Bình above the threshold too if ``next_in_line`` (else 3),
+        Chi below it (2); if ``further``, a further round for An's seat
+        among Bình and Chi, counted (Bình 7, Chi 2)."""
+        from delegates.services.elections import (
+            confirm_election,
+            open_election,
+            open_further_round,
+            record_votes,
+            set_candidates,
+        )
+        from tests.delegates.elections.test_elections import approve
+        from tests.factories import PersonFactory
+
+        target = self.allocation_conference()
+        actor = self.users["officer_hcm"]
+        approve(
+            target, {self.tree.hcm_district: 1, self.tree.hcm_department: 4}, self.users["admin"]
+        )
+        election = open_election(actor=actor, conference=self.held_district())
+        an, binh, chi = PersonFactory.create_batch(3, unit=self.tree.hcm_district)
+        set_candidates(actor=actor, election=election, persons=[an, binh, chi])
+        election.refresh_from_db()
+        record_votes(
+            actor=actor,
+            election=election,
+            valid_ballots=10,
+            votes={an.pk: 8, binh.pk: 7 if next_in_line else 3, chi.pk: 2},
+            expected_lock_version=election.lock_version,
+        )
+        election.refresh_from_db()
+        confirm_election(actor=actor, election=election)
+        if further:
+            election.refresh_from_db()
+            open_further_round(
+                actor=actor, election=election, persons=[an], reason="Ốm", candidates=[binh, chi]
+            )
+            election.refresh_from_db()
+            record_votes(
+                actor=actor,
+                election=election,
+                valid_ballots=10,
+                votes={binh.pk: 7, chi.pk: 2},
+                expected_lock_version=election.lock_version,
+            )
+        election.refresh_from_db()
+        return election, (an, binh, chi)
+
     def held_district(self):
         from congress.models import Conference
 
@@ -709,15 +758,7 @@ def _candidate(w: World, adding: bool) -> Target:
         w.users["officer_hcm"],
         ElectionPersonForm(),
         valid={"person": str(person.pk)},
-        extra={
-            "q": ["", "an", "\x00", "q" * 5000],
-            # The candidate picker's filters and page, passed back.
-            "gender": ["", "female", "²", "\x00"],
-            "mark": ["", "good_solution", "exemplar", "=1+1"],
-            "title": ["", "any", "sector", "9" * 5000],
-            "unit": ["", str(w.tree.hcm_district.pk), "-1", "9" * 5000],
-            "page": ["", "2", "0", "9" * 5000, "²"],
-        },
+        extra={"q": ["", "an", "\x00", "q" * 5000]},
     )
 
 
@@ -784,31 +825,49 @@ def _election_confirm(w: World) -> Target:
 
 @entry("elections:elected_replace")
 def _elected_replace(w: World) -> Target:
-    """A confirmed election whose runner-up is above the threshold, so the
-    elected may be replaced by them."""
     from delegates.forms.elections import ReplacementForm
-    from delegates.services.elections import confirm_election, record_votes
 
-    election = w.election(votes=False)
-    first, second = [c.person_id for c in election.candidates.order_by("pk")]
-    election = record_votes(
-        actor=w.users["officer_hcm"],
-        election=election,
-        valid_ballots=10,
-        votes={first: 8, second: 6},
-        expected_lock_version=election.lock_version,
-    )
-    confirm_election(actor=w.users["officer_hcm"], election=election)
-    election.refresh_from_db()
+    election, (an, _binh, _chi) = w.confirmed_election(next_in_line=True)
     return form_target(
         reverse("elections:elected_replace", args=[election.conference_id]),
         w.users["officer_hcm"],
         ReplacementForm(),
-        valid={
-            "person": str(first),
-            "reason": "Ốm dài ngày",
-            "lock_version": str(election.lock_version),
+        valid={"person": str(an.pk), "reason": "Ốm", "lock_version": str(election.lock_version)},
+    )
+
+
+@entry("elections:further_round_open")
+def _further_round_open(w: World) -> Target:
+    from delegates.forms.elections import FurtherRoundForm
+
+    election, (an, binh, chi) = w.confirmed_election()
+    return form_target(
+        reverse("elections:further_round_open", args=[election.conference_id]),
+        w.users["officer_hcm"],
+        FurtherRoundForm(),
+        valid={"reason": "Ốm", "lock_version": str(election.lock_version)},
+        extra={
+            "person": [[str(an.pk)], [], [str(binh.pk)], ["9" * 20], ["x", "-1", "1e309"]],
+            "candidate": [
+                [str(binh.pk), str(chi.pk)],
+                [],
+                [str(an.pk)],
+                ["9" * 20],
+                ["²", "\x00"],
+            ],
+            "retry": ["", "1", "\x00"],
         },
+    )
+
+
+@entry("elections:further_round_seat")
+def _further_round_seat(w: World) -> Target:
+    election, _people = w.confirmed_election(further=True)
+    return form_target(
+        reverse("elections:further_round_seat", args=[election.conference_id]),
+        w.users["officer_hcm"],
+        forms.Form(),
+        extra={"lock_version": [str(election.lock_version), "0", "-1", "9" * 40, "1e309", "x"]},
     )
 
 

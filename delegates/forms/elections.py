@@ -247,3 +247,19 @@ class CandidatePickerForm(CleanForm):
         """``pairs`` urlencoded, with ``extra`` (the page) when set."""
         more = [(name, str(value)) for name, value in extra.items() if value]
         return urlencode([*self.pairs(), *more])
+
+
+class FurtherRoundForm(CleanForm):
+    """Whose seats a further round fills (``person``, repeated), who stands
+    in it (``candidate``, repeated: person ids) and why the delegates
+    cannot attend; the lists are read by the view (``units.params``), and
+    whether the choice may be made is the service's rule. The reason is
+    asked for new seats only: after a tie the seats keep theirs."""
+
+    reason = forms.CharField(
+        label=_("Why the delegate cannot attend"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

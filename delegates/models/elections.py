@@ -2,7 +2,12 @@
 allocation binds, its candidates, and its rounds of voting (the first
 among every candidate, each run-off among those tied at the last seat),
 each with its ballots and its votes. A round is never written over: once
-a further round is opened, the one before is kept as it was counted."""
+a further round is opened, the one before is kept as it was counted.
+
+After the confirmation, a seat left by an elected delegate when nobody
+is next in line is filled by a further round (bầu bổ sung): a round of
+the same election for the seats it fills (``ElectionRound.fills_seats``),
+outside the election's own count, with the same ballots and minutes."""
 
 from django.conf import settings
 from django.db import models
@@ -105,6 +110,10 @@ class ElectionRound(models.Model):
     invalid_ballots = models.PositiveIntegerField(_("invalid ballots"), default=0)
     # The counting committee, one member a line ("Nguyễn Văn An - Trưởng ban").
     committee = models.TextField(_("vote-counting committee"), blank=True)
+    # A further round after the confirmation: the seats it fills (the
+    # pending replacements pointing at it). ``None``: a round of the
+    # election's own count (round 1 and its run-offs).
+    fills_seats = models.PositiveSmallIntegerField(_("seats it fills"), null=True, blank=True)
     count_ended_at = models.DateTimeField(_("count ended at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -127,6 +136,10 @@ class ElectionRound(models.Model):
                 condition=Q(ballots_returned=F("valid_ballots") + F("invalid_ballots")),
                 name="delegates_election_round_returned_valid_or_invalid",
             ),
+            models.CheckConstraint(
+                condition=Q(fills_seats__isnull=True) | Q(fills_seats__gte=1),
+                name="delegates_election_round_fills_a_seat",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,8 +151,14 @@ class ElectionRound(models.Model):
         return self.valid_ballots > 0
 
     @property
+    def is_further(self) -> bool:
+        """A further round after the confirmation, for seats left empty."""
+        return self.fills_seats is not None
+
+    @property
     def is_runoff(self) -> bool:
-        return self.number > 1
+        """A run-off of the election itself (never a further round)."""
+        return self.fills_seats is None and self.number > 1
 
     @property
     def committee_members(self) -> list[str]:
@@ -169,10 +188,21 @@ class RoundCandidate(models.Model):
 class Replacement(models.Model):
     """An elected delegate who cannot attend, replaced after the
     confirmation by the next candidate above the threshold (the final
-    round's order, then the rounds before), within the unit's quota. Both
+    round's order, then the rounds before), within the unit's quota; or,
+    when nobody is next in line, by whom a further round elects. Both
     stay on record: the replaced keeps their candidacy, votes and history,
     the substitute becomes an elected delegate of the conference above.
-    A substitute may be replaced in turn; nobody is replaced twice."""
+    A substitute may be replaced in turn; nobody is replaced twice, and
+    nobody is the substitute of two seats."""
+
+    class Status(models.TextChoices):
+        SEATED = "seated", _("Seat filled")
+        # Awaiting the further round it points at: no substitute yet, the
+        # replaced still in the list of the conference above.
+        PENDING = "pending", _("Awaiting a further round")
+        # The further round elected nobody for it: the replaced left, the
+        # seat stays empty.
+        LEFT_EMPTY = "left_empty", _("Seat left empty")
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="replacements")
     replaced = models.OneToOneField(
@@ -184,10 +214,15 @@ class Replacement(models.Model):
     substitute = models.OneToOneField(
         Candidate,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="substitution",
         verbose_name=_("substitute"),
     )
-    # The round whose votes put the substitute next in line.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SEATED)
+    # The round whose votes put the substitute there: next in line by it,
+    # or elected by it (a further round); for a pending one, the further
+    # round that decides.
     round = models.ForeignKey(ElectionRound, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
     recorded_by = models.ForeignKey(
@@ -204,7 +239,21 @@ class Replacement(models.Model):
                 condition=~Q(replaced=F("substitute")),
                 name="delegates_replacement_not_oneself",
             ),
+            # A substitute exactly when the seat is filled.
+            models.CheckConstraint(
+                condition=Q(status="seated", substitute__isnull=False)
+                | (~Q(status="seated") & Q(substitute__isnull=True)),
+                name="delegates_replacement_substitute_when_seated",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.replaced} → {self.substitute}"
+        return f"{self.replaced} → {self.substitute or self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_left_empty(self) -> bool:
+        return self.status == self.Status.LEFT_EMPTY

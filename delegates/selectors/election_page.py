@@ -4,7 +4,9 @@ a number of queries that does not depend on the number of candidates.
 The quota is that of the version bound to a confirmed election (never the
 approved one now); while the election is recorded, that of the approved
 version that would bind it. A version approved since a confirmation is
-shown beside it, with the excess it causes, if any.
+shown beside it, with the excess it causes, if any. A confirmed election
+shows its further rounds (for seats nobody was next in line for) apart
+from its own rounds, each with whose seats it fills and what it decided.
 """
 
 from __future__ import annotations
@@ -93,6 +95,55 @@ class RoundView:
 
 
 @dataclass(frozen=True)
+class FurtherRoundView(RoundView):
+    """A further round after the confirmation: whose seats it fills
+    (``seats_of``: the replacements, pending or settled), whether it is the
+    one they await, and what the user may do with it."""
+
+    seats_of: list[Replacement] = field(default_factory=list)
+    pending: bool = False  # its seats await it: its votes are recorded now
+    continued_in: int | None = None  # a tie sent its seats to this round
+    may_record: bool = False
+    may_seat: bool = False
+    may_reopen: bool = False  # a tie: another further round for the same seats
+
+    @property
+    def is_further(self) -> bool:
+        return True
+
+    @property
+    def replaced_names(self) -> str:
+        return ", ".join(r.replaced.person.full_name for r in self.seats_of)
+
+    @property
+    def is_settled(self) -> bool:
+        """Seated: each of its seats filled or left empty."""
+        return bool(self.seats_of) and not self.pending and self.continued_in is None
+
+    @property
+    def elected_names(self) -> str:
+        return ", ".join(
+            item["candidate"].person.full_name for item in self.ranked if item["line"].is_elected
+        )
+
+    @property
+    def preview(self) -> list[tuple[Replacement, Candidate | None]]:
+        """What seating its count would do, seat by seat in the order they
+        were recorded: who takes each (``None``: it stays empty), as
+        ``seat_further_round`` does."""
+        elected = [item["candidate"] for item in self.ranked if item["line"].is_elected]
+        return [
+            (replacement, elected[index] if index < len(elected) else None)
+            for index, replacement in enumerate(self.seats_of)
+        ]
+
+    @property
+    def tied(self) -> list[int]:
+        """The person ids tied at its cut (pre-ticked for the next round)."""
+        return list(self.count.tied) if self.count else []
+
+
+@dataclass(frozen=True)
 class Winner:
     """One who was elected, or seated since as a substitute: the round
     whose votes put them there, and how they stand in the conference
@@ -112,6 +163,12 @@ class Winner:
     def is_vacant(self) -> bool:
         """Holds a seat but is no longer in the list of the conference above."""
         return self.holds_seat and self.delegate is None and not self.flagged
+
+    @property
+    def awaits_further_round(self) -> bool:
+        """Cannot attend; a further round decides who takes the seat (they
+        stay in the list above until then)."""
+        return self.replaced_by is not None and self.replaced_by.is_pending
 
 
 @dataclass(frozen=True)
@@ -156,6 +213,16 @@ class ElectionPage:
     # For a confirmed election the user may change: who would replace the
     # next elected delegate who cannot attend.
     successor: Successor | None = None
+    # A confirmed election's further rounds, the one its pending seats
+    # await (if any), who may stand in a new one, and who is pre-ticked.
+    further_rounds: list[FurtherRoundView] = field(default_factory=list)
+    further_pending: FurtherRoundView | None = None
+    further_eligible: list[Candidate] = field(default_factory=list)
+    further_ticked: list[int] = field(default_factory=list)
+    further_holders: list[Winner] = field(default_factory=list)  # seats it may also fill
+    # The round whose votes form shows: the latest while the election is
+    # recorded, the pending further round once it is confirmed.
+    recording: RoundView | None = None
     may_confirm: bool = False
     may_runoff: bool = False
 
@@ -223,6 +290,27 @@ def election_page(
     return _with_the_count(page, election, conference=conference, quota=quota)
 
 
+def _round_view(round_: ElectionRound, counted, by_person: dict[int, Candidate], **extra: Any):
+    count = counted.count
+    lines, votes_needed = (count.lines, count.votes_needed) if count else ((), 0)
+    kind = FurtherRoundView if round_.is_further else RoundView
+    return kind(
+        round=round_,
+        seats=counted.seats,
+        count=count,
+        candidates=[by_person[key] for key in counted.candidates],
+        ranked=[
+            {
+                "candidate": by_person[line.key],
+                "line": line,
+                "verdict": verdict(line.outcome, votes_needed=votes_needed),
+            }
+            for line in lines
+        ],
+        **extra,
+    )
+
+
 def _with_the_count(
     page: ElectionPage, election: Election, *, conference: Conference, quota: int | None
 ) -> ElectionPage:
@@ -234,32 +322,25 @@ def _with_the_count(
     editable = page.may_change and not election.is_confirmed
     by_person = {c.person_id: c for c in candidates}
     result = election_selectors.count_of(election, candidates, quota, rounds)
-    views = []
-    for round_, counted in zip(rounds, result.rounds, strict=True):
-        count = counted.count
-        lines, votes_needed = (count.lines, count.votes_needed) if count else ((), 0)
-        views.append(
-            RoundView(
-                round=round_,
-                seats=counted.seats,
-                count=count,
-                candidates=[by_person[key] for key in counted.candidates],
-                ranked=[
-                    {
-                        "candidate": by_person[line.key],
-                        "line": line,
-                        "verdict": verdict(line.outcome, votes_needed=votes_needed),
-                    }
-                    for line in lines
-                ],
-            )
-        )
+    views = [
+        _round_view(round_, counted, by_person)
+        for round_, counted in zip(rounds, result.rounds, strict=True)
+    ]
     confirmed = election.is_confirmed
     replacements = election_selectors.replacements_of(election) if confirmed else []
-    seated = set(election_selectors.seated(result, replacements))
+    holders = election_selectors.seated(result, replacements)
+    seated = set(holders)
+    # Who cannot attend is replaced while the conference above takes delegates.
+    may_replace = page.may_change and confirmed and not election.target.is_closed
+    further = (
+        _further_views(election, candidates, by_person, replacements, may_act=may_replace)
+        if confirmed
+        else []
+    )
+    votes_by_round = {view.number: view.count for view in [*views, *further]}
     # The elected in the count's order, then each substitute as seated.
     entries = [(pk, result.elected_in[pk], None) for pk in result.elected] + [
-        (r.substitute.person_id, r.round.number, r) for r in replacements
+        (r.substitute.person_id, r.round.number, r) for r in replacements if r.substitute
     ]
     above = (
         election_selectors.delegates_of_target(election, [pk for pk, _n, _r in entries])
@@ -267,13 +348,11 @@ def _with_the_count(
         else {}
     )
     replaced_by = {r.replaced.person_id: r for r in replacements}
-    # Who cannot attend is replaced while the conference above takes delegates.
-    may_replace = page.may_change and confirmed and not election.target.is_closed
     winners = [
         Winner(
             candidate=by_person[pk],
             round=number,
-            votes=_votes_in(views, number, pk),
+            votes=_votes_in(votes_by_round, number, pk),
             delegate=above.get(pk),
             flagged=pk in above and above[pk].elected_at_id != conference.pk,
             replaced_by=replaced_by.get(pk),
@@ -288,7 +367,24 @@ def _with_the_count(
         if may_replace
         else None
     )
+    pending = next((view for view in further if view.pending), None)
+    eligible = (
+        election_selectors.further_round_eligible(election, candidates, holders, replacements)
+        if may_replace
+        else []
+    )
     current = views[-1] if views else None
+    if editable:
+        recording: RoundView | None = current
+    else:
+        recording = pending if pending is not None and pending.may_record else None
+    ticked = (
+        pending.tied
+        if pending is not None
+        else [c.person_id for c in successor.tied]
+        if successor
+        else []
+    )
     return replace(
         page,
         candidates=candidates,
@@ -298,12 +394,55 @@ def _with_the_count(
         current=current,
         may_edit_candidates=editable and current is not None and not current.round.is_runoff,
         threshold=election_selectors.threshold_of(election),
-        voters=election_selectors.voters(conference) if editable else None,
+        voters=election_selectors.voters(conference) if recording is not None else None,
         winners=winners,
         successor=successor,
+        further_rounds=further,
+        further_pending=pending,
+        further_eligible=eligible,
+        further_ticked=ticked,
+        further_holders=[winner for winner in winners if winner.may_replace],
+        recording=recording,
         may_confirm=editable and result.is_decided and bool(result.elected),
         may_runoff=editable and result.has_tie,
     )
+
+
+def _further_views(
+    election: Election,
+    candidates: list[Candidate],
+    by_person: dict[int, Candidate],
+    replacements: list[Replacement],
+    *,
+    may_act: bool,
+) -> list[FurtherRoundView]:
+    """The further rounds, each counted on its own, with whose seats it was
+    for and what it allows: the one the pending seats await is recorded,
+    then seated once decided, or followed by another after a tie."""
+    rounds = election_selectors.further_rounds(election)
+    counts = election_selectors.further_counts_of(election, candidates, rounds)
+    seats_of = election_selectors.further_seats(rounds, replacements)
+    awaited = {r.round_id for r in election_selectors.pending_of(replacements)}
+    views = []
+    for index, (round_, counted) in enumerate(zip(rounds, counts, strict=True)):
+        pending = round_.pk in awaited
+        tie = counted.count is not None and counted.count.has_tie
+        following = rounds[index + 1].number if index + 1 < len(rounds) else None
+        own = [r for r in replacements if r.round_id == round_.pk]
+        views.append(
+            _round_view(
+                round_,
+                counted,
+                by_person,
+                seats_of=seats_of[round_.pk],
+                pending=pending,
+                continued_in=following if not own and following is not None else None,
+                may_record=may_act and pending,
+                may_seat=may_act and pending and counted.count is not None and not tie,
+                may_reopen=may_act and pending and tie,
+            )
+        )
+    return views
 
 
 def _successor_view(found: NextInLine[int] | None, by_person: dict[int, Candidate]) -> Successor:
@@ -320,8 +459,8 @@ def _successor_view(found: NextInLine[int] | None, by_person: dict[int, Candidat
     )
 
 
-def _votes_in(views: list[RoundView], number: int, person_id: int) -> int | None:
-    count = views[number - 1].count
+def _votes_in(counts: dict[int, Count[int] | None], number: int, person_id: int) -> int | None:
+    count = counts.get(number)
     if count is None:
         return None
     return next((line.votes for line in count.lines if line.key == person_id), None)

@@ -14,7 +14,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from congress.models import Conference, Tier
-from delegates.election_count import NextInLine, Result, RoundVotes, count_rounds, next_in_line
+from delegates.election_count import (
+    NextInLine,
+    Result,
+    RoundCount,
+    RoundVotes,
+    count_further_round,
+    count_rounds,
+    next_in_line,
+)
 from delegates.models import (
     Allocation,
     Candidate,
@@ -111,8 +119,25 @@ def threshold_of(election: Election) -> Fraction:
 
 
 def election_rounds(election: Election) -> list[ElectionRound]:
-    """The rounds in order, each with its entries (two queries)."""
-    return list(election.rounds.order_by("number").prefetch_related("entries"))
+    """The rounds of the election's own count (round 1 and its run-offs),
+    in order, each with its entries (two queries). Further rounds, held
+    after the confirmation for seats left empty, are not among them: they
+    never change the election's result (``further_rounds``)."""
+    return list(
+        election.rounds.filter(fills_seats__isnull=True)
+        .order_by("number")
+        .prefetch_related("entries")
+    )
+
+
+def further_rounds(election: Election) -> list[ElectionRound]:
+    """The further rounds held after the confirmation, in order, each with
+    its entries (two queries)."""
+    return list(
+        election.rounds.filter(fills_seats__isnull=False)
+        .order_by("number")
+        .prefetch_related("entries")
+    )
 
 
 def count_of(
@@ -128,22 +153,42 @@ def count_of(
     position = {c.pk: index for index, c in enumerate(ordered)}
     person_of = {c.pk: c.person_id for c in ordered}
     return count_rounds(
-        [
-            RoundVotes(
-                number=round_.number,
-                votes=tuple(
-                    (person_of[entry.candidate_id], entry.votes)
-                    for entry in sorted(
-                        round_.entries.all(), key=lambda e: position.get(e.candidate_id, 0)
-                    )
-                ),
-                valid_ballots=round_.valid_ballots,
-            )
-            for round_ in given
-        ],
+        [_round_votes(round_, position, person_of) for round_ in given],
         quota=quota,
         threshold=threshold_of(election),
     )
+
+
+def _round_votes(
+    round_: ElectionRound, position: Mapping[int, int], person_of: Mapping[int, int]
+) -> RoundVotes[int]:
+    return RoundVotes(
+        number=round_.number,
+        votes=tuple(
+            (person_of[entry.candidate_id], entry.votes)
+            for entry in sorted(round_.entries.all(), key=lambda e: position.get(e.candidate_id, 0))
+        ),
+        valid_ballots=round_.valid_ballots,
+    )
+
+
+def further_counts_of(
+    election: Election, candidates: Iterable[Candidate], rounds: Iterable[ElectionRound]
+) -> list[RoundCount[int]]:
+    """Each further round counted on its own (``count_further_round``),
+    keyed by person id, its candidates in the order of ``candidates``."""
+    ordered = list(candidates)
+    position = {c.pk: index for index, c in enumerate(ordered)}
+    person_of = {c.pk: c.person_id for c in ordered}
+    threshold = threshold_of(election)
+    return [
+        count_further_round(
+            _round_votes(round_, position, person_of),
+            seats=round_.fills_seats or 0,
+            threshold=threshold,
+        )
+        for round_ in rounds
+    ]
 
 
 @dataclass(frozen=True)
@@ -398,14 +443,66 @@ def replacements_of(election: Election) -> list[Replacement]:
 
 def seated(result: Result[int], replacements: Iterable[Replacement]) -> list[int]:
     """Who holds the election's seats now (person ids): the elected in the
-    count's order, each replaced one followed by their substitute."""
-    substitute_of = {r.replaced.person_id: r.substitute.person_id for r in replacements}
+    count's order, each replaced one followed by their substitute. A seat
+    awaiting a further round, or left empty by one, has no holder."""
+    by_replaced = {r.replaced.person_id: r for r in replacements}
     holders = []
     for person_id in result.elected:
-        while person_id in substitute_of:
-            person_id = substitute_of[person_id]
-        holders.append(person_id)
+        holder: int | None = person_id
+        while holder in by_replaced:
+            substitute = by_replaced[holder].substitute
+            holder = substitute.person_id if substitute is not None else None
+        if holder is not None:
+            holders.append(holder)
     return holders
+
+
+def pending_of(replacements: Iterable[Replacement]) -> list[Replacement]:
+    """The replacements awaiting a further round, in the order recorded
+    (all point at the latest round: one further round decides at a time)."""
+    return [r for r in replacements if r.is_pending]
+
+
+def further_seats(
+    rounds: list[ElectionRound], replacements: Iterable[Replacement]
+) -> dict[int, list[Replacement]]:
+    """Whose seats each further round (by id) was held for: the
+    replacements pointing at it; a round whose tie sent its seats to the
+    next further round (they were re-pointed there) has that round's."""
+    by_round: dict[int, list[Replacement]] = {r.pk: [] for r in rounds}
+    for replacement in replacements:
+        if replacement.round_id in by_round:
+            by_round[replacement.round_id].append(replacement)
+    following: list[Replacement] = []
+    for round_ in reversed(rounds):
+        if not by_round[round_.pk]:
+            by_round[round_.pk] = following
+        following = by_round[round_.pk]
+    return by_round
+
+
+def further_round_eligible(
+    election: Election,
+    candidates: Iterable[Candidate],
+    holders: Iterable[int],
+    replacements: Iterable[Replacement],
+) -> list[Candidate]:
+    """Who may stand in a further round, in the list's order: candidates of
+    the election who hold no seat (``holders``: ``seated``), were not
+    replaced, and are not delegates of the conference above in any
+    capacity (one query)."""
+    ordered = list(candidates)
+    taken = set(holders)
+    for replacement in replacements:
+        taken.add(replacement.replaced.person_id)
+        if replacement.substitute is not None:
+            taken.add(replacement.substitute.person_id)
+    taken |= set(
+        Delegate.objects.filter(
+            conference_id=election.target_id, person_id__in=[c.person_id for c in ordered]
+        ).values_list("person_id", flat=True)
+    )
+    return [c for c in ordered if c.person_id not in taken]
 
 
 def successor_of(
@@ -415,7 +512,9 @@ def successor_of(
     the threshold in the final round's order, among those neither seated,
     replaced nor delegates of the conference above already (one query)."""
     done = list(replacements)
-    taken = {r.replaced.person_id for r in done} | {r.substitute.person_id for r in done}
+    taken = {r.replaced.person_id for r in done} | {
+        r.substitute.person_id for r in done if r.substitute is not None
+    }
     candidates = {key for counted in result.rounds for key in counted.candidates}
     taken |= set(
         Delegate.objects.filter(
@@ -431,7 +530,8 @@ def substitutes_in(conference: Conference) -> dict[tuple[int, int], Replacement]
     id): for the note on their row of its delegate list (one query)."""
     return {
         (r.election.conference_id, r.substitute.person_id): r
-        for r in Replacement.objects.filter(election__target=conference).select_related(
-            "election", "replaced__person", "substitute"
-        )
+        for r in Replacement.objects.filter(
+            election__target=conference, substitute__isnull=False
+        ).select_related("election", "replaced__person", "substitute")
+        if r.substitute is not None
     }

@@ -52,6 +52,8 @@ from delegates.election_count import (
     DEFAULT_THRESHOLD,
     Ballots,
     ElectionCountError,
+    Result,
+    RoundCount,
     check_ballots,
     check_threshold,
     count_votes,
@@ -73,7 +75,10 @@ from delegates.selectors.elections import (
     election_candidates,
     election_rounds,
     excess_of,
+    further_counts_of,
+    further_round_eligible,
     missing_quota_reason,
+    pending_of,
     replacements_of,
     seated,
     seats_in,
@@ -163,6 +168,22 @@ def open_election(*, actor: User, conference: Conference) -> Election:
 
 def _latest_round(election: Election) -> ElectionRound:
     return election.rounds.order_by("-number").first()  # type: ignore[return-value]
+
+
+def _round_to_record(election: Election) -> ElectionRound:
+    """The round whose votes may be recorded: the latest while the election
+    is a draft; once confirmed, the latest only if it is a further round
+    whose seats are still pending (nothing else changes)."""
+    round_ = _latest_round(election)
+    if not election.is_confirmed:
+        return round_
+    if (
+        round_.is_further
+        and election.replacements.filter(round=round_, status=Replacement.Status.PENDING).exists()
+    ):
+        return round_
+    _check_draft(election)
+    return round_
 
 
 @audited
@@ -285,24 +306,33 @@ def record_votes(
 ) -> Election:
     """Record the latest round's ballots and each of its candidates' votes
     (keyed by person id, one for every candidate of the round); in round 1
-    also the threshold. Checked as the count checks them (at least one
-    valid ballot, no one with more votes than valid ballots) and as the
-    minutes must hold (``check_ballots``: no more ballots issued than
-    delegates present). Ballots returned default to valid + invalid, those
-    issued to those returned. An earlier round is never changed. A page
-    loaded before another change is refused with ``StaleEditError``."""
+    also the threshold. Once the election is confirmed, only a further
+    round whose seats are pending is recorded (``open_further_round``).
+    Checked as the count checks them (at least one valid ballot, no one
+    with more votes than valid ballots) and as the minutes must hold
+    (``check_ballots``: no more ballots issued than delegates present).
+    Ballots returned default to valid + invalid, those issued to those
+    returned. An earlier round is never changed. A page loaded before
+    another change is refused with ``StaleEditError``."""
     require_permission(actor, Action.CHANGE, election.conference.unit)
     election = _locked(election)
-    _check_draft(election)
+    round_ = _round_to_record(election)
     check_lock_version(election, expected_lock_version)
     minutes = minutes or Minutes()
     threshold = Fraction(threshold)
     if threshold.denominator > MAX_THRESHOLD_TERM:
         raise ValidationError({"threshold": _("Use a simpler fraction, such as 1/2 or 2/3.")})
-    round_ = _latest_round(election)
     if round_.is_runoff and threshold != threshold_of(election):
         raise ValidationError(
             {"threshold": _("The threshold is that of round 1: it cannot change in a run-off.")}
+        )
+    if round_.is_further and threshold != threshold_of(election):
+        raise ValidationError(
+            {
+                "threshold": _(
+                    "The threshold is that of the election: it cannot change in a further round."
+                )
+            }
         )
     entries = {
         entry.candidate.person_id: entry for entry in round_.entries.select_related("candidate")
@@ -556,6 +586,36 @@ def resolve_excess(*, actor: User, election: Election, remove: Iterable[int]) ->
     return removed
 
 
+def _leaving_within_quota(
+    election: Election, target: Conference, quota: int, persons: list[Person], *, arriving: int
+):
+    """The delegates of the conference above that ``persons`` leave (those
+    still in its list), once checked that ``arriving`` substitutes in their
+    place keep the seats this election holds there within ``quota`` (the
+    approved allocation now); refused otherwise, nothing changed."""
+    from_here = Delegate.objects.filter(
+        conference=target, category=Category.ELECTED, elected_at=election.conference
+    )
+    leaving = from_here.filter(person__in=persons)
+    if from_here.count() - leaving.count() + arriving > quota:
+        raise ValidationError(
+            ngettext(
+                "%(unit)s holds its %(quota)s seats in %(target)s already: "
+                "the seat of %(name)s cannot be filled within its quota.",
+                "%(unit)s holds its %(quota)s seats in %(target)s already: "
+                "the seats of %(name)s cannot be filled within its quota.",
+                len(persons),
+            )
+            % {
+                "unit": election.conference.unit.name,
+                "quota": quota,
+                "target": target,
+                "name": ", ".join(person.full_name for person in persons),
+            }
+        )
+    return leaving
+
+
 def _substitute_for(
     election: Election, person: Person
 ) -> tuple[Candidate, Candidate, ElectionRound]:
@@ -635,25 +695,8 @@ def replace_elected(
     check_lock_version(election, expected_lock_version)
     _approved, quota = _binding_quota(election)
     replaced, substitute, round_ = _substitute_for(election, person)
-    from_here = Delegate.objects.filter(
-        conference=target, category=Category.ELECTED, elected_at=election.conference
-    )
-    leaving = from_here.filter(person=person).first()
-    if from_here.count() - (leaving is not None) + 1 > quota:
-        raise ValidationError(
-            _(
-                "%(unit)s holds its %(quota)s seats in %(target)s already: "
-                "the seat of %(name)s cannot be filled within its quota."
-            )
-            % {
-                "unit": election.conference.unit.name,
-                "quota": quota,
-                "target": target,
-                "name": person.full_name,
-            }
-        )
-    if leaving is not None:
-        leaving.delete()
+    leaving = _leaving_within_quota(election, target, quota, [person], arriving=1)
+    leaving.delete()
     add_delegate(
         actor=actor,
         conference=target,
@@ -674,3 +717,338 @@ def replace_elected(
     election.save(update_fields=["lock_version"])
     notices.delegate_replaced(actor=actor, replacement=replacement)
     return replacement
+
+
+# -- Further rounds (bầu bổ sung) -----------------------------------------------------
+#
+# When nobody is next in line for the seat of a delegate who cannot attend
+# (nobody above the threshold left, or a tie for the place), a further
+# round of the confirmed election decides: among candidates the officer
+# puts to the vote, for the seats it fills. Its seats are pending
+# replacements pointing at it (the replaced stay in the list above until
+# it is seated); one further round decides at a time. Seated, each of its
+# elected takes a pending seat in order; seats it leaves empty stay empty
+# and their holders leave. A tie at its cut seats nobody: another further
+# round is opened for the same seats, and the pending replacements point
+# at it from then on. The election's own count never sees these rounds.
+
+
+@dataclass(frozen=True)
+class _Seats:
+    """The confirmed election's seats as they stand: its candidates, its
+    own count (with the quota that bound it), the replacements, who holds
+    a seat, and the pending replacements with the further round they
+    await (the latest round, when there are any)."""
+
+    candidates: list[Candidate]
+    by_person: dict[int, Candidate]
+    result: Result[int]
+    replacements: list[Replacement]
+    holders: list[int]
+    pending: list[Replacement]
+
+
+def _seats_of(election: Election) -> _Seats:
+    candidates = election_candidates(election)
+    bound = seats_in(election.allocation, election.conference.unit) if election.allocation else None
+    result = count_of(election, candidates, bound)
+    replacements = replacements_of(election)
+    return _Seats(
+        candidates=candidates,
+        by_person={c.person_id: c for c in candidates},
+        result=result,
+        replacements=replacements,
+        holders=seated(result, replacements),
+        pending=pending_of(replacements),
+    )
+
+
+def _check_confirmed(election: Election) -> None:
+    if not election.is_confirmed:
+        raise ValidationError(
+            _(
+                "A further round fills the seats of a confirmed election: "
+                "while it is recorded, a tie goes to a run-off."
+            )
+        )
+
+
+def _pending_count(election: Election, pending: list[Replacement]) -> RoundCount[int]:
+    """The count of the further round the pending seats await."""
+    round_ = pending[0].round
+    (counted,) = further_counts_of(
+        election,
+        election_candidates(election),
+        [ElectionRound.objects.prefetch_related("entries").get(pk=round_.pk)],
+    )
+    return counted
+
+
+def _names(seats: _Seats, person_ids: Iterable[int]) -> str:
+    return ", ".join(seats.by_person[pk].person.full_name for pk in person_ids)
+
+
+def _further_seats_to_fill(
+    election: Election, target: Conference, quota: int, seats: _Seats, wanted: list[int]
+) -> list[Replacement]:
+    """The pending replacements a further round opened again takes over
+    (after a tie, the same seats: exactly ``wanted``); none when it opens
+    new seats, once checked they may be (``open_further_round``)."""
+    if seats.pending:
+        counted = _pending_count(election, seats.pending)
+        pending_people = [r.replaced.person_id for r in seats.pending]
+        if counted.count is None or not counted.count.has_tie:
+            raise ValidationError(
+                _(
+                    "Round %(number)s is pending for the seats of %(names)s: record its votes "
+                    "and seat the elected before another further round."
+                )
+                % {"number": counted.number, "names": _names(seats, pending_people)}
+            )
+        if set(wanted) != set(pending_people):
+            raise ValidationError(
+                {
+                    "person": _(
+                        "After the tie in round %(number)s, the further round is for the same "
+                        "seats: those of %(names)s."
+                    )
+                    % {"number": counted.number, "names": _names(seats, pending_people)}
+                }
+            )
+        return seats.pending
+    outside = [pk for pk in wanted if pk not in seats.holders]
+    if outside:
+        raise ValidationError(
+            {
+                "person": _(
+                    "%(names)s hold no seat of this election: a further round fills the seat "
+                    "of a delegate it elected."
+                )
+                % {"names": _names(seats, outside)}
+            }
+        )
+    successor = successor_of(election, seats.result, seats.replacements)
+    if successor is not None and successor.key is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is next in line above the threshold: the seat goes to them "
+                "(replace the delegate), not to a further round."
+            )
+            % {"name": seats.by_person[successor.key].person.full_name}
+        )
+    _leaving_within_quota(
+        election,
+        target,
+        quota,
+        [seats.by_person[pk].person for pk in wanted],
+        arriving=len(wanted),
+    )
+    return []
+
+
+@audited
+@transaction.atomic
+def open_further_round(
+    *,
+    actor: User,
+    election: Election,
+    persons: Iterable[Person],
+    reason: str,
+    candidates: Iterable[Person],
+    expected_lock_version: int | None = None,
+) -> ElectionRound:
+    """Open a further round of the confirmed election for the seats of
+    ``persons`` (seat holders who cannot attend, ``reason`` why) when
+    nobody is next in line for them: refused while ``successor_of`` names
+    someone (the rule's order comes first). It stands ``candidates``,
+    chosen by the officer among the election's candidates who hold no
+    seat, were not replaced and are not delegates of the conference above.
+
+    The round takes the next number, with the delegates summoned and
+    present and the committee of the latest round (to be corrected); each
+    seat becomes a pending replacement pointing at it. The replaced stay
+    in the list above until it is seated (``seat_further_round``), within
+    the quota the approved allocation gives the unit now. After a tie in
+    the pending further round, opening again is for the same seats: the
+    pending replacements point at the new round (``reason`` is theirs
+    already). Locks in the module's order."""
+    require_permission(actor, Action.CHANGE, election.conference.unit)
+    target = _lock_target(election)
+    refuse_if_closed(target, records="delegates")
+    election = _locked(election)
+    _check_confirmed(election)
+    check_lock_version(election, expected_lock_version)
+    _approved, quota = _binding_quota(election)
+    seats = _seats_of(election)
+    # The seats in the order their holders are listed (the count's).
+    chosen = {person.pk for person in persons}
+    wanted = [
+        pk
+        for pk in [*seats.holders, *(r.replaced.person_id for r in seats.pending)]
+        if pk in chosen
+    ]
+    wanted += [pk for pk in chosen if pk not in wanted]
+    if not wanted:
+        raise ValidationError({"person": _("Choose whose seat the further round fills.")})
+    unknown = [pk for pk in wanted if pk not in seats.by_person]
+    if unknown:
+        raise ValidationError({"person": _("Choose among the delegates this election elected.")})
+    reason = reason.strip()
+    if not seats.pending and not reason:
+        raise ValidationError({"reason": _("Say why the delegate is replaced.")})
+    retaken = _further_seats_to_fill(election, target, quota, seats, wanted)
+    eligible = {
+        c.person_id: c
+        for c in further_round_eligible(
+            election, seats.candidates, seats.holders, seats.replacements
+        )
+    }
+    standing = list(candidates)
+    if not standing:
+        raise ValidationError({"candidate": _("Choose the candidates of the further round.")})
+    refused = [person.full_name for person in standing if person.pk not in eligible]
+    if refused:
+        raise ValidationError(
+            {
+                "candidate": _(
+                    "%(names)s may not stand in a further round: only candidates of the election "
+                    "who hold no seat, were not replaced and are not delegates of the conference "
+                    "above."
+                )
+                % {"names": ", ".join(refused)}
+            }
+        )
+    before = _latest_round(election)
+    # The same committee and, as a start, the same delegates: its figures
+    # are carried over, to be corrected for the day of the further round.
+    round_ = ElectionRound.objects.create(
+        election=election,
+        number=before.number + 1,
+        fills_seats=len(wanted),
+        summoned=before.summoned,
+        present=before.present,
+        present_from_check_in=before.present_from_check_in,
+        committee=before.committee,
+    )
+    in_order = [c for c in seats.candidates if c.person_id in {p.pk for p in standing}]
+    record_created(
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=round_, candidate=candidate) for candidate in in_order]
+        )
+    )
+    opened: list[Replacement] = []
+    for replacement in retaken:
+        replacement.round = round_
+        replacement.save(update_fields=["round"])
+    for pk in wanted if not retaken else []:
+        opened.append(
+            Replacement.objects.create(
+                election=election,
+                replaced=seats.by_person[pk],
+                substitute=None,
+                status=Replacement.Status.PENDING,
+                round=round_,
+                reason=reason,
+                recorded_by=actor,
+            )
+        )
+    election.lock_version += 1
+    election.save(update_fields=["lock_version"])
+    for replacement in opened or retaken:
+        notices.delegate_replaced(actor=actor, replacement=replacement)
+    return round_
+
+
+@dataclass(frozen=True)
+class Seating:
+    """What seating a further round did: its replacements, each with its
+    substitute or left empty."""
+
+    round: ElectionRound
+    seated: list[Replacement]
+    left_empty: list[Replacement]
+
+
+@audited
+@transaction.atomic
+def seat_further_round(
+    *, actor: User, election: Election, expected_lock_version: int | None = None
+) -> Seating:
+    """Seat the elected of the pending further round, once its count is
+    decided: each, by votes, takes a pending seat in the order recorded;
+    the replaced leaves the conference above if still there and the
+    substitute joins it as an elected delegate of this conference, within
+    the quota the approved allocation gives the unit now, all or nothing.
+    Seats it leaves empty stay empty (their holders leave all the same).
+    Refused while its ballots are not counted or its count ends in a tie
+    (another further round among the tied decides), and when the
+    conference above is closed. Locks in the module's order."""
+    require_permission(actor, Action.CHANGE, election.conference.unit)
+    target = _lock_target(election)
+    refuse_if_closed(target, records="delegates")
+    election = _locked(election)
+    _check_confirmed(election)
+    check_lock_version(election, expected_lock_version)
+    _approved, quota = _binding_quota(election)
+    seats = _seats_of(election)
+    if not seats.pending:
+        raise ValidationError(_("No further round awaits its seats: there is nothing to seat."))
+    counted = _pending_count(election, seats.pending)
+    if counted.count is None:
+        raise ValidationError(
+            _("Record the valid ballots and the votes of round %(number)s first.")
+            % {"number": counted.number}
+        )
+    if counted.count.has_tie:
+        raise ValidationError(
+            _(
+                "A tie in round %(number)s: nobody is seated. Open another further round "
+                "among the tied candidates for the same seats."
+            )
+            % {"number": counted.number}
+        )
+    elected = [seats.by_person[pk] for pk in counted.count.elected]
+    leaving = _leaving_within_quota(
+        election,
+        target,
+        quota,
+        [r.replaced.person for r in seats.pending],
+        arriving=len(elected),
+    )
+    leaving.delete()
+    filled: list[Replacement] = []
+    empty: list[Replacement] = []
+    for index, replacement in enumerate(seats.pending):
+        if index < len(elected):
+            substitute = elected[index]
+            try:
+                add_delegate(
+                    actor=actor,
+                    conference=target,
+                    category=Category.ELECTED,
+                    person=substitute.person,
+                    elected_at=election.conference,
+                    check_permission=False,
+                )
+            except ValidationError as error:
+                # Raising rolls the whole seating back: nobody leaves or joins.
+                raise ValidationError(
+                    _("Nobody is seated: %(name)s could not be added to %(target)s: %(reason)s")
+                    % {
+                        "name": substitute.person.full_name,
+                        "target": target,
+                        "reason": " ".join(error.messages),
+                    }
+                ) from error
+            replacement.substitute = substitute
+            replacement.status = Replacement.Status.SEATED
+            filled.append(replacement)
+        else:
+            replacement.status = Replacement.Status.LEFT_EMPTY
+            empty.append(replacement)
+        replacement.save(update_fields=["substitute", "status"])
+    election.lock_version += 1
+    election.save(update_fields=["lock_version"])
+    for replacement in [*filled, *empty]:
+        notices.delegate_replaced(actor=actor, replacement=replacement)
+    return Seating(round=seats.pending[0].round, seated=filled, left_empty=empty)

@@ -23,5 +23,7 @@ election_patterns = [
     path("runoff/", elections.RunoffOpenView.as_view(), name="runoff_open"),
     path("confirm/", elections.ElectionConfirmView.as_view(), name="election_confirm"),
     path("replace/", elections.ReplaceElectedView.as_view(), name="elected_replace"),
+    path("further/", elections.FurtherRoundOpenView.as_view(), name="further_round_open"),
+    path("further/seat/", elections.FurtherRoundSeatView.as_view(), name="further_round_seat"),
     path("resolve-excess/", elections.ExcessResolveView.as_view(), name="excess_resolve"),
 ]

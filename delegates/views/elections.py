@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -22,6 +22,7 @@ from delegates.forms.elections import (
     CandidatePickerForm,
     ElectionPersonForm,
     ElectionVotesForm,
+    FurtherRoundForm,
     ReplacementForm,
 )
 from delegates.models import Election, Person
@@ -99,10 +100,12 @@ def election_context(
     params=None,
     votes_form=None,
     replace_form=None,
+    further_form=None,
 ) -> dict:
     """The election page's read-model (``selectors.election_page``) with
-    its votes form (blank while the record may change, or the refused one
-    passed in) and the form's rows, in the register's order; while the
+    its votes form (blank while a round may be recorded: the latest of a
+    draft, a confirmed election's pending further round; or the refused
+    one passed in) and the form's rows, in the register's order; while the
     candidates may change, the picker narrowed by ``params`` (the query
     string)."""
     page = election_page(conference, may_change=may_change, user=user)
@@ -113,14 +116,20 @@ def election_context(
         # A refused replacement opens again on its row, with what was typed.
         "replace_form": replace_form,
         "replace_open": int_param(replace_form.data, "person") if replace_form else None,
+        # A refused further round too: its seats, candidates and reason.
+        "further_form": further_form,
+        "further_open": _further_open(further_form),
     }
+    if further_form is not None:
+        context["further_ticked"] = int_list(further_form.data, "candidate")
+        context["further_persons"] = int_list(further_form.data, "person")
     if page.election is None or page.current is None:
         return context
     if page.may_edit_candidates:
         params = params if params is not None else QueryDict()
         context.update(picker_context(page.election, page.candidates, params))
-    current = page.current
-    if votes_form is None and page.editable:
+    current = page.recording or page.current
+    if votes_form is None and page.recording is not None:
         votes_form = ElectionVotesForm(
             initial=ElectionVotesForm.initial_for(
                 page.election, current.round, current.candidates, voters=page.voters
@@ -149,6 +158,17 @@ def election_context(
         ],
     )
     return context
+
+
+def _further_open(form) -> int | None:
+    """Where a refused further round's form opens again: on the row of the
+    first seat it was for, or (0) on the card of the pending round."""
+    if form is None:
+        return None
+    if form.data.get("retry"):
+        return 0
+    people = int_list(form.data, "person")
+    return people[0] if people else None
 
 
 class ElectionDetailView(ElectionMixin, TemplateView):
@@ -292,6 +312,10 @@ class VotesRecordView(ElectionActionView):
                 self.put_back(form, error)
             else:
                 messages.success(self.request, _("The votes are saved; the count is updated."))
+                if election.is_confirmed:
+                    # A further round's: back to its card, where it is seated.
+                    latest = election.rounds.order_by("-number").values_list("number", flat=True)
+                    return redirect(f"{self.page_url()}#round-{latest.first()}")
                 return redirect(f"{self.page_url()}#count")
         context = election_context(
             conference=self.conference,
@@ -406,6 +430,95 @@ class ReplaceElectedView(ElectionActionView):
             replace_form=form,
         )
         return TemplateResponse(self.request, ElectionDetailView.template_name, context, status=400)
+
+
+class FurtherRoundOpenView(ElectionActionView):
+    """Open a further round for the seats of ``person`` (repeated) among
+    the ``candidate`` ticked (person ids); a refusal comes back on the page
+    with what was typed and ticked kept."""
+
+    def act(self):
+        election = self.existing_election()
+        form = FurtherRoundForm(self.request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            people = Person.objects.filter(candidacies__election=election)
+            try:
+                round_ = election_services.open_further_round(
+                    actor=self.request.user,
+                    election=election,
+                    persons=list(people.filter(pk__in=int_list(self.request.POST, "person"))),
+                    reason=data["reason"],
+                    candidates=list(people.filter(pk__in=int_list(self.request.POST, "candidate"))),
+                    expected_lock_version=data["lock_version"],
+                )
+            except StaleEditError:
+                form.add_error(None, STALE_MESSAGE)
+            except ValidationError as error:
+                VotesRecordView.put_back(form, error)
+            else:
+                messages.success(
+                    self.request,
+                    ngettext(
+                        "Round %(number)s is open as a further round for %(seats)s seat: "
+                        "print its ballots, then record its votes.",
+                        "Round %(number)s is open as a further round for %(seats)s seats: "
+                        "print its ballots, then record its votes.",
+                        round_.fills_seats or 0,
+                    )
+                    % {"number": round_.number, "seats": round_.fills_seats},
+                )
+                return redirect(f"{self.page_url()}#round-{round_.number}")
+        context = election_context(
+            conference=self.conference,
+            may_change=self.may_change,
+            user=self.request.user,
+            further_form=form,
+        )
+        return TemplateResponse(self.request, ElectionDetailView.template_name, context, status=400)
+
+
+class FurtherRoundSeatView(ElectionActionView):
+    """Seat the elected of the pending further round."""
+
+    def act(self):
+        election = self.existing_election()
+        seen = int_param(self.request.POST, "lock_version")
+        try:
+            seating = election_services.seat_further_round(
+                actor=self.request.user,
+                election=election,
+                expected_lock_version=-1 if seen is None else seen,
+            )
+        except StaleEditError:
+            messages.error(self.request, STALE_MESSAGE)
+            return redirect(self.page_url())
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(f"{self.page_url()}#further-rounds")
+        for replacement in seating.seated:
+            messages.success(
+                self.request,
+                _("%(substitute)s takes the seat of %(replaced)s in %(target)s.")
+                % {
+                    "substitute": replacement.substitute.person.full_name,
+                    "replaced": replacement.replaced.person.full_name,
+                    "target": election.target,
+                },
+            )
+        if seating.left_empty:
+            messages.warning(
+                self.request,
+                _(
+                    "The further round elected nobody for the seats of %(names)s: they left "
+                    "%(target)s and their seats stay empty."
+                )
+                % {
+                    "names": ", ".join(r.replaced.person.full_name for r in seating.left_empty),
+                    "target": election.target,
+                },
+            )
+        return redirect(f"{self.page_url()}#winners")
 
 
 class ExcessResolveView(ElectionMixin, View):

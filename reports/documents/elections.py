@@ -3,13 +3,15 @@ ballot paper (phiếu bầu), on which voters strike out the names they do
 not elect, and the vote-count minutes (biên bản kiểm phiếu) its counting
 committee signs. Both are of one round: round 1 lists every candidate for
 the unit's quota, a run-off only the candidates tied at the last seat, for
-the seats left.
+the seats left; a further round after the confirmation the candidates put
+to the vote, for the seats it fills (those of delegates who cannot attend,
+named on the minutes).
 
 Who may ask for them is who may print on the electing conference's unit;
 the round's id names nothing of an election the user may not see (404).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
@@ -145,6 +147,8 @@ class RoundPaper:
     counted: RoundCount[int]
     quota: int | None
     candidates: list[Candidate]  # the round's, in the list's order
+    # A further round: the delegates whose seats it fills.
+    replaced: list[Candidate] = field(default_factory=list)
 
     @property
     def seats(self) -> int | None:
@@ -171,6 +175,10 @@ class RoundPaper:
             for number, line in enumerate(lines, start=1)
         ]
 
+    @property
+    def replaced_names(self) -> str:
+        return ", ".join(c.person.full_name for c in self.replaced)
+
     def elected(self) -> list[Standing]:
         return [s for s in self.ranked() if s.line is not None and s.line.is_elected]
 
@@ -196,9 +204,21 @@ def load_paper(params: Params) -> RoundPaper:
         else None
     )
     candidates = election_selectors.election_candidates(election)
-    rounds = election_selectors.election_rounds(election)
-    result = election_selectors.count_of(election, candidates, quota, rounds)
-    counted = result.rounds[round_.number - 1]
+    replaced: list[Candidate] = []
+    if round_.is_further:
+        # Counted on its own, for the seats it fills (never in the
+        # election's own count, whose rounds it does not index).
+        rounds = election_selectors.further_rounds(election)
+        counts = election_selectors.further_counts_of(election, candidates, rounds)
+        counted = next(c for r, c in zip(rounds, counts, strict=True) if r.pk == round_.pk)
+        seats_of = election_selectors.further_seats(
+            rounds, election_selectors.replacements_of(election)
+        )
+        replaced = [r.replaced for r in seats_of[round_.pk]]
+    else:
+        rounds = election_selectors.election_rounds(election)
+        result = election_selectors.count_of(election, candidates, quota, rounds)
+        counted = result.rounds[round_.number - 1]
     standing = set(counted.candidates)
     return RoundPaper(
         election=election,
@@ -209,6 +229,7 @@ def load_paper(params: Params) -> RoundPaper:
         counted=counted,
         quota=quota,
         candidates=[c for c in candidates if c.person_id in standing],
+        replaced=replaced,
     )
 
 

@@ -18,9 +18,12 @@ from delegates.services.delegates import remove_delegate
 from delegates.services.elections import (
     confirm_election,
     open_election,
+    open_further_round,
     open_runoff,
+    record_votes,
     replace_elected,
     resolve_excess,
+    seat_further_round,
 )
 from tests.delegates.elections.test_bound_elections import approve_newer, version
 from tests.delegates.elections.test_elections import approve, held, stand, vote
@@ -316,22 +319,63 @@ def test_who_may_not_replace(client, users, seated, role, status):
 
 
 def test_the_page_queries_do_not_grow_with_replacements(client, users, tree, tiers, hcm_upper):
+    """With replacements by the rule, then further rounds: one seated, one
+    tied and followed by another, pending with its votes form open."""
     officer = users["officer_hcm"]
     approve(hcm_upper, {tree.hcm_district: 2, tree.hcm_department: 6}, users["admin"])
     client.force_login(officer)
     counts = []
-    for unit, size, replaced in ((tree.hcm_district, 4, 1), (tree.hcm_department, 14, 5)):
+    for unit, quota, replaced, below in (
+        (tree.hcm_district, 2, 1, 3),
+        (tree.hcm_department, 6, 5, 8),
+    ):
         election = open_election(actor=officer, conference=held(tiers[1], unit))
-        people = stand(election, officer, size)
-        vote(election, officer, 100, {p: 90 - i for i, p in enumerate(people)})
+        people = stand(election, officer, quota + replaced + below)
+        # The first quota + replaced clear the threshold, the others do not.
+        vote(
+            election,
+            officer,
+            100,
+            {p: (90 - i if i < quota + replaced else 10 + i) for i, p in enumerate(people)},
+        )
         election.refresh_from_db()
         confirm_election(actor=officer, election=election)
         for person in people[:replaced]:
             election.refresh_from_db()
             replace_elected(actor=officer, election=election, person=person, reason="Ốm")
+        holders = [p for p in people[replaced : quota + replaced]]
+        others = people[quota + replaced :]
+        further(officer, election, [holders[0]], others, {others[0]: 60})
+        election.refresh_from_db()
+        seat_further_round(actor=officer, election=election)
+        rest = others[1:]
+        further(officer, election, [holders[1]], rest, {rest[0]: 55, rest[1]: 55})
+        election.refresh_from_db()
+        open_further_round(
+            actor=officer, election=election, persons=[holders[1]], reason="", candidates=rest
+        )
         address = reverse("elections:election_detail", args=[election.conference.pk])
-        client.get(address)
+        page = client.get(address).content.decode()
+        assert page.count('data-testid="further-round"') == 3 and 'id="votes-form"' in page
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def further(officer, election, persons, candidates, votes):
+    """Open a further round for the seats of ``persons`` and record its
+    votes (those not given: 1)."""
+    election.refresh_from_db()
+    open_further_round(
+        actor=officer, election=election, persons=persons, reason="Ốm", candidates=candidates
+    )
+    election.refresh_from_db()
+    record_votes(
+        actor=officer,
+        election=election,
+        valid_ballots=100,
+        votes={p.pk: votes.get(p, 1) for p in candidates},
+        threshold=Fraction(election.threshold_numerator, election.threshold_denominator),
+        expected_lock_version=election.lock_version,
+    )
