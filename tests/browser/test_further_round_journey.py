@@ -32,6 +32,7 @@ def confirmed(transactional_db, tree, tiers, users):  # noqa: F811
         unit=tree.hcm_district,
         status=Conference.Status.HELD,
         held_on=datetime.date(2020, 1, 10),
+        expected_attendance=45,
         actual_attendance=40,
     )
     upper = ConferenceFactory(tier=tiers[2], unit=tree.hcm, status=Conference.Status.ACCEPTED)
