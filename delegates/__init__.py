@@ -14,6 +14,7 @@ nothing of that layer):
   Person``).
 - ``services/`` (writes: keyword-only with ``actor``, one transaction
   each): ``people``, ``delegates``, ``quotas``, ``elections``,
+  ``replacements`` (of the delegates a confirmed election elected),
   ``checkin``.
 - ``selectors/`` (reads and the pages' read-models): ``people``,
   ``delegates`` (with the composition loads), ``suggestions`` (the

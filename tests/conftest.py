@@ -27,6 +27,16 @@ def pytest_report_header(config):
     ]
 
 
+def pytest_configure(config):
+    # Celery prefers the environment's CELERY_BROKER_URL to its own
+    # configuration: point it at this test process's broker database
+    # (config/settings/test.py gives each pytest-xdist process its own), so
+    # that the workers a test starts, in a thread or in a process of their
+    # own, consume where this process publishes.
+    if settings.TEST_BROKER_URL:
+        os.environ["CELERY_BROKER_URL"] = settings.TEST_BROKER_URL
+
+
 def pytest_sessionstart(session):
     if REQUIRE_SERVICES and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         raise pytest.UsageError("REQUIRE_SERVICES=1 but the tests would run on SQLite.")

@@ -310,10 +310,10 @@ class World:
         from delegates.services.elections import (
             confirm_election,
             open_election,
-            open_further_round,
             record_votes,
             set_candidates,
         )
+        from delegates.services.replacements import open_further_round
         from tests.delegates.elections.test_elections import approve
         from tests.factories import PersonFactory
 
@@ -758,7 +758,15 @@ def _candidate(w: World, adding: bool) -> Target:
         w.users["officer_hcm"],
         ElectionPersonForm(),
         valid={"person": str(person.pk)},
-        extra={"q": ["", "an", "\x00", "q" * 5000]},
+        extra={
+            "q": ["", "an", "\x00", "q" * 5000],
+            # The candidate picker's filters and page, passed back.
+            "gender": ["", "female", "²", "\x00"],
+            "mark": ["", "good_solution", "exemplar", "=1+1"],
+            "title": ["", "any", "sector", "9" * 5000],
+            "unit": ["", str(w.tree.hcm_district.pk), "-1", "9" * 5000],
+            "page": ["", "2", "0", "9" * 5000, "²"],
+        },
     )
 
 

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from congress import services, uploads
 from congress.models import CommunicationActivity, Conference, FieldOfWork, Paper
 from congress.services import CommunicationDetails, PaperDetails
-from delegates.models import Allocation, AllocationLine, Category
+from delegates.models import Allocation, AllocationLine, Category, Election
 from delegates.services.elections import open_election, set_candidates
 from reports.models import DocumentJob, GeneratedFile
 from tests.congress.documents_support import PDF, upload
@@ -487,7 +487,15 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "delegates:check_in_counts": scoped(PRINT, conf()),
     # -- Elections (of the held tier-1 conference of a district) -----------------
-    "elections:election_detail": scoped(VIEW, conf("lower"), probe=search),
+    # The candidate picker searched and aimed at the other province's district.
+    "elections:election_detail": scoped(
+        VIEW,
+        conf("lower"),
+        probe=lambda w, region, role: {
+            **search(w, region, role),
+            **aim("district", "unit", across=True)(w, region, role),
+        },
+    ),
     "elections:election_open": scoped(CHANGE, conf("lower")),
     "elections:candidate_add": scoped(CHANGE, conf("lower")),
     "elections:candidate_remove": scoped(CHANGE, conf("lower")),
@@ -607,6 +615,22 @@ def _counted_round(w: World, region: str, role: str) -> dict:
     return {"round": round_.pk}
 
 
+def _confirmed_election(w: World, region: str, role: str) -> dict:
+    """The district's election with its round counted and its result
+    confirmed (written directly): its list is sent up only then."""
+    province = w.province(region)
+    election = province.election
+    if not election.is_confirmed:
+        round_ = election.rounds.get(number=1)
+        round_.ballots_issued = round_.ballots_returned = round_.valid_ballots = 10
+        round_.save()
+        round_.entries.update(votes=8)
+        election.status = Election.Status.CONFIRMED
+        election.allocation = province.allocation
+        election.save(update_fields=["status", "allocation"])
+    return {"election": election.pk}
+
+
 def _province(w: World, region: str, role: str) -> dict:
     return {"province": w.province(region).unit.code}
 
@@ -635,7 +659,14 @@ EXPORTER_PARAMS: dict[str, Build] = {
     "audit_log_xlsx": lambda w, region, role: {"unit": w.province(region).unit.pk},
     "ballot_pdf": _election_round,
     "count_minutes_pdf": _counted_round,
+    "elected_list_pdf": _confirmed_election,
+    "elected_list_xlsx": _confirmed_election,
 }
 # Documents of a district's records (the others are of the province's):
 # a district's officer may print them too.
-EXPORTER_LEVELS: dict[str, str] = {"ballot_pdf": "district", "count_minutes_pdf": "district"}
+EXPORTER_LEVELS: dict[str, str] = {
+    "ballot_pdf": "district",
+    "count_minutes_pdf": "district",
+    "elected_list_pdf": "district",
+    "elected_list_xlsx": "district",
+}

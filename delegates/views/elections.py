@@ -31,6 +31,7 @@ from delegates.selectors.candidate_picker import candidate_picker, register_unit
 from delegates.selectors.delegates import title_years
 from delegates.selectors.election_page import election_page
 from delegates.services import elections as election_services
+from delegates.services import replacements as replacement_services
 from units.history import history_of
 from units.locking import StaleEditError
 from units.params import int_list, int_param
@@ -401,7 +402,7 @@ class ReplaceElectedView(ElectionActionView):
                 Person.objects.filter(candidacies__election=election), pk=data["person"]
             )
             try:
-                replacement = election_services.replace_elected(
+                replacement = replacement_services.replace_elected(
                     actor=self.request.user,
                     election=election,
                     person=person,
@@ -444,7 +445,7 @@ class FurtherRoundOpenView(ElectionActionView):
             data = form.cleaned_data
             people = Person.objects.filter(candidacies__election=election)
             try:
-                round_ = election_services.open_further_round(
+                round_ = replacement_services.open_further_round(
                     actor=self.request.user,
                     election=election,
                     persons=list(people.filter(pk__in=int_list(self.request.POST, "person"))),
@@ -485,7 +486,7 @@ class FurtherRoundSeatView(ElectionActionView):
         election = self.existing_election()
         seen = int_param(self.request.POST, "lock_version")
         try:
-            seating = election_services.seat_further_round(
+            seating = replacement_services.seat_further_round(
                 actor=self.request.user,
                 election=election,
                 expected_lock_version=-1 if seen is None else seen,

@@ -126,7 +126,8 @@ def test_a_further_round_a_tie_another_and_the_seat(page, live_server, confirmed
 def test_a_seat_the_further_round_leaves_empty(page, live_server, confirmed, users):
     """A further round for An's and Bình's seats elects Chi only: the page
     says before seating whose seat stays empty, and after it who left."""
-    from delegates.services.elections import open_further_round, record_votes
+    from delegates.services.elections import record_votes
+    from delegates.services.replacements import open_further_round
 
     conference, upper, (an, binh, chi, dung, _em) = confirmed
     officer = users["officer_hcm"]

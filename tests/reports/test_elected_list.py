@@ -421,7 +421,7 @@ def test_a_list_of_twelve_with_long_names_prints_whole(users, tree, tiers):
 def test_a_substitute_stands_in_the_replaced_ones_place_with_a_note(
     users, district_election, people
 ):
-    from delegates.services.elections import replace_elected
+    from delegates.services.replacements import replace_elected
 
     officer = users["officer_hcm"]
     an, binh, chi, dung = (people[key] for key in ("an", "binh", "chi", "dung"))

@@ -7,12 +7,7 @@ from django.urls import reverse
 
 from congress.models import Conference
 from delegates.models import Category, Delegate, Election, ElectionRound, EmulationTitle
-from delegates.services.elections import (
-    open_election,
-    open_runoff,
-    record_votes,
-    set_candidates,
-)
+from delegates.services.elections import open_election, open_runoff, record_votes, set_candidates
 from tests.delegates.elections.test_elections import approve, held, votes_of
 from tests.factories import ConferenceFactory, DelegateFactory, PersonFactory
 

@@ -14,14 +14,8 @@ from django.utils import translation
 from delegates.election_count import RoundVotes, count_further_round
 from delegates.models import Category, Delegate, ElectionRound, Replacement, RoundCandidate
 from delegates.selectors import elections as election_selectors
-from delegates.services.elections import (
-    open_further_round,
-    record_votes,
-    replace_elected,
-    resolve_excess,
-    seat_further_round,
-    set_candidates,
-)
+from delegates.services.elections import record_votes, resolve_excess, set_candidates
+from delegates.services.replacements import open_further_round, replace_elected, seat_further_round
 from reports.documents.elections import BallotPdf, CountMinutesPdf
 from tests.delegates.elections.test_bound_elections import approve_newer, version
 from tests.delegates.elections.test_elections import approve, held, stand, vote

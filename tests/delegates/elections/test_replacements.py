@@ -18,13 +18,11 @@ from delegates.services.delegates import remove_delegate
 from delegates.services.elections import (
     confirm_election,
     open_election,
-    open_further_round,
     open_runoff,
     record_votes,
-    replace_elected,
     resolve_excess,
-    seat_further_round,
 )
+from delegates.services.replacements import open_further_round, replace_elected, seat_further_round
 from tests.delegates.elections.test_bound_elections import approve_newer, version
 from tests.delegates.elections.test_elections import approve, held, stand, vote
 from tests.factories import UserFactory
