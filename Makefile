@@ -78,7 +78,7 @@ format: $(VENV)/.test-installed
 test: $(VENV)/.test-installed $(VENV)/divisions/.fetched system-deps lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 # Re-extract the Vietnamese catalogue after changing strings, then compile it.
 messages: $(VENV)/.test-installed
