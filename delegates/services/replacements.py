@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from congress.models import Conference
 from congress.policy import refuse_if_closed
@@ -153,19 +153,17 @@ def replace_elected(
     allocation gives the unit now. Refused when nobody above the threshold
     is left or two are tied for the place (a further round decides), and
     when the conference above is closed. Locks in the module's order."""
-    require_permission(actor, Action.CHANGE, election.conference.unit)
+    target, election, quota = _locked_for_seats(
+        actor,
+        election,
+        expected_lock_version,
+        unconfirmed=gettext_lazy(
+            "Only the delegates of a confirmed election are replaced: correct the count instead."
+        ),
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the delegate is replaced.")})
-    target = lock_target(election)
-    refuse_if_closed(target, records="delegates")
-    election = locked_election(election)
-    if not election.is_confirmed:
-        raise ValidationError(
-            _("Only the delegates of a confirmed election are replaced: correct the count instead.")
-        )
-    check_lock_version(election, expected_lock_version)
-    _approved, quota = binding_quota(election)
     replaced, substitute, round_ = _substitute_for(election, person)
     leaving = _leaving_within_quota(election, target, quota, [person], arriving=1)
     leaving.delete()
@@ -235,14 +233,28 @@ def _seats_of(election: Election) -> _Seats:
     )
 
 
-def _check_confirmed(election: Election) -> None:
+FURTHER_ROUND_UNCONFIRMED = gettext_lazy(
+    "A further round fills the seats of a confirmed election: "
+    "while it is recorded, a tie goes to a run-off."
+)
+
+
+def _locked_for_seats(
+    actor: User, election: Election, expected_lock_version: int | None, *, unconfirmed
+) -> tuple[Conference, Election, int]:
+    """The opening of every write here, in the module's lock order: the
+    actor's right, the conference above locked and open, the election
+    locked, confirmed (else ``unconfirmed``) and as the page saw it; with
+    the quota the approved allocation gives the unit now."""
+    require_permission(actor, Action.CHANGE, election.conference.unit)
+    target = lock_target(election)
+    refuse_if_closed(target, records="delegates")
+    election = locked_election(election)
     if not election.is_confirmed:
-        raise ValidationError(
-            _(
-                "A further round fills the seats of a confirmed election: "
-                "while it is recorded, a tie goes to a run-off."
-            )
-        )
+        raise ValidationError(str(unconfirmed))
+    check_lock_version(election, expected_lock_version)
+    _approved, quota = binding_quota(election)
+    return target, election, quota
 
 
 def _pending_count(election: Election, pending: list[Replacement]) -> RoundCount[int]:
@@ -344,13 +356,9 @@ def open_further_round(
     the pending further round, opening again is for the same seats: the
     pending replacements point at the new round (``reason`` is theirs
     already). Locks in the module's order."""
-    require_permission(actor, Action.CHANGE, election.conference.unit)
-    target = lock_target(election)
-    refuse_if_closed(target, records="delegates")
-    election = locked_election(election)
-    _check_confirmed(election)
-    check_lock_version(election, expected_lock_version)
-    _approved, quota = binding_quota(election)
+    target, election, quota = _locked_for_seats(
+        actor, election, expected_lock_version, unconfirmed=FURTHER_ROUND_UNCONFIRMED
+    )
     seats = _seats_of(election)
     # The seats in the order their holders are listed (the count's).
     chosen = {person.pk for person in persons}
@@ -455,13 +463,9 @@ def seat_further_round(
     Refused while its ballots are not counted or its count ends in a tie
     (another further round among the tied decides), and when the
     conference above is closed. Locks in the module's order."""
-    require_permission(actor, Action.CHANGE, election.conference.unit)
-    target = lock_target(election)
-    refuse_if_closed(target, records="delegates")
-    election = locked_election(election)
-    _check_confirmed(election)
-    check_lock_version(election, expected_lock_version)
-    _approved, quota = binding_quota(election)
+    target, election, quota = _locked_for_seats(
+        actor, election, expected_lock_version, unconfirmed=FURTHER_ROUND_UNCONFIRMED
+    )
     seats = _seats_of(election)
     if not seats.pending:
         raise ValidationError(_("No further round awaits its seats: there is nothing to seat."))

@@ -203,6 +203,13 @@ class ElectionActionView(ElectionMixin, View):
     def act(self):
         raise NotImplementedError
 
+    def seen_lock_version(self) -> int:
+        """The lock version of the page the POST came from: a result
+        confirmed or a round opened must be the one shown (-1, never
+        current, when the form sent none)."""
+        seen = int_param(self.request.POST, "lock_version")
+        return -1 if seen is None else seen
+
     def existing_election(self) -> Election:
         election = self.election()
         if election is None:
@@ -338,12 +345,11 @@ class VotesRecordView(ElectionActionView):
 class ElectionConfirmView(ElectionActionView):
     def act(self):
         election = self.existing_election()
-        # The page's lock version: a result confirmed must be the one shown.
-        seen = int_param(self.request.POST, "lock_version")
-        expected = -1 if seen is None else seen
         try:
             result = election_services.confirm_election(
-                actor=self.request.user, election=election, expected_lock_version=expected
+                actor=self.request.user,
+                election=election,
+                expected_lock_version=self.seen_lock_version(),
             )
         except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
@@ -369,12 +375,11 @@ class RunoffOpenView(ElectionActionView):
 
     def act(self):
         election = self.existing_election()
-        seen = int_param(self.request.POST, "lock_version")
         try:
             round_ = election_services.open_runoff(
                 actor=self.request.user,
                 election=election,
-                expected_lock_version=-1 if seen is None else seen,
+                expected_lock_version=self.seen_lock_version(),
             )
         except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
@@ -484,12 +489,11 @@ class FurtherRoundSeatView(ElectionActionView):
 
     def act(self):
         election = self.existing_election()
-        seen = int_param(self.request.POST, "lock_version")
         try:
             seating = replacement_services.seat_further_round(
                 actor=self.request.user,
                 election=election,
-                expected_lock_version=-1 if seen is None else seen,
+                expected_lock_version=self.seen_lock_version(),
             )
         except StaleEditError:
             messages.error(self.request, STALE_MESSAGE)
