@@ -36,7 +36,6 @@ from delegates.composition import (
 from delegates.models import (
     ETHNIC_MINORITY,
     EXEMPLAR,
-    TITLE_SHORT_LABELS,
     Candidate,
     Category,
     Election,
@@ -47,6 +46,7 @@ from units.models import Unit
 
 from .delegates import matching_name, title_years
 from .elections import candidates_register
+from .people import TitleHeld, titles_held
 
 PAGE_SIZE = 25
 # The marks one may filter on: the exemplar marks of the composition, and
@@ -109,15 +109,6 @@ def picker_people(election: Election, filters: PickerFilters, years: range) -> Q
 class Badge:
     key: str
     label: str
-
-
-@dataclass(frozen=True)
-class TitleHeld:
-    """A title kind a person holds, with the years of the cycle's."""
-
-    key: str
-    label: str
-    years: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -190,25 +181,13 @@ def _titles_by_person(person_ids: Iterable[int], years: range) -> dict[int, list
     return found
 
 
-def _held(titles: Sequence[EmulationTitle]) -> list[TitleHeld]:
-    return [
-        TitleHeld(
-            key=kind,
-            label=str(label),
-            years=tuple(t.year for t in titles if t.title == kind),
-        )
-        for kind, label in TITLE_SHORT_LABELS.items()
-        if any(t.title == kind for t in titles)
-    ]
-
-
 def _row(person: Person, titles: Sequence[EmulationTitle], labels: dict[str, str]) -> PickerRow:
     facts = person_facts(person, category=Category.ELECTED, titles=titles)
     return PickerRow(
         person=person,
         priorities=[Badge(key, labels[key]) for key in priorities_of(facts)],
         outstanding=person.is_exemplar,
-        titles=_held(titles),
+        titles=titles_held(titles),
     )
 
 

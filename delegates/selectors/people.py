@@ -2,11 +2,14 @@
 councils people sit on, the register's list and a person's delegations."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
 from congress.models import Cycle
 from delegates.models import (
+    TITLE_SHORT_LABELS,
     Delegate,
     EmulationTitle,
     Person,
@@ -172,3 +175,30 @@ def find_same_person(
         ):
             return other
     return None
+
+
+@dataclass(frozen=True)
+class TitleHeld:
+    """A title kind a person holds, with its years: "CSTĐ cơ sở 2015, 2016"."""
+
+    key: str
+    label: str
+    years: tuple[int, ...]
+
+    def __str__(self) -> str:
+        return f"{self.label} {', '.join(str(year) for year in self.years)}"
+
+
+def titles_held(titles: Iterable[EmulationTitle]) -> list[TitleHeld]:
+    """Already loaded titles (those of the years wanted), one entry per
+    kind held, highest first, each with its years in order (no query)."""
+    given = list(titles)
+    return [
+        TitleHeld(
+            key=kind,
+            label=str(label),
+            years=tuple(sorted({t.year for t in given if t.title == kind})),
+        )
+        for kind, label in TITLE_SHORT_LABELS.items()
+        if any(t.title == kind for t in given)
+    ]

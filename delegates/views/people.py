@@ -16,7 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from congress.selectors import cycle_for_user
 from delegates.forms.people import PeopleImportForm, PersonFilterForm, PersonForm, PersonTitlesForm
-from delegates.models import TITLE_SHORT_LABELS, EmulationTitle, Person
+from delegates.models import EmulationTitle, Person
 from delegates.people_import import (
     COLUMNS,
     write_workbook,
@@ -107,11 +107,7 @@ class PersonListView(PersonFiltersMixin, ListView):
         context = super().get_context_data(**kwargs)
         for person in context["people"]:
             # From the prefetched titles: no query per row.
-            person.title_summary = [
-                (label, [t.year for t in person.titles.all() if t.title == value])
-                for value, label in TITLE_SHORT_LABELS.items()
-                if any(t.title == value for t in person.titles.all())
-            ]
+            person.title_summary = people_selectors.titles_held(person.titles.all())
         return context | dict(
             form=self.filter_form,
             may_change=Action.CHANGE in allowed_actions(self.request.user),

@@ -32,9 +32,10 @@ from django.utils.translation import gettext_lazy
 from congress.models import Conference
 from delegates.composition import EXEMPLAR_MARKS, mark_label
 from delegates.election_count import Line
-from delegates.models import TITLE_SHORT_LABELS, Election, EmulationTitle, Gender, Person
+from delegates.models import Election, EmulationTitle, Gender, Person
 from delegates.selectors import elections as election_selectors
 from delegates.selectors.delegates import title_years
+from delegates.selectors.people import TitleHeld, titles_held
 from units.permissions import visible_units
 
 from ..exporters import Params, PdfExporter, Target, XlsxExporter, conference_name, file_stem
@@ -98,17 +99,6 @@ class ElectedListForm(ExporterForm):
 
 
 @dataclass(frozen=True)
-class HeldTitle:
-    """A title held in some of the cycle's title years: "CSTĐ cơ sở 2015, 2016"."""
-
-    label: str
-    years: tuple[int, ...]
-
-    def __str__(self) -> str:
-        return f"{self.label} {', '.join(str(year) for year in self.years)}"
-
-
-@dataclass(frozen=True)
 class ElectedRow:
     """One elected delegate of the list. ``note`` is the last column's
     text (empty unless something is to be said of the row)."""
@@ -123,7 +113,7 @@ class ElectedRow:
     position: str
     unit: str
     field_of_work: str  # its label
-    titles: tuple[HeldTitle, ...]
+    titles: tuple[TitleHeld, ...]
     marks: tuple[str, ...]  # the labels of the exemplar marks held
     votes: int
     percent: float  # share of the round's valid ballots, in per cent, two decimals
@@ -164,15 +154,6 @@ def marks_of(person: Person) -> tuple[str, ...]:
     if person.is_exemplar:
         marks.append(_("Exemplar with outstanding achievements"))
     return tuple(marks)
-
-
-def held_titles(titles: list[EmulationTitle]) -> tuple[HeldTitle, ...]:
-    """The titles, highest first, each with its years in order."""
-    return tuple(
-        HeldTitle(str(label), tuple(sorted({t.year for t in titles if t.title == value})))
-        for value, label in TITLE_SHORT_LABELS.items()
-        if any(t.title == value for t in titles)
-    )
 
 
 def elected_rows(election: Election) -> list[ElectedRow]:
@@ -225,7 +206,7 @@ def elected_rows(election: Election) -> list[ElectedRow]:
             position=person.position,
             unit=person.unit.name,
             field_of_work=person.get_field_of_work_display(),
-            titles=held_titles(titles[person.pk]),
+            titles=tuple(titles_held(titles[person.pk])),
             marks=marks_of(person),
             votes=lines[person.pk].votes,
             percent=lines[person.pk].percent,
